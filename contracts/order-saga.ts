@@ -1,0 +1,44 @@
+// Plain types and constants only: this file is bundled into workflow code.
+import type { FailureReason, OrderStatus, Step } from './orders.js';
+
+export const TASK_QUEUE_DEFAULT = 'orders';
+export const WORKFLOW_TYPE = 'placeOrder';
+
+export const SearchAttribute = { orderStatus: 'OrderStatus', customerId: 'CustomerId' } as const;
+
+export interface PlaceOrderInput {
+  orderId: string;
+  customerId: string;
+  items: { productId: string; quantity: number }[];
+  paymentMethod: string;
+  currency: string;
+  /** Durable cancellation window before capture; 0 skips it. */
+  cancelWindowMs: number;
+  requestId?: string;
+  /** sha256 of the customer + canonical request body, compared on Idempotency-Key reuse. */
+  requestHash?: string;
+}
+
+export interface OrderSagaState {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  failureReason: FailureReason | null;
+  items: { productId: string; name: string | null; quantity: number; unitPriceCents: number | null }[];
+  totalCents: number | null;
+  currency: string;
+  cancellable: boolean;
+  steps: Step[];
+}
+
+export const QUERY_STATE = 'orderState';
+export const UPDATE_CANCEL = 'cancel';
+
+/** ApplicationFailure types thrown by activities for business refusals (never retried). */
+export const BusinessFailure = {
+  CUSTOMER_INACTIVE: 'CUSTOMER_INACTIVE',
+  PRODUCT_NOT_FOUND: 'PRODUCT_NOT_FOUND',
+  OUT_OF_STOCK: 'OUT_OF_STOCK',
+  PAYMENT_DECLINED: 'PAYMENT_DECLINED',
+  NOT_CANCELLABLE: 'NOT_CANCELLABLE',
+} as const;

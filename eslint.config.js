@@ -1,0 +1,86 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const services = ['users', 'products', 'orders'];
+
+/** A service may import lib/ and contracts/, never another service or the orchestration layers. */
+const serviceBoundaries = services.map((name) => ({
+  files: [`services/${name}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: services
+              .filter((other) => other !== name)
+              .flatMap((other) => [`../${other}/**`, `**/services/${other}/**`]),
+            message: 'Services never import each other: call them over HTTP.',
+          },
+          {
+            group: ['**/api/**', '**/workflows/**', '**/workers/**', '**/activities/**'],
+            message: 'Services do not depend on the gateway or the saga.',
+          },
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', '**/drizzle/**', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  ...serviceBoundaries,
+  {
+    files: ['workflows/**/*.ts'],
+    ignores: ['workflows/**/*.test.ts', 'workflows/fixtures/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!@temporalio/workflow$)(?!\\./)(?!\\.\\./contracts/)(?!\\.\\./activities/)',
+              message: 'Workflow code imports only @temporalio/workflow, contracts/ and activity types.',
+            },
+            {
+              regex: '^\\.\\./activities/',
+              allowTypeImports: true,
+              message: 'Workflows import activities with `import type` only.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Non-deterministic: use uuid4() from @temporalio/workflow.' },
+        { object: 'Date', property: 'now', message: 'Non-deterministic in intent: use workflow time explicitly.' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Workflow code has no process.' },
+        { name: 'require', message: 'Workflow code imports only what is allowed.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,60 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from './logger.js';
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Starts a Hono app on Node and resolves once it listens. Port 0 picks a free port. */
+export function startHttpServer<E extends object>(app: Hono<E & { Variables: Record<string, unknown> }> | Hono<E>, port: number, hostname = '127.0.0.1'): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    let server: ServerType | undefined = undefined;
+    server = serve({ fetch: (app as Hono).fetch, port, hostname }, (info: AddressInfo) => {
+      const close = () =>
+        new Promise<void>((done) => {
+          server?.close(() => done());
+          // Idle keep-alive sockets would otherwise hold close() open.
+          if ('closeIdleConnections' in server!) (server as unknown as { closeIdleConnections: () => void }).closeIdleConnections();
+        });
+      resolve({ port: info.port, url: `http://${hostname}:${info.port}`, close });
+    });
+    server.once('error', reject);
+  });
+}
+
+export type ShutdownStep = () => Promise<unknown> | unknown;
+
+/**
+ * Runs the steps in order on SIGTERM/SIGINT, then exits. A hard deadline guarantees the
+ * process never outlives a stop request, even when a step hangs.
+ */
+export function onShutdown(logger: Logger, steps: ShutdownStep[], deadlineMs = 10_000): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, deadlineMs);
+    deadline.unref();
+    void (async () => {
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (error) {
+          logger.error({ err: error }, 'shutdown step failed');
+        }
+      }
+      logger.info('stopped');
+      process.exit(0);
+    })();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

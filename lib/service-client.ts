@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import type { Problem } from '../contracts/problem.js';
+
+/** A service answered with a 4xx problem: a business refusal or a bad request. */
+export class ServiceRejectedError extends Error {
+  constructor(
+    readonly service: string,
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(`${service} refused: ${problem.code} (${status}) ${problem.detail}`);
+    this.name = 'ServiceRejectedError';
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+}
+
+/** The service could not be reached, timed out, or failed with a 5xx: worth retrying. */
+export class ServiceUnavailableError extends Error {
+  constructor(
+    readonly service: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(`${service} unavailable: ${message}`);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+export interface ServiceClientOptions {
+  service: string;
+  baseUrl: string;
+  token: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface CallOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  idempotencyKey?: string;
+  requestId?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface ServiceClient {
+  call<T extends z.ZodType>(method: string, path: string, schema: T, options?: CallOptions): Promise<z.infer<T>>;
+}
+
+/** A JSON-over-HTTP client for one internal service. Keep-alive comes from Node's fetch (undici). */
+export function createServiceClient(options: ServiceClientOptions): ServiceClient {
+  const { service, baseUrl, token, timeoutMs = 5000 } = options;
+  const doFetch = options.fetch ?? fetch;
+  return {
+    async call(method, path, schema, call = {}) {
+      const url = new URL(path, baseUrl);
+      for (const [key, value] of Object.entries(call.query ?? {})) {
+        if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+      }
+      const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', ...call.headers };
+      if (call.body !== undefined) headers['content-type'] = 'application/json';
+      if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
+      if (call.requestId) headers['x-request-id'] = call.requestId;
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method,
+          headers,
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          signal: AbortSignal.timeout(call.timeoutMs ?? timeoutMs),
+        });
+      } catch (error) {
+        throw new ServiceUnavailableError(service, (error as Error).message);
+      }
+      const text = await response.text().catch(() => '');
+      if (response.status >= 500) throw new ServiceUnavailableError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
+      const json: unknown = text ? safeJson(text) : undefined;
+      if (response.status >= 400) throw new ServiceRejectedError(service, response.status, asProblem(json, response.status));
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) throw new ServiceUnavailableError(service, `unexpected response shape for ${method} ${path}: ${parsed.error.message}`);
+      return parsed.data;
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function asProblem(json: unknown, status: number): Problem {
+  if (json && typeof json === 'object' && 'code' in json) return json as Problem;
+  return { type: 'about:blank', title: 'Error', status, detail: `HTTP ${status}`, code: status === 404 ? 'NOT_FOUND' : 'UNKNOWN' };
+}

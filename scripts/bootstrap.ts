@@ -1,0 +1,17 @@
+// Builds the real dependencies this project runs (Temporal dev server, FerretDB) once per machine.
+import { ensureFerretDb, ensureTemporal, ToolchainMissingError } from './tools.js';
+
+try {
+  const needTemporal = !process.env.TEMPORAL_ADDRESS;
+  const needFerret = !process.env.MONGO_URL;
+  if (needTemporal) await ensureTemporal();
+  if (needFerret) await ensureFerretDb();
+} catch (error) {
+  if (error instanceof ToolchainMissingError) {
+    process.stderr.write(`\n${error.message}\n\n`);
+    process.exit(1);
+  }
+  const stderr = (error as { stderr?: string }).stderr;
+  process.stderr.write(`bootstrap failed: ${(error as Error).message}\n${stderr ?? ''}\n`);
+  process.exit(1);
+}

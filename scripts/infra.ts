@@ -1,0 +1,103 @@
+import { Connection } from '@temporalio/client';
+import { MongoClient } from 'mongodb';
+import { mkdir } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { temporal } from '@temporalio/proto';
+import { ensureDatabase } from '../lib/pg.js';
+import { SearchAttribute } from '../contracts/order-saga.js';
+import { spawnManaged, waitFor, type ManagedProcess } from './processes.js';
+
+export interface TemporalOptions {
+  bin: string;
+  port: number;
+  uiPort: number;
+  /** Persistent state; omit for an in-memory server (tests). */
+  dbFile?: string;
+  headless?: boolean;
+  output?: Writable;
+}
+
+const searchAttributeFlags = Object.values(SearchAttribute).flatMap((name) => ['--search-attribute', `${name}=Keyword`]);
+
+export async function startTemporal(options: TemporalOptions): Promise<ManagedProcess> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--ui-port', String(options.uiPort)];
+  args.push('--log-level', 'warn', '--namespace', 'default', ...searchAttributeFlags);
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.headless) args.push('--headless');
+  const proc = spawnManaged('temporal', options.bin, args, { output: options.output });
+  const address = `127.0.0.1:${options.port}`;
+  await Promise.race([
+    waitFor('Temporal', () => temporalReady(address), 90_000, 300),
+    proc.exited.then((code) => Promise.reject(new Error(`Temporal exited early (${code})`))),
+  ]);
+  await ensureSearchAttributes(address);
+  return proc;
+}
+
+export async function temporalReady(address: string, namespace = 'default'): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: 1000 });
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+    return true;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Registers the saga's Keyword search attributes if a reused or external server lacks them. */
+export async function ensureSearchAttributes(address: string, namespace = 'default'): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = Object.values(SearchAttribute).filter((name) => !(name in (existing.customAttributes ?? {})));
+    if (missing.length === 0) return;
+    const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((name) => [name, keyword])),
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+export interface FerretOptions {
+  bin: string;
+  port: number;
+  /** PostgreSQL database FerretDB stores its collections in (created if missing). */
+  postgresUrl: string;
+  stateDir: string;
+  output?: Writable;
+}
+
+export async function startFerretDb(options: FerretOptions): Promise<ManagedProcess> {
+  await ensureDatabase(options.postgresUrl);
+  await mkdir(options.stateDir, { recursive: true });
+  const args = [
+    '--handler=postgresql',
+    `--postgresql-url=${options.postgresUrl}`,
+    `--listen-addr=127.0.0.1:${options.port}`,
+    '--debug-addr=-',
+    `--state-dir=${options.stateDir}`,
+    '--telemetry=disable',
+    '--log-level=warn',
+  ];
+  const proc = spawnManaged('ferretdb', options.bin, args, { output: options.output });
+  const url = `mongodb://127.0.0.1:${options.port}/`;
+  await Promise.race([
+    waitFor('FerretDB', () => mongoReady(url), 60_000, 200),
+    proc.exited.then((code) => Promise.reject(new Error(`FerretDB exited early (${code})`))),
+  ]);
+  return proc;
+}
+
+export async function mongoReady(url: string): Promise<boolean> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 1000 });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } finally {
+    await client.close();
+  }
+}

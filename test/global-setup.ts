@@ -1,0 +1,71 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startFerretDb, startTemporal, ensureSearchAttributes } from '../scripts/infra.js';
+import { freePort, type ManagedProcess } from '../scripts/processes.js';
+import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
+import { dropDatabasesWithPrefix } from './support/postgres.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalUiUrl: string;
+    mongoUrl: string;
+    postgresUrl: string;
+    runId: string;
+    logDir: string;
+  }
+}
+
+/**
+ * One real Temporal dev server and one FerretDB for the whole run (reused when TEMPORAL_ADDRESS /
+ * MONGO_URL point at running servers). PostgreSQL databases are made per test file and dropped here.
+ */
+export default async function setup(project: TestProject) {
+  const runId = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+  const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const logDir = join(process.cwd(), '.data', 'test-logs', runId);
+  await mkdir(logDir, { recursive: true });
+  const started: ManagedProcess[] = [];
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  let temporalUiUrl = process.env.TEMPORAL_UI_URL ?? '';
+  if (!temporalAddress) {
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const output = createWriteStream(join(logDir, 'temporal.log'));
+    started.push(await startTemporal({ bin: await ensureTemporal(), port, uiPort, output }));
+    temporalAddress = `127.0.0.1:${port}`;
+    temporalUiUrl = `http://127.0.0.1:${uiPort}`;
+  } else {
+    await ensureSearchAttributes(temporalAddress);
+  }
+
+  let mongoUrl = process.env.MONGO_URL;
+  if (!mongoUrl) {
+    const port = await freePort();
+    const ferretPg = withDatabase(postgresUrl, `${runId}_ferretdb`);
+    const output = createWriteStream(join(logDir, 'ferretdb.log'));
+    started.push(await startFerretDb({ bin: await ensureFerretDb(), port, postgresUrl: ferretPg, stateDir: join(logDir, 'ferretdb-state'), output }));
+    mongoUrl = `mongodb://127.0.0.1:${port}/`;
+  }
+
+  project.provide('temporalAddress', temporalAddress);
+  project.provide('temporalUiUrl', temporalUiUrl);
+  project.provide('mongoUrl', mongoUrl);
+  project.provide('postgresUrl', postgresUrl);
+  project.provide('runId', runId);
+  project.provide('logDir', logDir);
+
+  return async () => {
+    await Promise.all(started.reverse().map((p) => p.stop()));
+    await dropDatabasesWithPrefix(postgresUrl, runId);
+    if (!process.env.KEEP_TEST_LOGS) await rm(logDir, { recursive: true, force: true });
+  };
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
