@@ -1,5 +1,4 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger.js';
 
@@ -10,10 +9,15 @@ export interface RunningServer {
 }
 
 /** Starts a Hono app on Node and resolves once it listens. Port 0 picks a free port. */
-export function startHttpServer<E extends object>(app: Hono<E & { Variables: Record<string, unknown> }> | Hono<E>, port: number, hostname = '127.0.0.1'): Promise<RunningServer> {
+export interface FetchApp {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node-server passes its bindings (incoming/outgoing) here
+  fetch: (request: Request, bindings?: any) => Response | Promise<Response>;
+}
+
+export function startHttpServer(app: FetchApp, port: number, hostname = '127.0.0.1'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined = undefined;
-    server = serve({ fetch: (app as Hono).fetch, port, hostname }, (info: AddressInfo) => {
+    server = serve({ fetch: (request: Request, bindings: unknown) => app.fetch(request, bindings), port, hostname }, (info: AddressInfo) => {
       const close = () =>
         new Promise<void>((done) => {
           server?.close(() => done());

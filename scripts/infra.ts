@@ -2,7 +2,7 @@ import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { mkdir } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { ensureDatabase } from '../lib/pg.js';
 import { SearchAttribute } from '../contracts/order-saga.js';
 import { spawnManaged, waitFor, type ManagedProcess } from './processes.js';
@@ -51,7 +51,7 @@ export async function ensureSearchAttributes(address: string, namespace = 'defau
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = Object.values(SearchAttribute).filter((name) => !(name in (existing.customAttributes ?? {})));
     if (missing.length === 0) return;
-    const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+    const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
     await connection.operatorService.addSearchAttributes({
       namespace,
       searchAttributes: Object.fromEntries(missing.map((name) => [name, keyword])),

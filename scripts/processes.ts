@@ -89,3 +89,19 @@ export async function httpOk(url: string): Promise<boolean> {
   await response.body?.cancel();
   return response.ok;
 }
+
+/** Fails fast with a readable message when a port the stack needs is taken. */
+export async function assertPortsFree(ports: Record<string, number>): Promise<void> {
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(ports)) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (!free) busy.push(`${name} (port ${port})`);
+  }
+  if (busy.length > 0) {
+    throw new Error(`ports already in use: ${busy.join(', ')}. Stop what holds them, or choose other ports (see README: environment variables).`);
+  }
+}

@@ -1,11 +1,7 @@
-import postgres from 'postgres';
 import { ensureDatabase } from '../../lib/pg.js';
+import { databaseUrl, databasesWithPrefix, dropDatabases } from '../../scripts/databases.js';
 
-export function databaseUrl(baseUrl: string, name: string): string {
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+export { databaseUrl };
 
 /** A throwaway database for one test file, named under the run id so global teardown drops it. */
 export async function createTestDatabase(baseUrl: string, runId: string, label: string): Promise<string> {
@@ -16,13 +12,5 @@ export async function createTestDatabase(baseUrl: string, runId: string, label: 
 }
 
 export async function dropDatabasesWithPrefix(baseUrl: string, prefix: string): Promise<void> {
-  const sql = postgres(databaseUrl(baseUrl, 'postgres'), { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql<{ datname: string }[]>`select datname from pg_database where datname like ${`${prefix}%`}`;
-    for (const { datname } of rows) {
-      await sql.unsafe(`drop database if exists "${datname}" with (force)`);
-    }
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
+  await dropDatabases(baseUrl, await databasesWithPrefix(baseUrl, prefix));
 }

@@ -1,0 +1,104 @@
+import { fileURLToPath } from 'node:url';
+import type { Writable } from 'node:stream';
+import { httpOk, spawnManaged, waitFor, type ManagedProcess } from './processes.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The Node processes of the system, in start order; each entry point is its `main.ts`. */
+export const APP_PROCESSES = [
+  { name: 'users', entry: 'services/users/main.ts', readyPath: '/readyz', portVar: 'USERS_PORT' },
+  { name: 'products', entry: 'services/products/main.ts', readyPath: '/readyz', portVar: 'PRODUCTS_PORT' },
+  { name: 'orders', entry: 'services/orders/main.ts', readyPath: '/readyz', portVar: 'ORDERS_PORT' },
+  { name: 'worker', entry: 'workers/main.ts', readyPath: '/healthz', portVar: 'WORKER_PORT' },
+  { name: 'api', entry: 'api/main.ts', readyPath: '/readyz', portVar: 'API_PORT' },
+] as const;
+export type AppProcessName = (typeof APP_PROCESSES)[number]['name'];
+
+export interface AppStackOptions {
+  ports: Record<AppProcessName, number>;
+  /** Environment shared by every process (URLs, token, database URLs, limits…). */
+  env: Record<string, string>;
+  /** Per-process additions. */
+  envFor?: Partial<Record<AppProcessName, Record<string, string>>>;
+  output?: Writable;
+  readyTimeoutMs?: number;
+}
+
+export interface AppStack {
+  urls: Record<AppProcessName, string>;
+  processes: Map<AppProcessName, ManagedProcess>;
+  /** Stops one process (as a crash or a deploy would) and starts it again with the same settings. */
+  restart(name: AppProcessName): Promise<void>;
+  stopOne(name: AppProcessName): Promise<void>;
+  startOne(name: AppProcessName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function serviceUrls(ports: Record<AppProcessName, number>): Record<AppProcessName, string> {
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  return {
+    users: url(ports.users),
+    products: url(ports.products),
+    orders: url(ports.orders),
+    worker: url(ports.worker),
+    api: url(ports.api),
+  };
+}
+
+/**
+ * Starts users, products and orders together, then the worker, then the gateway, each gated on its
+ * own readiness endpoint. Shared by `npm start` and the end-to-end tests, so both run the same thing.
+ */
+export async function startAppStack(options: AppStackOptions): Promise<AppStack> {
+  const urls = serviceUrls(options.ports);
+  const processes = new Map<AppProcessName, ManagedProcess>();
+  const baseEnv: Record<string, string> = {
+    ...options.env,
+    USERS_URL: urls.users,
+    PRODUCTS_URL: urls.products,
+    ORDERS_URL: urls.orders,
+  };
+
+  const startOne = async (name: AppProcessName) => {
+    const spec = APP_PROCESSES.find((p) => p.name === name)!;
+    const env = {
+      ...process.env,
+      ...baseEnv,
+      ...options.envFor?.[name],
+      [spec.portVar]: String(options.ports[name]),
+    };
+    const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', spec.entry], { cwd: root, env, output: options.output });
+    processes.set(name, proc);
+    await Promise.race([
+      waitFor(name, () => httpOk(`${urls[name]}${spec.readyPath}`), options.readyTimeoutMs ?? 90_000, 200),
+      proc.exited.then((code) => Promise.reject(new Error(`${name} exited during start-up (${code})`))),
+    ]);
+  };
+  const stopOne = async (name: AppProcessName) => {
+    await processes.get(name)?.stop(8000);
+    processes.delete(name);
+  };
+  const stop = async () => {
+    for (const name of [...APP_PROCESSES].reverse().map((p) => p.name)) await stopOne(name);
+  };
+
+  try {
+    await Promise.all((['users', 'products', 'orders'] as const).map(startOne));
+    await startOne('worker');
+    await startOne('api');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    urls,
+    processes,
+    startOne,
+    stopOne,
+    stop,
+    restart: async (name) => {
+      await stopOne(name);
+      await startOne(name);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// `npm start`: builds the tools if needed, then runs the whole system on this machine.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ensureDatabase } from '../lib/pg.js';
+import { dropDatabases, databaseUrl } from './databases.js';
+import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
+import { prettyOutput } from './pretty-output.js';
+import { assertPortsFree, type ManagedProcess } from './processes.js';
+import { startAppStack, type AppStack } from './stack.js';
+import { ensureFerretDb, ensureTemporal, ToolchainMissingError } from './tools.js';
+
+const env = process.env;
+const num = (name: string, fallback: number) => Number(env[name] ?? fallback);
+const fresh = process.argv.includes('--fresh');
+const dataDir = resolve(env.DATA_DIR ?? '.data');
+const postgresUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ports = {
+  api: num('API_PORT', 3000),
+  users: num('USERS_PORT', 3001),
+  products: num('PRODUCTS_PORT', 3002),
+  orders: num('ORDERS_PORT', 3003),
+  worker: num('WORKER_PORT', 3004),
+};
+const temporalPort = num('TEMPORAL_PORT', 7233);
+const temporalUiPort = num('TEMPORAL_UI_PORT', 8233);
+const mongoPort = num('MONGO_PORT', 27017);
+const databases = {
+  users: env.USERS_DATABASE_URL ?? databaseUrl(postgresUrl, 'shop_users'),
+  orders: env.ORDERS_DATABASE_URL ?? databaseUrl(postgresUrl, 'shop_orders'),
+  ferret: databaseUrl(postgresUrl, 'shop_ferretdb'),
+};
+const output = prettyOutput(process.stdout);
+const infra: ManagedProcess[] = [];
+let stack: AppStack | undefined;
+let stopping = false;
+
+function say(line: string): void {
+  output.write(`[start] ${line}\n`);
+}
+
+async function serviceToken(): Promise<string> {
+  if (env.SERVICE_TOKEN) return env.SERVICE_TOKEN;
+  const file = join(dataDir, 'service-token');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const token = randomBytes(32).toString('base64url');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+async function stopAll(code: number): Promise<never> {
+  stopping = true;
+  const deadline = setTimeout(() => process.exit(code || 1), 14_000);
+  deadline.unref();
+  await stack?.stop();
+  for (const proc of infra.reverse()) await proc.stop(5000);
+  say(code === 0 ? 'stopped' : 'stopped after a failure');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  if (fresh) {
+    say(`--fresh: wiping ${dataDir} and the shop databases`);
+    await rm(dataDir, { recursive: true, force: true });
+    await dropDatabases(postgresUrl, [databases.users, databases.orders, databases.ferret]);
+  }
+  await mkdir(dataDir, { recursive: true });
+
+  const temporalAddress = env.TEMPORAL_ADDRESS ?? `127.0.0.1:${temporalPort}`;
+  const mongoUrl = env.MONGO_URL ?? `mongodb://127.0.0.1:${mongoPort}/`;
+  const wanted: Record<string, number> = { ...ports };
+  if (!env.TEMPORAL_ADDRESS) Object.assign(wanted, { temporal: temporalPort, 'temporal-ui': temporalUiPort });
+  if (!env.MONGO_URL) wanted.mongodb = mongoPort;
+  await assertPortsFree(wanted);
+
+  if (!env.TEMPORAL_ADDRESS) {
+    say('starting Temporal dev server…');
+    const bin = await ensureTemporal();
+    infra.push(await startTemporal({ bin, port: temporalPort, uiPort: temporalUiPort, dbFile: join(dataDir, 'temporal.db'), output }));
+  } else {
+    await ensureSearchAttributes(temporalAddress);
+  }
+  if (!env.MONGO_URL) {
+    say('starting FerretDB (MongoDB protocol, on PostgreSQL)…');
+    const bin = await ensureFerretDb();
+    infra.push(await startFerretDb({ bin, port: mongoPort, postgresUrl: databases.ferret, stateDir: join(dataDir, 'ferretdb'), output }));
+  }
+  await Promise.all([ensureDatabase(databases.users), ensureDatabase(databases.orders)]);
+
+  const adminEmail = env.ADMIN_EMAIL ?? 'admin@example.com';
+  const adminPassword = env.ADMIN_PASSWORD ?? 'admin-password';
+  say('starting services, worker and gateway…');
+  stack = await startAppStack({
+    ports,
+    output,
+    env: {
+      SERVICE_TOKEN: await serviceToken(),
+      DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: temporalAddress,
+      MONGO_URL: mongoUrl,
+      USERS_DATABASE_URL: databases.users,
+      ORDERS_DATABASE_URL: databases.orders,
+      ADMIN_EMAIL: adminEmail,
+      ADMIN_PASSWORD: adminPassword,
+      SEED_DEMO_CATALOG: env.SEED_DEMO_CATALOG ?? 'true',
+      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+    },
+  });
+  for (const proc of [...infra, ...stack.processes.values()]) {
+    void proc.exited.then((code) => {
+      if (stopping) return;
+      output.write(`\n[start] !!! ${proc.name} exited unexpectedly (${code}); stopping the stack !!!\n\n`);
+      void stopAll(1);
+    });
+  }
+  const temporalUi = env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`;
+  say(`API          ${stack.urls.api}/api`);
+  say(`API docs     ${stack.urls.api}/docs`);
+  say(`Temporal UI  ${temporalUi}/namespaces/default/workflows`);
+  say(`Admin        ${adminEmail} / ${env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`);
+  say('ready');
+}
+
+main().catch(async (error: unknown) => {
+  if (error instanceof ToolchainMissingError) say(error.message);
+  else say(`failed: ${(error as Error).message}`);
+  await stopAll(1);
+});
