@@ -30,7 +30,7 @@ export function startHttpServer(app: FetchApp, port: number, hostname = '127.0.0
   });
 }
 
-export type ShutdownStep = () => Promise<unknown> | unknown;
+export type ShutdownStep = () => unknown;
 
 /**
  * Runs the steps in order on SIGTERM/SIGINT, then exits. A hard deadline guarantees the

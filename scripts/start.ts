@@ -26,10 +26,11 @@ const ports = {
 const temporalPort = num('TEMPORAL_PORT', 7233);
 const temporalUiPort = num('TEMPORAL_UI_PORT', 8233);
 const mongoPort = num('MONGO_PORT', 27017);
+const dbPrefix = env.SHOP_DB_PREFIX ?? 'shop';
 const databases = {
-  users: env.USERS_DATABASE_URL ?? databaseUrl(postgresUrl, 'shop_users'),
-  orders: env.ORDERS_DATABASE_URL ?? databaseUrl(postgresUrl, 'shop_orders'),
-  ferret: databaseUrl(postgresUrl, 'shop_ferretdb'),
+  users: env.USERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_users`),
+  orders: env.ORDERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_orders`),
+  ferret: databaseUrl(postgresUrl, `${dbPrefix}_ferretdb`),
 };
 const output = prettyOutput(process.stdout);
 const infra: ManagedProcess[] = [];
@@ -69,8 +70,8 @@ async function main(): Promise<void> {
   }
   await mkdir(dataDir, { recursive: true });
 
-  const temporalAddress = env.TEMPORAL_ADDRESS ?? `127.0.0.1:${temporalPort}`;
-  const mongoUrl = env.MONGO_URL ?? `mongodb://127.0.0.1:${mongoPort}/`;
+  const temporalAddress = env.TEMPORAL_ADDRESS || `127.0.0.1:${temporalPort}`;
+  const mongoUrl = env.MONGO_URL || `mongodb://127.0.0.1:${mongoPort}/`;
   const wanted: Record<string, number> = { ...ports };
   if (!env.TEMPORAL_ADDRESS) Object.assign(wanted, { temporal: temporalPort, 'temporal-ui': temporalUiPort });
   if (!env.MONGO_URL) wanted.mongodb = mongoPort;

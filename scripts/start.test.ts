@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createApiClient, uniqueEmail } from '../test/support/api.js';
+import { freePort } from './processes.js';
+
+// `npm start` itself: real tools, ready line, data kept across restarts, wiped by --fresh, and
+// Ctrl-C leaves nothing behind.
+const launched: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of launched) if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+});
+
+async function launch(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
+    env: { ...process.env, ...env, LOG_FORMAT: 'json', TEMPORAL_ADDRESS: '', MONGO_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  launched.push(child);
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      if (line === '[start] ready') resolve();
+    });
+    createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
+    void exited.then((code) => reject(new Error(`launcher exited (${code}) before ready:\n${lines.slice(-30).join('\n')}`)));
+  });
+  await ready;
+  return { child, lines, exited };
+}
+
+/** Processes whose command line names this run's data dir (Temporal's db file, FerretDB's state dir). */
+async function processesUsing(marker: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(marker)) found.push(`${pid}: ${cmdline.replaceAll('\0', ' ')}`);
+  }
+  return found;
+}
+
+async function portsInUse(ports: number[]): Promise<number[]> {
+  const busy: number[] = [];
+  for (const port of ports) {
+    const open = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+    if (open) busy.push(port);
+  }
+  return busy;
+}
+
+describe('npm start', () => {
+  it('starts everything, keeps data across restarts, wipes it with --fresh, and stops cleanly', async () => {
+    const dataDir = await mkdtemp(join(inject('logDir'), 'start-'));
+    const names = ['API_PORT', 'USERS_PORT', 'PRODUCTS_PORT', 'ORDERS_PORT', 'WORKER_PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'MONGO_PORT'];
+    const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, String(await freePort())] as const)));
+    const env = { ...ports, DATA_DIR: dataDir, SHOP_DB_PREFIX: `${inject('runId')}_start`, ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'boss-password' };
+    const api = createApiClient(`http://127.0.0.1:${ports.API_PORT}`);
+    const email = uniqueEmail('persist');
+
+    const first = await launch(env);
+    expect(first.lines.some((l) => l.includes(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`))).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
+    expect((await api.request('GET', '/healthz')).status).toBe(200);
+    expect((await api.request<{ items: unknown[] }>('GET', '/api/products?limit=100')).body.items.length).toBeGreaterThanOrEqual(12);
+    await api.registerAndLogin(email, 'persist-password');
+    const started = Date.now();
+    process.kill(-first.child.pid!, 'SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await processesUsing(dataDir)).toEqual([]);
+    expect(await portsInUse(Object.values(ports).map(Number))).toEqual([]);
+
+    const second = await launch(env);
+    await expect(api.login(email, 'persist-password')).resolves.toEqual(expect.any(String));
+    process.kill(-second.child.pid!, 'SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const fresh = await launch(env, ['--fresh']);
+    await expect(api.login(email, 'persist-password')).rejects.toThrow(/401/);
+    process.kill(-fresh.child.pid!, 'SIGINT');
+    expect(await fresh.exited).toBe(0);
+    expect(await processesUsing(dataDir)).toEqual([]);
+  }, 300_000);
+});

@@ -1,0 +1,55 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { freePort } from '../../scripts/processes.js';
+import { startAppStack, type AppProcessName, type AppStack } from '../../scripts/stack.js';
+import { createTestDatabase } from './postgres.js';
+import { testMongoDbName } from './mongo.js';
+
+export interface TestStack extends AppStack {
+  serviceToken: string;
+  admin: { email: string; password: string };
+  logFile: string;
+}
+
+/**
+ * The whole system as `npm start` runs it (same start-up code, real processes), on free ports, with
+ * throwaway databases and the run's shared Temporal server and FerretDB.
+ */
+export async function startTestStack(label: string, env: Record<string, string> = {}): Promise<TestStack> {
+  const runId = inject('runId');
+  const postgresUrl = inject('postgresUrl');
+  const [usersDb, ordersDb] = await Promise.all([
+    createTestDatabase(postgresUrl, runId, `${label}_users`),
+    createTestDatabase(postgresUrl, runId, `${label}_orders`),
+  ]);
+  const names: AppProcessName[] = ['api', 'users', 'products', 'orders', 'worker'];
+  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<AppProcessName, number>;
+  const serviceToken = `test-token-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const admin = { email: `admin-${label}@example.com`, password: 'admin-password-123' };
+  const logFile = join(inject('logDir'), `stack-${label}.log`);
+  const dataDir = await mkdtemp(join(inject('logDir'), `data-${label}-`));
+  const stack = await startAppStack({
+    ports,
+    output: createWriteStream(logFile),
+    env: {
+      SERVICE_TOKEN: serviceToken,
+      DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `orders-${label}-${runId}`,
+      MONGO_URL: inject('mongoUrl'),
+      PRODUCTS_DB: testMongoDbName(runId, label),
+      USERS_DATABASE_URL: usersDb,
+      ORDERS_DATABASE_URL: ordersDb,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_IP_PER_MIN: '0',
+      RATE_LIMIT_ORDERS_PER_MIN: '0',
+      ORDER_CANCEL_WINDOW_MS: '0',
+      ...env,
+    },
+  });
+  return { ...stack, serviceToken, admin, logFile };
+}
