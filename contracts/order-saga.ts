@@ -17,6 +17,8 @@ export interface PlaceOrderInput {
   requestId?: string;
   /** sha256 of the customer + canonical request body, compared on Idempotency-Key reuse. */
   requestHash?: string;
+  /** Tests only: first activity retry interval (default 1000 ms). */
+  retryInitialIntervalMs?: number;
 }
 
 export interface OrderSagaState {
@@ -42,3 +44,24 @@ export const BusinessFailure = {
   PAYMENT_DECLINED: 'PAYMENT_DECLINED',
   NOT_CANCELLABLE: 'NOT_CANCELLABLE',
 } as const;
+
+/** Typed search attribute keys (the `{ name, type }` shape `defineSearchAttributeKey` returns). */
+export const SearchAttributeKeys = {
+  orderStatus: { name: SearchAttribute.orderStatus, type: 'KEYWORD' },
+  customerId: { name: SearchAttribute.customerId, type: 'KEYWORD' },
+} as const;
+
+/** Step names the saga reports in `steps` (forward steps, the window, and compensations). */
+export const SagaStep = {
+  getCustomer: 'getCustomer',
+  priceItems: 'priceItems',
+  createOrder: 'createOrder',
+  reserveInventory: 'reserveInventory',
+  authorizePayment: 'authorizePayment',
+  cancellationWindow: 'cancellationWindow',
+  capturePayment: 'capturePayment',
+  commitInventory: 'commitInventory',
+  releaseInventory: 'releaseInventory',
+  voidPayment: 'voidPayment',
+} as const;
+export type SagaStep = (typeof SagaStep)[keyof typeof SagaStep];

@@ -96,6 +96,22 @@ export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;
  * take an `Idempotency-Key` header). Errors: 409 ORDER_CONFLICT, 409 ILLEGAL_TRANSITION,
  * 422 PAYMENT_DECLINED { declineCode }, 503 PAYMENT_PROVIDER_UNAVAILABLE, 409 PAYMENT_CONFLICT,
  * 409 AMOUNT_MISMATCH.
+ *
+ * Payment semantics (services/orders):
+ * - One payment per order. A repeat with the same Idempotency-Key (scoped to operation + order)
+ *   replays the stored outcome (200 Payment, or 422 PAYMENT_DECLINED for a stored decline); the
+ *   same key with another body → 409 PAYMENT_CONFLICT. 404/409/503 refusals are not stored.
+ * - authorize: order must be PENDING with a priced total equal to amountCents/currency (else 409
+ *   AMOUNT_MISMATCH); a second authorize under another key → 409 PAYMENT_CONFLICT.
+ * - capture: authorized → captured, only while the order is PENDING; any other state, or a
+ *   capture under another key after one succeeded → 409 PAYMENT_CONFLICT.
+ * - void / refund are compensations, safe to retry under any key: already voided/refunded or
+ *   declined → 200 with the payment; no payment at all → 404 NOT_FOUND (nothing to compensate:
+ *   callers treat it as done); void of a captured or refund of an authorized/voided payment, or a
+ *   refund of a CONFIRMED order → 409 PAYMENT_CONFLICT.
+ * - Transitions: CONFIRMED needs exactly one captured payment equal to totalCents; FAILED and
+ *   CANCELLED need no captured payment; otherwise 409 ILLEGAL_TRANSITION. Repeating the transition
+ *   that already happened (same target and reason) → 200.
  */
 export const OrdersApi = {
   create: 'PUT /v1/orders/:id',

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../lib/config.js';
+import { OrdersConfig } from './config.js';
+
+describe('OrdersConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(parseConfig(OrdersConfig, { SERVICE_TOKEN: 'x'.repeat(16) })).toEqual({
+      ORDERS_PORT: 3003,
+      ORDERS_HOST: '127.0.0.1',
+      ORDERS_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop_orders',
+      SERVICE_TOKEN: 'x'.repeat(16),
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('requires a service token of at least 16 characters', () => {
+    expect(() => parseConfig(OrdersConfig, {})).toThrow(ConfigError);
+    expect(() => parseConfig(OrdersConfig, { SERVICE_TOKEN: 'short' })).toThrow(/SERVICE_TOKEN/);
+  });
+});

@@ -1,0 +1,86 @@
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { CreateOrderRequest, Order, Step, TransitionRequest } from '../../contracts/orders.js';
+import { ErrorCode } from '../../contracts/problem.js';
+import { notFound, ProblemError } from '../../lib/problem.js';
+import type { OrdersDb } from './db.js';
+import { computeTotalCents, decodeCursor, encodeCursor, normalizeItems, sameContent, toOrder } from './order-mapping.js';
+import { transitionOrder } from './order-transitions.js';
+import { orders, orderStatusHistory } from './schema.js';
+
+export interface ListOrdersOptions {
+  customerId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface OrderPage {
+  items: Order[];
+  nextCursor: string | null;
+}
+
+export interface OrderStore {
+  /** Idempotent create: `created` is false when the same order already existed. */
+  create(id: string, request: CreateOrderRequest): Promise<{ order: Order; created: boolean }>;
+  get(id: string): Promise<Order | undefined>;
+  list(options: ListOrdersOptions): Promise<OrderPage>;
+  transition(id: string, request: TransitionRequest): Promise<Order>;
+  setSteps(id: string, steps: Step[]): Promise<Order>;
+}
+
+export function createOrderStore(db: OrdersDb): OrderStore {
+  return {
+    async create(id, request) {
+      const items = normalizeItems(request.items);
+      const totalCents = computeTotalCents(items);
+      return db.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(orders)
+          .values({ id, ...request, items, totalCents })
+          .onConflictDoNothing({ target: orders.id })
+          .returning();
+        if (inserted) {
+          await tx.insert(orderStatusHistory).values({ orderId: id, fromStatus: null, toStatus: 'PENDING' });
+          return { order: toOrder(inserted), created: true };
+        }
+        // A concurrent insert of the same id has committed by now: ON CONFLICT waited for it.
+        const [existing] = await tx.select().from(orders).where(eq(orders.id, id));
+        if (!existing) throw new Error(`order ${id} conflicted on insert but cannot be read`);
+        if (!sameContent(existing, request)) {
+          throw new ProblemError(409, ErrorCode.ORDER_CONFLICT, `Order ${id} already exists with different content`);
+        }
+        return { order: toOrder(existing), created: false };
+      });
+    },
+
+    async get(id) {
+      const [row] = await db.select().from(orders).where(eq(orders.id, id));
+      return row ? toOrder(row) : undefined;
+    },
+
+    async list({ customerId, limit, cursor }) {
+      const conditions: SQL[] = [];
+      if (customerId !== undefined) conditions.push(eq(orders.customerId, customerId));
+      if (cursor !== undefined) {
+        const after = decodeCursor(cursor);
+        conditions.push(sql`(${orders.createdAt}, ${orders.id}) < (${after.createdAt}::timestamptz, ${after.id})`);
+      }
+      const rows = await db
+        .select()
+        .from(orders)
+        .where(and(...conditions))
+        .orderBy(desc(orders.createdAt), desc(orders.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { items: page.map(toOrder), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    },
+
+    transition: (id, request) => transitionOrder(db, id, request),
+
+    async setSteps(id, steps) {
+      const [row] = await db.update(orders).set({ steps, updatedAt: sql`now()` }).where(eq(orders.id, id)).returning();
+      if (!row) throw notFound(`Order ${id} not found`);
+      return toOrder(row);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { OrderItem, Step } from '../../contracts/orders.js';
+
+// Millisecond precision so the list cursor (a JS Date) compares exactly with stored values.
+const millis = (name: string) => timestamp(name, { withTimezone: true, precision: 3 }).notNull().defaultNow();
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id').notNull(),
+    status: text('status').notNull().default('PENDING'),
+    failureReason: text('failure_reason'),
+    items: jsonb('items').$type<OrderItem[]>().notNull(),
+    totalCents: bigint('total_cents', { mode: 'number' }),
+    currency: text('currency').notNull(),
+    paymentMethod: text('payment_method').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    steps: jsonb('steps').$type<Step[]>().notNull().default([]),
+    createdAt: millis('created_at'),
+    updatedAt: millis('updated_at'),
+  },
+  (t) => [
+    check('orders_status_check', sql`${t.status} in ('PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED')`),
+    check('orders_failure_reason_check', sql`(${t.status} = 'FAILED') = (${t.failureReason} is not null)`),
+    index('orders_customer_created_idx').on(t.customerId, t.createdAt.desc(), t.id.desc()),
+    index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+export const orderStatusHistory = pgTable(
+  'order_status_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    failureReason: text('failure_reason'),
+    at: millis('at'),
+  },
+  (t) => [index('order_status_history_order_idx').on(t.orderId)],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    // One payment per order.
+    orderId: text('order_id')
+      .notNull()
+      .unique()
+      .references(() => orders.id),
+    status: text('status').notNull(),
+    amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    paymentMethod: text('payment_method').notNull(),
+    providerReference: text('provider_reference'),
+    declineCode: text('decline_code'),
+    createdAt: millis('created_at'),
+    updatedAt: millis('updated_at'),
+  },
+  (t) => [check('payments_status_check', sql`${t.status} in ('authorized', 'captured', 'voided', 'refunded', 'declined')`)],
+);
+
+/** Stored outcomes of payment calls, keyed by operation + order + Idempotency-Key. */
+export const idempotencyKeys = pgTable(
+  'payment_idempotency_keys',
+  {
+    operation: text('operation').notNull(),
+    orderId: text('order_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status').notNull(),
+    responseBody: jsonb('response_body').notNull(),
+    createdAt: millis('created_at'),
+  },
+  (t) => [primaryKey({ columns: [t.operation, t.orderId, t.key] })],
+);

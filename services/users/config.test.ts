@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../lib/config.js';
+import { UsersConfig } from './config.js';
+
+const token = 'x'.repeat(16);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(UsersConfig, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('UsersConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(parseConfig(UsersConfig, { SERVICE_TOKEN: token })).toEqual({
+      USERS_PORT: 3001,
+      USERS_HOST: '127.0.0.1',
+      USERS_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop_users',
+      SERVICE_TOKEN: token,
+      DATA_DIR: '.data',
+      JWT_ISSUER: 'durable-shop-users',
+      JWT_AUDIENCE: 'durable-shop-api',
+      JWT_PRIVATE_KEYS: undefined,
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+      ADMIN_EMAIL: undefined,
+      ADMIN_PASSWORD: undefined,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({ USERS_PORT: 'abc', ACCESS_TOKEN_TTL_SECONDS: '901', USERS_DATABASE_URL: 'http://x/y' });
+    expect(problems.join('\n')).toMatch(/SERVICE_TOKEN/);
+    expect(problems.join('\n')).toMatch(/USERS_PORT/);
+    expect(problems.join('\n')).toMatch(/ACCESS_TOKEN_TTL_SECONDS/);
+    expect(problems.join('\n')).toMatch(/USERS_DATABASE_URL/);
+    expect(problems).toHaveLength(4);
+  });
+
+  it('lists admin problems alongside the others', () => {
+    const problems = problemsOf({ USERS_PORT: 'abc', ADMIN_EMAIL: 'a@b.co' });
+    expect(problems).toEqual([expect.stringMatching(/^USERS_PORT/), expect.stringMatching(/^SERVICE_TOKEN/), expect.stringMatching(/^ADMIN_PASSWORD/)]);
+  });
+
+  it('rejects a short service token', () => {
+    expect(problemsOf({ SERVICE_TOKEN: 'short' })).toEqual([expect.stringMatching(/^SERVICE_TOKEN: must be at least 16/)]);
+  });
+
+  it('requires the admin email and password together', () => {
+    expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_EMAIL: 'a@b.co' })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD:/)]);
+    expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_PASSWORD: 'secret-pass' })).toEqual([expect.stringMatching(/^ADMIN_EMAIL:/)]);
+    expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'secret-pass' })).toEqual([]);
+  });
+
+  it('validates the admin email and password like a registration', () => {
+    const problems = problemsOf({ SERVICE_TOKEN: token, ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'short' });
+    expect(problems).toEqual([expect.stringMatching(/^ADMIN_EMAIL: must be a valid email/), expect.stringMatching(/^ADMIN_PASSWORD: must be at least 8/)]);
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../../contracts/users.js';
+import { createLogger } from '../../../lib/logger.js';
+import { createMetrics } from '../../../lib/metrics.js';
+import { migrateWithLock } from '../../../lib/pg.js';
+import { createTestDatabase } from '../../../test/support/postgres.js';
+import { createUsersApp } from '../app.js';
+import { loadSigningKeys, type SigningKeys } from '../keys.js';
+import { MIGRATION_LOCK_KEY, migrationsFolder } from '../migrations.js';
+import { createPasswordHasher, type PasswordHasher } from '../passwords.js';
+import { createUserStore, type UserStore } from '../store.js';
+import { createTokenIssuer } from '../tokens.js';
+
+export const SERVICE_TOKEN = 'test-service-token-0123456789';
+export const auth = { authorization: `Bearer ${SERVICE_TOKEN}` };
+export const json = { ...auth, 'content-type': 'application/json' };
+
+/** Captures every log line in memory so tests can assert what was (not) logged. */
+export function memoryLogStream() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, lines, text: () => lines.join('') };
+}
+
+export interface Harness {
+  url: string;
+  app: ReturnType<typeof createUsersApp>;
+  sql: postgres.Sql;
+  store: UserStore;
+  passwords: PasswordHasher;
+  keys: SigningKeys;
+  dataDir: string;
+  logs: ReturnType<typeof memoryLogStream>;
+  close: () => Promise<void>;
+}
+
+/** A users app over a throwaway, migrated database, with a temporary key directory. */
+export async function createHarness(label: string): Promise<Harness> {
+  const url = await createTestDatabase(inject('postgresUrl'), inject('runId'), label);
+  await migrateWithLock(url, migrationsFolder, MIGRATION_LOCK_KEY);
+  const sql = postgres(url, { max: 10, onnotice: () => {} });
+  const store = createUserStore(drizzle(sql));
+  const passwords = await createPasswordHasher();
+  const dataDir = await mkdtemp(join(tmpdir(), 'users-keys-'));
+  const keys = await loadSigningKeys({ dataDir });
+  const logs = memoryLogStream();
+  const logger = createLogger('users', 'debug', logs.stream);
+  const tokens = createTokenIssuer({ keys, issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAULT, ttlSeconds: 900 });
+  const app = createUsersApp({ logger, metrics: createMetrics('users', false), serviceToken: SERVICE_TOKEN, store, passwords, tokens });
+  const close = async () => {
+    await sql.end({ timeout: 5 });
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  return { url, app, sql, store, passwords, keys, dataDir, logs, close };
+}
+
+export async function post(app: Harness['app'], path: string, body: unknown, headers: Record<string, string> = json) {
+  return app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+export async function put(app: Harness['app'], path: string, body: unknown, headers: Record<string, string> = json) {
+  return app.request(path, { method: 'PUT', headers, body: JSON.stringify(body) });
+}
