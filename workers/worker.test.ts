@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../lib/config.js';
+import { createMetrics } from '../lib/metrics.js';
+import { WorkerConfig } from './config.js';
+import { createHealthApp } from './health.js';
+
+describe('worker config', () => {
+  it('has a default for everything but the service token', () => {
+    expect(parseConfig(WorkerConfig, { SERVICE_TOKEN: 'x'.repeat(16) })).toMatchObject({
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'orders',
+      USERS_URL: 'http://127.0.0.1:3001',
+      PRODUCTS_URL: 'http://127.0.0.1:3002',
+      ORDERS_URL: 'http://127.0.0.1:3003',
+      HTTP_TIMEOUT_MS: 5000,
+      WORKER_MAX_CONCURRENT_ACTIVITIES: 100,
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
+      WORKER_PORT: 3004,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('lists every problem at once', () => {
+    const error = (() => {
+      try {
+        parseConfig(WorkerConfig, { SERVICE_TOKEN: 'short', WORKER_PORT: 'x', USERS_URL: 'nope' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['SERVICE_TOKEN', 'WORKER_PORT', 'USERS_URL']));
+  });
+});
+
+describe('worker health app', () => {
+  const app = (state: string, temporalUp: boolean) =>
+    createHealthApp({
+      worker: { getState: () => state as never },
+      metrics: createMetrics('worker-test', false),
+      pingTemporal: async () => {
+        if (!temporalUp) throw new Error('down');
+      },
+    });
+
+  it('is healthy and ready only while the worker runs and Temporal answers', async () => {
+    expect((await app('RUNNING', true).request('/healthz')).status).toBe(200);
+    expect((await app('RUNNING', true).request('/readyz')).status).toBe(200);
+    expect((await app('DRAINING', true).request('/healthz')).status).toBe(503);
+    const notReady = await app('RUNNING', false).request('/readyz');
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ checks: { temporal: 'down' } });
+  });
+
+  it('exposes the worker state in Prometheus metrics', async () => {
+    const body = await (await app('RUNNING', true).request('/metrics')).text();
+    expect(body).toContain('temporal_worker_state{state="RUNNING",service="worker-test"} 1');
+    expect(body).toContain('temporal_worker_state{state="DRAINING",service="worker-test"} 0');
+  });
+});

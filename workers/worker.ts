@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+
+export interface WorkerLimits {
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks: number;
+}
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  activities: object;
+  /** A prebuilt bundle (`{ codePath }` or `{ code }`); otherwise `workflowsPath` is bundled at start. */
+  workflowBundle?: WorkflowBundleOption;
+  workflowsPath?: string;
+  limits?: Partial<WorkerLimits>;
+  /** How long in-flight activities may finish after shutdown() before they are cancelled. */
+  shutdownGraceMs?: number;
+}
+
+/** workflows/workflows.ts from source (tsx, tests), or the compiled .js under dist/. */
+export function defaultWorkflowsPath(): string {
+  const ts = fileURLToPath(new URL('../workflows/workflows.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/workflows.js', import.meta.url));
+}
+
+/** The order worker: saga workflows plus the activities that call the services. */
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const { connection, namespace = 'default', taskQueue, activities, limits = {} } = options;
+  const code = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    activities,
+    ...code,
+    maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities ?? 100,
+    maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 40,
+    shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
+  });
+}

@@ -1,0 +1,33 @@
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { SagaActivities } from '../activities/activities.js';
+import { BusinessFailure, type PlaceOrderInput } from '../contracts/order-saga.js';
+
+export const DEFAULT_RETRY_INITIAL_INTERVAL_MS = 1000;
+
+/** A service down for minutes delays an order, never fails it: retries never run out. */
+function retryPolicy(input: PlaceOrderInput, nonRetryableErrorTypes: string[]): ActivityOptions['retry'] {
+  return {
+    initialInterval: input.retryInitialIntervalMs ?? DEFAULT_RETRY_INITIAL_INTERVAL_MS,
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: Number.POSITIVE_INFINITY,
+    nonRetryableErrorTypes,
+  };
+}
+
+/** Forward steps: business refusals end the saga, everything else is retried. */
+export function forwardOptions(input: PlaceOrderInput): ActivityOptions {
+  return { startToCloseTimeout: '10s', retry: retryPolicy(input, Object.values(BusinessFailure)) };
+}
+
+/** Compensations and finalization: nothing is a reason to give up. */
+export function compensationOptions(input: PlaceOrderInput): ActivityOptions {
+  return { startToCloseTimeout: '10s', retry: retryPolicy(input, []) };
+}
+
+export type ActivitiesWithSummary = (summary: string) => ReturnType<typeof proxyActivities<SagaActivities>>;
+
+/** Activity stubs whose calls carry a human-readable summary in the Web UI. */
+export function activitiesWith(options: ActivityOptions): ActivitiesWithSummary {
+  return (summary) => proxyActivities<SagaActivities>({ ...options, summary });
+}

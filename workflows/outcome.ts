@@ -1,0 +1,36 @@
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import type { FailureReason } from '../contracts/orders.js';
+import { BusinessFailure } from '../contracts/order-saga.js';
+
+/** Thrown at a step boundary once a cancel has been accepted. */
+export class CancelRequested extends Error {
+  constructor() {
+    super('cancel requested');
+    this.name = 'CancelRequested';
+  }
+}
+
+export type Outcome = { status: 'FAILED'; reason: FailureReason } | { status: 'CANCELLED' };
+
+const reasons: readonly FailureReason[] = [
+  BusinessFailure.CUSTOMER_INACTIVE,
+  BusinessFailure.PRODUCT_NOT_FOUND,
+  BusinessFailure.OUT_OF_STOCK,
+  BusinessFailure.PAYMENT_DECLINED,
+];
+
+function businessReason(error: unknown): FailureReason | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
+  return reasons.find((reason) => reason === (error.cause as ApplicationFailure).type);
+}
+
+/**
+ * Why the saga stopped before the point of no return. An accepted cancel wins over a refusal that
+ * arrived in the same step (the customer was told the cancel was accepted). Anything else is a bug: rethrown.
+ */
+export function outcomeOf(error: unknown, cancelRequested: boolean): Outcome {
+  if (cancelRequested || error instanceof CancelRequested || isCancellation(error)) return { status: 'CANCELLED' };
+  const reason = businessReason(error);
+  if (reason) return { status: 'FAILED', reason };
+  throw error;
+}

@@ -1,0 +1,159 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, defineSearchAttributeKey } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { QUERY_STATE, SearchAttribute, UPDATE_CANCEL, WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../contracts/order-saga.js';
+import { waitFor } from '../scripts/processes.js';
+import { connectHarness, startWorker, type Harness, type RunningWorker } from './fixtures/harness.js';
+import { mockActivities, orderInput, PRICE_CENTS, type Scenario } from './fixtures/mock-activities.js';
+
+const runId = inject('runId');
+const taskQueue = `saga-${runId}-${Math.random().toString(36).slice(2, 8)}`;
+const scenarios = new Map<string, Scenario>();
+const mock = mockActivities((orderId) => scenarios.get(orderId) ?? {});
+let harness: Harness;
+let worker: RunningWorker;
+let seq = 0;
+
+beforeAll(async () => {
+  harness = await connectHarness(inject('temporalAddress'));
+  worker = await startWorker(harness, taskQueue, mock.activities);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await harness?.close();
+});
+
+function start(scenario: Scenario, overrides: Partial<PlaceOrderInput> = {}) {
+  const orderId = `order-${runId}-${++seq}`;
+  scenarios.set(orderId, scenario);
+  const input = orderInput(orderId, overrides);
+  return harness.client.workflow.start(WORKFLOW_TYPE, { workflowId: orderId, taskQueue, args: [input] });
+}
+
+async function run(scenario: Scenario, overrides: Partial<PlaceOrderInput> = {}) {
+  const handle = await start(scenario, overrides);
+  const result = (await handle.result()) as OrderSagaState;
+  return { handle, result, calls: mock.namesFor(handle.workflowId) };
+}
+
+const finalizeInput = (orderId: string) => mock.calls.get(orderId)!.find((call) => call.name === 'finalizeOrder')!.input;
+const stepStatus = (state: OrderSagaState) => Object.fromEntries(state.steps.map((step) => [step.name, step.status]));
+const forward = ['getCustomer', 'priceItems', 'createOrder', 'reserveInventory', 'authorizePayment'];
+
+async function whenStep(handle: Awaited<ReturnType<typeof start>>, name: string, status = 'started') {
+  await waitFor(`${name} ${status}`, async () => stepStatus(await handle.query<OrderSagaState>(QUERY_STATE))[name] === status, 20_000, 50);
+}
+
+describe('placeOrder outcomes', () => {
+  it('confirms: every step once, in order, priced, search attributes final', async () => {
+    const { handle, result, calls } = await run({});
+    expect(calls).toEqual([...forward, 'capturePayment', 'commitInventory', 'finalizeOrder']);
+    expect(result).toMatchObject({ status: 'CONFIRMED', failureReason: null, totalCents: 3 * PRICE_CENTS, cancellable: false });
+    expect(result.items.every((item) => item.unitPriceCents === PRICE_CENTS)).toBe(true);
+    expect(stepStatus(result)).toMatchObject({ authorizePayment: 'completed', cancellationWindow: 'skipped', capturePayment: 'completed' });
+    const finalize = finalizeInput(handle.workflowId);
+    expect(finalize).toMatchObject({ to: 'CONFIRMED', orderId: handle.workflowId, requestId: `req-${handle.workflowId}` });
+    expect(finalize.steps).toEqual(result.steps);
+    const create = mock.calls.get(handle.workflowId)!.find((call) => call.name === 'createOrder')!.input;
+    expect((create.steps as { name: string }[]).map((s) => s.name)).toEqual(['getCustomer', 'priceItems', 'createOrder']);
+    const attrs = (await handle.describe()).typedSearchAttributes;
+    expect(attrs.get(defineSearchAttributeKey(SearchAttribute.orderStatus, 'KEYWORD'))).toBe('CONFIRMED');
+    expect(attrs.get(defineSearchAttributeKey(SearchAttribute.customerId, 'KEYWORD'))).toBe('cust-1');
+  });
+
+  it('fails CUSTOMER_INACTIVE and still records the order with unpriced items', async () => {
+    const { handle, result, calls } = await run({ customer: 'disabled' });
+    expect(calls).toEqual(['getCustomer', 'createOrder', 'finalizeOrder']);
+    expect(result).toMatchObject({ status: 'FAILED', failureReason: 'CUSTOMER_INACTIVE', totalCents: null });
+    const create = mock.calls.get(handle.workflowId)!.find((call) => call.name === 'createOrder')!.input;
+    expect(create.items).toEqual([
+      { productId: 'p-1', quantity: 2, name: null, unitPriceCents: null },
+      { productId: 'p-2', quantity: 1, name: null, unitPriceCents: null },
+    ]);
+    expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'FAILED', failureReason: 'CUSTOMER_INACTIVE' });
+    expect(stepStatus(result)).toEqual({ getCustomer: 'failed', createOrder: 'completed' });
+  });
+
+  it('fails PRODUCT_NOT_FOUND with an unpriced order record', async () => {
+    const { result, calls } = await run({ missingProducts: ['p-2'] });
+    expect(calls).toEqual(['getCustomer', 'priceItems', 'createOrder', 'finalizeOrder']);
+    expect(result).toMatchObject({ status: 'FAILED', failureReason: 'PRODUCT_NOT_FOUND' });
+    expect(result.items[0]).toMatchObject({ name: null, unitPriceCents: null });
+  });
+
+  it('fails OUT_OF_STOCK and releases the (registered-before) reservation', async () => {
+    const { result, calls } = await run({ outOfStock: true });
+    expect(calls).toEqual(['getCustomer', 'priceItems', 'createOrder', 'reserveInventory', 'releaseInventory', 'finalizeOrder']);
+    expect(result).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
+    expect(stepStatus(result)).toMatchObject({ reserveInventory: 'failed', releaseInventory: 'compensated' });
+  });
+
+  it('fails PAYMENT_DECLINED and compensates in reverse order: void, then release', async () => {
+    const { result, calls } = await run({ declined: true });
+    expect(calls).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(result).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
+    expect(stepStatus(result)).toMatchObject({ authorizePayment: 'failed', voidPayment: 'skipped', releaseInventory: 'compensated' });
+    expect(result.steps.map((s) => s.name).slice(-2)).toEqual(['voidPayment', 'releaseInventory']);
+  });
+});
+
+describe('cancel Update', () => {
+  it('cancels during the window: the timer is cut short, the saga compensates and ends CANCELLED', async () => {
+    const handle = await start({}, { cancelWindowMs: 60_000 });
+    await whenStep(handle, 'cancellationWindow');
+    const startedAt = Date.now();
+    const state = await handle.executeUpdate<OrderSagaState, []>(UPDATE_CANCEL);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+    expect(state).toMatchObject({ status: 'CANCELLED', failureReason: null, cancellable: false });
+    expect(mock.namesFor(handle.workflowId)).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'CANCELLED' });
+    expect(stepStatus(state)).toMatchObject({ voidPayment: 'compensated', releaseInventory: 'compensated' });
+    expect(((await handle.result()) as OrderSagaState).status).toBe('CANCELLED');
+  });
+
+  it('refuses with NOT_CANCELLABLE past the point of no return, and the order still confirms', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handle = await start({ hold: { capturePayment: held } });
+    await whenStep(handle, 'capturePayment');
+    const refusal = await handle.executeUpdate(UPDATE_CANCEL).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (refusal as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe('NOT_CANCELLABLE');
+    release();
+    expect(((await handle.result()) as OrderSagaState).status).toBe('CONFIRMED');
+    expect(mock.namesFor(handle.workflowId)).not.toContain('voidPayment');
+    // Once the run has completed the server answers the Update itself: the gateway maps this to NOT_CANCELLABLE.
+    await expect(handle.executeUpdate(UPDATE_CANCEL)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+});
+
+describe('retries', () => {
+  it('retries a transient forward failure and confirms', async () => {
+    const { handle, result } = await run({ transient: { reserveInventory: 2 } });
+    expect(result.status).toBe('CONFIRMED');
+    expect(mock.namesFor(handle.workflowId).filter((name) => name === 'reserveInventory')).toHaveLength(3);
+  });
+
+  it('retries a failing compensation until it succeeds (never swallowed)', async () => {
+    const { handle, result } = await run({ outOfStock: true, transient: { releaseInventory: 3 } });
+    expect(result).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
+    const names = mock.namesFor(handle.workflowId);
+    expect(names.filter((name) => name === 'releaseInventory')).toHaveLength(4);
+    expect(names.at(-1)).toBe('finalizeOrder');
+  });
+});
+
+describe('durability', () => {
+  it('survives a worker stop mid-saga: a new worker completes the order exactly once', async () => {
+    const handle = await start({}, { cancelWindowMs: 3000 });
+    await whenStep(handle, 'cancellationWindow');
+    await worker.stop();
+    worker = await startWorker(harness, taskQueue, mock.activities);
+    const result = (await handle.result()) as OrderSagaState;
+    expect(result.status).toBe('CONFIRMED');
+    expect(mock.namesFor(handle.workflowId)).toEqual([...forward, 'capturePayment', 'commitInventory', 'finalizeOrder']);
+  });
+});

@@ -1,0 +1,19 @@
+import { CancellationScope, allHandlersFinished, condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { SearchAttributeKeys, type OrderSagaState, type PlaceOrderInput } from '../contracts/order-saga.js';
+import { installHandlers } from './handlers.js';
+import { OrderState } from './order-state.js';
+import { OrderSaga } from './saga.js';
+
+/** The order saga: workflow id = order id. Ends CONFIRMED, FAILED (with a reason) or CANCELLED. */
+export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState> {
+  const order = new OrderState(input);
+  installHandlers(order);
+  upsertSearchAttributes([
+    { key: SearchAttributeKeys.orderStatus, value: 'PENDING' },
+    { key: SearchAttributeKeys.customerId, value: input.customerId },
+  ]);
+  await new OrderSaga(input, order).run();
+  // Let a waiting cancel Update return its answer before the workflow completes.
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+  return order.snapshot();
+}
