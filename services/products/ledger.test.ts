@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { noMutex } from './keyed-mutex.js';
+import { createLedger, type Ledger, type Movement } from './ledger.js';
+import { createStore } from './store.js';
+import { expectConsistentLedger, openTestDb } from './test-support/app.js';
+
+let env: Awaited<ReturnType<typeof openTestDb>>;
+let ledger: Ledger;
+let conflicts = 0;
+
+beforeAll(async () => {
+  env = await openTestDb(inject('mongoUrl'), inject('runId'), 'ledger');
+  // No in-process serialisation: only the unique indexes stand between writers.
+  ledger = createLedger(createStore(env.db), { mutex: noMutex, onConflict: () => conflicts++ });
+});
+afterAll(() => env?.close());
+
+const asEntries = async (productId: string) =>
+  (await ledger.entries(productId)).map((e) => ({ ...e, orderId: e.orderId, at: e.at.toISOString() }));
+
+describe('ledger.append without any mutex', () => {
+  it('never oversells: 60 racing guarded takes of 1 on a stock of 7 → exactly 7 applied', async () => {
+    await ledger.append({ productId: 'p-race', delta: 7, kind: 'initial', opKey: 'initial:p-race', guarded: false });
+    const outcomes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => ledger.append({ productId: 'p-race', delta: -1, kind: 'reserve', opKey: `reserve:o${i}:p-race`, orderId: `o${i}`, guarded: true })),
+    );
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(7);
+    expect(outcomes.filter((o) => o === 'short')).toHaveLength(53);
+    expect(await ledger.stockOf('p-race')).toBe(0);
+    const { available } = expectConsistentLedger(await asEntries('p-race'));
+    expect(available).toBe(0);
+    expect(conflicts).toBeGreaterThan(0); // the race really happened
+  });
+
+  it('applies one opKey exactly once, however many concurrent and later duplicates', async () => {
+    await ledger.append({ productId: 'p-dup', delta: 5, kind: 'initial', opKey: 'initial:p-dup', guarded: false });
+    const move = { productId: 'p-dup', delta: -5, kind: 'reserve' as const, opKey: 'reserve:x:p-dup', orderId: 'x', guarded: true };
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => ledger.append(move)));
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(19);
+    // Sequential retry after the stock is gone is still a duplicate, not "short".
+    expect(await ledger.append(move)).toBe('duplicate');
+    expect(await ledger.stockOf('p-dup')).toBe(0);
+    expect(await ledger.entries('p-dup')).toHaveLength(2);
+  });
+
+  it('finds the latest entry from another instance\'s stale view (gap-free seqs, galloping search)', async () => {
+    const other = createLedger(createStore(env.db), { mutex: noMutex });
+    expect(await other.stockOf('p-head')).toBe(0);
+    for (let i = 1; i <= 37; i++) await ledger.append({ productId: 'p-head', delta: i, kind: 'restock', opKey: `head:${i}`, guarded: false });
+    expect(await other.stockOf('p-head')).toBe((37 * 38) / 2);
+    expect(await other.append({ productId: 'p-head', delta: -700, kind: 'reserve', opKey: 'head:take', guarded: true })).toBe('applied');
+    expect(await ledger.stockOf('p-head')).toBe(703 - 700);
+    expect(await createLedger(createStore(env.db)).stockOf('p-head')).toBe(3);
+    expect(expectConsistentLedger(await asEntries('p-head')).available).toBe(3);
+  });
+
+  it('keeps racing unguarded deposits and withdrawals conserved', async () => {
+    const moves = Array.from({ length: 40 }, (_, i): Movement => ({
+      productId: 'p-mix',
+      delta: i % 2 === 0 ? 3 : -1,
+      kind: i % 2 === 0 ? 'restock' : 'reserve',
+      opKey: `mix:${i}`,
+      guarded: i % 2 === 1,
+    }));
+    await ledger.append({ productId: 'p-mix', delta: 2, kind: 'initial', opKey: 'initial:p-mix', guarded: false });
+    const outcomes = await Promise.all(moves.map((m) => ledger.append(m)));
+    const applied = moves.filter((_, i) => outcomes[i] === 'applied');
+    const expected = 2 + applied.reduce((sum, m) => sum + m.delta, 0);
+    expect(outcomes.filter((o, i) => i % 2 === 0 && o === 'applied')).toHaveLength(20);
+    expect(await ledger.stockOf('p-mix')).toBe(expected);
+    expect(expectConsistentLedger(await asEntries('p-mix')).available).toBe(expected);
+  });
+});

@@ -1,0 +1,91 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode } from '../../contracts/problem.js';
+import { ProblemError } from '../../lib/problem.js';
+import { createKeyedMutex, type KeyedMutex } from './keyed-mutex.js';
+import { createHeadFinder } from './ledger-head.js';
+import { isDuplicateKey, type LedgerDoc, type MovementKind, type Store } from './store.js';
+
+export interface Movement {
+  productId: string;
+  delta: number;
+  kind: MovementKind;
+  opKey: string;
+  orderId?: string | null;
+  /** Refuse the movement when it would take the balance below zero. */
+  guarded: boolean;
+}
+
+/** applied: written now; duplicate: this opKey was already written; short: not enough stock. */
+export type AppendOutcome = 'applied' | 'duplicate' | 'short';
+
+export interface LedgerOptions {
+  mutex?: KeyedMutex;
+  /** Attempts before giving up under extreme contention (answered as a retryable 503). */
+  maxAttempts?: number;
+  onConflict?: () => void;
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
+
+/**
+ * The inventory ledger. Correctness rests only on unique-index inserts: (productId, seq) makes
+ * concurrent writers of the same balance collide, opKey makes every movement happen at most once.
+ */
+export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerOptions = {}) {
+  const mutex = options.mutex ?? createKeyedMutex();
+  const maxAttempts = options.maxAttempts ?? 2000;
+
+  const latest = createHeadFinder(ledger);
+  const hasOpKey = async (opKey: string) => (await ledger.findOne({ opKey }, { projection: { _id: 1 } })) !== null;
+
+  async function tryAppend(m: Movement): Promise<AppendOutcome | 'conflict'> {
+    const top = await latest(m.productId);
+    const available = (top?.available ?? 0) + m.delta;
+    // A concurrent duplicate may have taken the stock this very movement needs.
+    if (m.guarded && available < 0) return (await hasOpKey(m.opKey)) ? 'duplicate' : 'short';
+    const entry: LedgerDoc = {
+      productId: m.productId,
+      seq: (top?.seq ?? 0) + 1,
+      kind: m.kind,
+      delta: m.delta,
+      available,
+      orderId: m.orderId ?? null,
+      opKey: m.opKey,
+      at: new Date(),
+    };
+    try {
+      await ledger.insertOne(entry);
+      latest.remember(entry);
+      return 'applied';
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return (await hasOpKey(m.opKey)) ? 'duplicate' : 'conflict';
+    }
+  }
+
+  async function append(m: Movement): Promise<AppendOutcome> {
+    return mutex(m.productId, async () => {
+      for (let attempt = 0; attempt < maxAttempts; attempt++) {
+        const outcome = await tryAppend(m);
+        if (outcome !== 'conflict') return outcome;
+        options.onConflict?.();
+        await sleep(Math.random() * Math.min(50, 2 ** Math.min(attempt, 6)));
+      }
+      throw new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, 'Inventory is under heavy contention; retry', {}, { 'Retry-After': '1' });
+    });
+  }
+
+  async function stockOf(productId: string): Promise<number> {
+    return (await latest(productId))?.available ?? 0;
+  }
+
+  async function stocks(productIds: string[]): Promise<Map<string, number>> {
+    const pairs = await Promise.all(productIds.map(async (id) => [id, await stockOf(id)] as const));
+    return new Map(pairs);
+  }
+
+  const entries = (productId: string) => ledger.find({ productId }).sort({ seq: 1 }).toArray();
+  const orderEntries = (orderId: string, kind: MovementKind) => ledger.find({ orderId, kind }).sort({ productId: 1 }).toArray();
+
+  return { append, stockOf, stocks, entries, orderEntries };
+}
