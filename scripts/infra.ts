@@ -21,7 +21,7 @@ const searchAttributeFlags = Object.values(SearchAttribute).flatMap((name) => ['
 
 export async function startTemporal(options: TemporalOptions): Promise<ManagedProcess> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--ui-port', String(options.uiPort)];
-  args.push('--log-level', 'warn', '--namespace', 'default', ...searchAttributeFlags);
+  args.push('--log-level', 'error', '--namespace', 'default', ...searchAttributeFlags);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.headless) args.push('--headless');
   const proc = spawnManaged('temporal', options.bin, args, { output: options.output });
@@ -67,7 +67,15 @@ export interface FerretOptions {
   /** PostgreSQL database FerretDB stores its collections in (created if missing). */
   postgresUrl: string;
   stateDir: string;
+  /** FerretDB opens up to 50 PostgreSQL connections by default; several stacks share one server. */
+  maxConnections?: number;
   output?: Writable;
+}
+
+function withPoolLimit(url: string, max: number): string {
+  const u = new URL(url);
+  if (!u.searchParams.has('pool_max_conns')) u.searchParams.set('pool_max_conns', String(max));
+  return u.toString();
 }
 
 export async function startFerretDb(options: FerretOptions): Promise<ManagedProcess> {
@@ -75,12 +83,12 @@ export async function startFerretDb(options: FerretOptions): Promise<ManagedProc
   await mkdir(options.stateDir, { recursive: true });
   const args = [
     '--handler=postgresql',
-    `--postgresql-url=${options.postgresUrl}`,
+    `--postgresql-url=${withPoolLimit(options.postgresUrl, options.maxConnections ?? 10)}`,
     `--listen-addr=127.0.0.1:${options.port}`,
     '--debug-addr=-',
     `--state-dir=${options.stateDir}`,
     '--telemetry=disable',
-    '--log-level=warn',
+    '--log-level=error',
   ];
   const proc = spawnManaged('ferretdb', options.bin, args, { output: options.output });
   const url = `mongodb://127.0.0.1:${options.port}/`;

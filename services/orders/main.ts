@@ -18,7 +18,7 @@ const logger = createLogger('orders', config.LOG_LEVEL);
 await ensureDatabase(config.ORDERS_DATABASE_URL);
 await migrateWithLock(config.ORDERS_DATABASE_URL, fileURLToPath(new URL('./drizzle', import.meta.url)), MIGRATION_LOCK_KEY);
 
-const sql = postgres(config.ORDERS_DATABASE_URL, { max: 20, onnotice: () => {} });
+const sql = postgres(config.ORDERS_DATABASE_URL, { max: 10, onnotice: () => {} });
 const app = createOrdersApp({
   db: drizzle(sql),
   provider: createSimulatedProvider(),

@@ -1,0 +1,48 @@
+import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
+import type { Context, ErrorHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ErrorCode, type Problem } from '../contracts/problem.js';
+import type { Logger } from '../lib/logger.js';
+import { ProblemError, problemResponse, toProblemError } from '../lib/problem.js';
+import { ServiceRejectedError, ServiceUnavailableError } from '../lib/service-client.js';
+
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code']);
+
+export const unavailable = (what: string) =>
+  new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, `${what} is unavailable; try again shortly`, {}, { 'Retry-After': '1' });
+
+/** A service's 4xx problem keeps its status, code and extensions (e.g. errors[], productId). */
+function fromRejection(error: ServiceRejectedError, log: Logger): ProblemError {
+  const problem: Problem = error.problem;
+  // The service refused our service credential: a gateway misconfiguration, not the client's fault.
+  if (error.status === 401 && problem.code === ErrorCode.UNAUTHORIZED) {
+    log.error({ upstream: error.service }, 'service rejected the gateway credential');
+    return unavailable(error.service);
+  }
+  const extensions = Object.fromEntries(Object.entries(problem).filter(([key]) => !PROBLEM_MEMBERS.has(key)));
+  return new ProblemError(error.status, problem.code, problem.detail ?? `${error.service} refused the request`, extensions);
+}
+
+/** The one place where anything thrown while serving a request becomes a problem. */
+export function toGatewayProblem(error: unknown, log: Logger): ProblemError | undefined {
+  if (error instanceof ServiceRejectedError) return fromRejection(error, log);
+  if (error instanceof ServiceUnavailableError) {
+    log.warn({ upstream: error.service, err: error.message }, 'upstream unavailable');
+    return unavailable(error.service);
+  }
+  if (error instanceof BrokenCircuitError || error instanceof TaskCancelledError) return unavailable('An upstream service');
+  if (error instanceof HTTPException && error.status === 415) {
+    return new ProblemError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json');
+  }
+  return toProblemError(error);
+}
+
+export function gatewayErrorHandler(logger: Logger): ErrorHandler {
+  return (error, c: Context) => {
+    const log = (c.get('log') as Logger | undefined) ?? logger;
+    const problem = toGatewayProblem(error, log);
+    if (problem) return problemResponse(c, problem);
+    log.error({ err: error, path: c.req.path }, 'unhandled error');
+    return problemResponse(c, new ProblemError(500, ErrorCode.INTERNAL, 'An unexpected error occurred'));
+  };
+}

@@ -1,0 +1,37 @@
+import type { OrderSagaState, PlaceOrderInput } from '../contracts/order-saga.js';
+
+/** What the gateway stores in a workflow's memo: enough to answer for the order before its record exists. */
+export interface OrderMemo {
+  requestHash: string;
+  /** Random per request: finding our own nonce after a start means this request created the workflow. */
+  nonce: string;
+  customerId: string;
+  paymentMethod: string;
+  items: { productId: string; quantity: number }[];
+  createdAt: string;
+}
+
+export interface OrderWorkflowDescription {
+  workflowId: string;
+  workflowType: string;
+  running: boolean;
+  status: string;
+  customerId: string | undefined;
+  memo: Partial<OrderMemo>;
+  startTime: Date;
+  closeTime: Date | undefined;
+}
+
+export type CancelOutcome = 'accepted' | 'not-cancellable' | 'closed';
+
+/** The few Temporal operations the gateway needs; the real one lives in temporal-order-workflows.ts. */
+export interface OrderWorkflows {
+  /** Starts the saga, or does nothing when a workflow with that id exists (running or closed). */
+  start(input: PlaceOrderInput, memo: OrderMemo, summary: string): Promise<void>;
+  describe(workflowId: string): Promise<OrderWorkflowDescription | undefined>;
+  /** The live saga state; rejects when it cannot be had within timeoutMs. */
+  query(workflowId: string, timeoutMs: number): Promise<OrderSagaState>;
+  cancel(workflowId: string): Promise<CancelOutcome>;
+  /** Rejects when Temporal is unreachable. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../contracts/order-saga.js';
+import { FinalStatuses, type Order, type PlaceOrderRequest } from '../contracts/orders.js';
+import { ErrorCode } from '../contracts/problem.js';
+import type { Logger } from '../lib/logger.js';
+import { notFound, ProblemError } from '../lib/problem.js';
+import type { Caller } from './env.js';
+import { deriveOrderId, requestHash } from './order-ids.js';
+import type { OrderMemo, OrderWorkflowDescription, OrderWorkflows } from './order-workflows.js';
+import { orderFromRecordAndState, orderFromWorkflow } from './order-views.js';
+import { rateLimited } from './rate-limit.js';
+import type { OrdersClient } from './upstream.js';
+
+export interface OrderOperationsDeps {
+  orders: OrdersClient;
+  workflows: OrderWorkflows;
+  cancelWindowMs: number;
+  /** Seconds to wait, 0 when the customer may place another order now. */
+  takeOrderToken: (customerId: string) => number;
+  now: () => Date;
+  queryTimeoutMs?: number;
+}
+
+export interface Ctx {
+  caller: Caller;
+  requestId: string;
+  log: Logger;
+}
+
+const canSee = (caller: Caller, customerId: string | undefined) => caller.role === 'admin' || caller.sub === customerId;
+const orderNotFound = (id: string) => notFound(`Order ${id} does not exist`);
+const notCancellable = (id: string, why: string) => new ProblemError(409, ErrorCode.NOT_CANCELLABLE, `Order ${id} cannot be cancelled: ${why}`);
+
+export function createOrderOperations(deps: OrderOperationsDeps) {
+  const { orders, workflows, now } = deps;
+  const queryTimeoutMs = deps.queryTimeoutMs ?? 3_000;
+
+  async function liveState(id: string, ctx: Ctx): Promise<OrderSagaState | undefined> {
+    try {
+      return await workflows.query(id, queryTimeoutMs);
+    } catch (error) {
+      ctx.log.warn({ orderId: id, err: (error as Error).message }, 'order state query failed; answering without it');
+      return undefined;
+    }
+  }
+
+  async function describeOwn(id: string, ctx: Ctx): Promise<OrderWorkflowDescription> {
+    const description = await workflows.describe(id);
+    if (!description || description.workflowType !== WORKFLOW_TYPE || !canSee(ctx.caller, description.customerId)) throw orderNotFound(id);
+    return description;
+  }
+
+  /** The order record, refreshed with the saga's live state while it runs; before the record exists, the saga's own view. */
+  async function get(id: string, ctx: Ctx): Promise<Order> {
+    const record = await orders.get(id, ctx.requestId);
+    if (record) {
+      if (!canSee(ctx.caller, record.customerId)) throw orderNotFound(id);
+      if (FinalStatuses.includes(record.status)) return record;
+      const state = await liveState(id, ctx);
+      return state ? orderFromRecordAndState(record, state) : record;
+    }
+    const description = await describeOwn(id, ctx);
+    return orderFromWorkflow(id, description, await liveState(id, ctx), now());
+  }
+
+  async function place(body: PlaceOrderRequest, idempotencyKey: string | undefined, ctx: Ctx): Promise<{ status: 200 | 202; order: Order }> {
+    const customerId = ctx.caller.sub;
+    const wait = deps.takeOrderToken(customerId);
+    if (wait > 0) throw rateLimited(wait, 'Too many orders placed; slow down');
+    const orderId = deriveOrderId(customerId, idempotencyKey);
+    const hash = requestHash({ customerId, ...body });
+    const createdAt = now().toISOString();
+    const memo: OrderMemo = { requestHash: hash, nonce: randomUUID(), customerId, paymentMethod: body.paymentMethod, items: body.items, createdAt };
+    const input: PlaceOrderInput = {
+      orderId, customerId, items: body.items, paymentMethod: body.paymentMethod, currency: 'USD',
+      cancelWindowMs: deps.cancelWindowMs, requestId: ctx.requestId, requestHash: hash,
+    };
+    const units = body.items.reduce((sum, item) => sum + item.quantity, 0);
+    await workflows.start(input, memo, `Order ${orderId} — ${units} item${units === 1 ? '' : 's'} — customer ${customerId}`);
+    if (idempotencyKey !== undefined) {
+      const existing = await workflows.describe(orderId);
+      if (!existing) throw new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, 'The order workflow could not be found after start');
+      if (existing.memo.nonce !== memo.nonce) {
+        if (existing.memo.requestHash !== hash) {
+          throw new ProblemError(422, ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was already used with a different request body');
+        }
+        return { status: 200, order: await get(orderId, ctx) };
+      }
+    }
+    ctx.log.info({ orderId, customerId, lines: body.items.length }, 'order placed');
+    return { status: 202, order: orderFromWorkflow(orderId, { memo, startTime: new Date(createdAt), customerId }, undefined, now()) };
+  }
+
+  async function cancel(id: string, ctx: Ctx): Promise<Order> {
+    const order = await get(id, ctx);
+    if (FinalStatuses.includes(order.status)) throw notCancellable(id, `it is already ${order.status}`);
+    const outcome = await workflows.cancel(id);
+    if (outcome === 'closed') throw notCancellable(id, 'its workflow has finished');
+    if (outcome === 'not-cancellable') throw notCancellable(id, 'it is past the point of cancellation');
+    ctx.log.info({ orderId: id }, 'order cancellation accepted');
+    return get(id, ctx);
+  }
+
+  async function list(query: { limit: number; cursor?: string | undefined }, ctx: Ctx) {
+    return orders.list({ customerId: ctx.caller.sub, limit: query.limit, cursor: query.cursor }, ctx.requestId);
+  }
+
+  return { place, get, cancel, list };
+}
+
+export type OrderOperations = ReturnType<typeof createOrderOperations>;

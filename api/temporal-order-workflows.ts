@@ -1,0 +1,113 @@
+import {
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { BusinessFailure, QUERY_STATE, SearchAttribute, UPDATE_CANCEL, WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
+import { ServiceUnavailableError } from '../lib/service-client.js';
+import type { CancelOutcome, OrderMemo, OrderWorkflows } from './order-workflows.js';
+
+const CustomerIdKey = defineSearchAttributeKey(SearchAttribute.customerId, SearchAttributeType.KEYWORD);
+const OrderStatusKey = defineSearchAttributeKey(SearchAttribute.orderStatus, SearchAttributeType.KEYWORD);
+
+export interface TemporalOrderWorkflowsOptions {
+  client: Client;
+  taskQueue: string;
+  namespace: string;
+  /** Bound on every Temporal call, so an unreachable server yields a 503 instead of a hang. */
+  timeoutMs: number;
+  /** How long a cancel waits for the saga to finish compensating before answering anyway. */
+  cancelSettleMs?: number;
+}
+
+const outage = (error: unknown) => new ServiceUnavailableError('temporal', (error as Error).message);
+
+export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOptions): OrderWorkflows {
+  const { client, taskQueue, namespace, timeoutMs, cancelSettleMs = 10_000 } = options;
+  // The gRPC deadline cancels the call; the race makes the answer on time even while the channel reconnects.
+  const bounded = <T>(fn: () => Promise<T>, ms = timeoutMs) => raceTimeout(client.withDeadline(Date.now() + ms, fn), ms);
+  return {
+    async start(input, memo: OrderMemo, summary) {
+      try {
+        await bounded(() =>
+          client.workflow.start(WORKFLOW_TYPE, {
+            taskQueue,
+            workflowId: input.orderId,
+            args: [input],
+            memo: { ...memo },
+            typedSearchAttributes: [
+              { key: CustomerIdKey, value: input.customerId },
+              { key: OrderStatusKey, value: 'PENDING' },
+            ],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            staticSummary: summary,
+          }),
+        );
+      } catch (error) {
+        // A closed workflow with this id: the caller treats it as the existing order.
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+        throw outage(error);
+      }
+    },
+    async describe(workflowId) {
+      try {
+        const d = await bounded(() => client.workflow.getHandle(workflowId).describe());
+        const memo = (d.memo ?? {}) as Partial<OrderMemo>;
+        return {
+          workflowId,
+          workflowType: d.type,
+          running: d.status.name === 'RUNNING',
+          status: d.status.name,
+          customerId: d.typedSearchAttributes.get(CustomerIdKey) ?? memo.customerId,
+          memo,
+          startTime: d.startTime,
+          closeTime: d.closeTime,
+        };
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return undefined;
+        throw outage(error);
+      }
+    },
+    query(workflowId, ms) {
+      return bounded(() => client.workflow.getHandle(workflowId).query<OrderSagaState>(QUERY_STATE), ms);
+    },
+    async cancel(workflowId): Promise<CancelOutcome> {
+      let update;
+      try {
+        update = await bounded(() => client.workflow.getHandle(workflowId).startUpdate(UPDATE_CANCEL, { waitForStage: 'ACCEPTED' }));
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return 'closed';
+        throw outage(error);
+      }
+      try {
+        // The saga answers once the order is final; a slow compensation still leaves the cancellation accepted.
+        await bounded(() => update.result(), cancelSettleMs);
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) {
+          if (isNotCancellable(error.cause)) return 'not-cancellable';
+          throw outage(error);
+        }
+      }
+      return 'accepted';
+    },
+    async ping() {
+      await bounded(() => client.workflowService.describeNamespace({ namespace }), 2_000);
+    },
+  };
+}
+
+function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Temporal did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function isNotCancellable(cause: unknown): boolean {
+  return cause instanceof ApplicationFailure && cause.type === BusinessFailure.NOT_CANCELLABLE;
+}

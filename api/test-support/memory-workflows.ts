@@ -1,0 +1,69 @@
+import type { OrderSagaState, PlaceOrderInput } from '../../contracts/order-saga.js';
+import { WORKFLOW_TYPE } from '../../contracts/order-saga.js';
+import { ServiceUnavailableError } from '../../lib/service-client.js';
+import type { CancelOutcome, OrderMemo, OrderWorkflows } from '../order-workflows.js';
+
+interface Run {
+  input: PlaceOrderInput;
+  memo: OrderMemo;
+  summary: string;
+  running: boolean;
+  state: OrderSagaState;
+  startTime: Date;
+}
+
+/** An in-memory Temporal stand-in with the same start/describe semantics (USE_EXISTING, closed counts as existing). */
+export function createMemoryOrderWorkflows() {
+  const runs = new Map<string, Run>();
+  const starts: PlaceOrderInput[] = [];
+  let temporalDown = false;
+  let queryFails = false;
+  const run = (id: string) => {
+    const found = runs.get(id);
+    if (!found) throw new Error(`no workflow ${id}`);
+    return found;
+  };
+  const workflows: OrderWorkflows = {
+    async start(input, memo, summary) {
+      if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
+      starts.push(input);
+      if (runs.has(input.orderId)) return;
+      const state: OrderSagaState = {
+        orderId: input.orderId, customerId: input.customerId, status: 'PENDING', failureReason: null, currency: input.currency,
+        items: input.items.map((i) => ({ ...i, name: null, unitPriceCents: null })), totalCents: null, cancellable: true, steps: [],
+      };
+      runs.set(input.orderId, { input, memo, summary, running: true, state, startTime: new Date() });
+    },
+    async describe(id) {
+      if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
+      const found = runs.get(id);
+      if (!found) return undefined;
+      return {
+        workflowId: id, workflowType: WORKFLOW_TYPE, running: found.running, status: found.running ? 'RUNNING' : 'COMPLETED',
+        customerId: found.input.customerId, memo: found.memo, startTime: found.startTime, closeTime: found.running ? undefined : new Date(),
+      };
+    },
+    async query(id) {
+      if (queryFails || temporalDown) throw new Error('query timed out');
+      return structuredClone(run(id).state);
+    },
+    async cancel(id): Promise<CancelOutcome> {
+      const found = run(id);
+      if (!found.running) return 'closed';
+      if (!found.state.cancellable) return 'not-cancellable';
+      found.state = { ...found.state, status: 'CANCELLED', cancellable: false, steps: [...found.state.steps, { name: 'cancel', status: 'completed', at: new Date().toISOString() }] };
+      found.running = false;
+      return 'accepted';
+    },
+    async ping() {
+      if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
+    },
+  };
+  return {
+    workflows,
+    runs,
+    starts,
+    setTemporalDown: (down: boolean) => void (temporalDown = down),
+    setQueryFails: (fails: boolean) => void (queryFails = fails),
+  };
+}
