@@ -16,6 +16,7 @@ export const WorkerConfig = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKER_PORT: port(3004),
+  WORKER_HOST: z.string().min(1).default('127.0.0.1'),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   LOG_LEVEL: logLevel,
 });

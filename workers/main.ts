@@ -33,7 +33,7 @@ const worker = await createWorker({
 });
 
 const pingTemporal = () => connection.healthService.check({});
-const server = await startHttpServer(createHealthApp({ worker, metrics: createMetrics('worker'), pingTemporal }), config.WORKER_PORT);
+const server = await startHttpServer(createHealthApp({ worker, metrics: createMetrics('worker'), pingTemporal }), config.WORKER_PORT, config.WORKER_HOST);
 const running = worker.run();
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, port: server.port }, 'worker running');
 

@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Order } from '../../contracts/orders.js';
 import { buildGateway, jsonRequest, readBody } from '../test-support/gateway.js';
-import { startFakeServices, type FakeServices } from '../test-support/fake-services.js';
-import { createTokenIssuer, type TokenIssuer } from '../test-support/tokens.js';
+import { sampleOrder as body, useOrderRouteFixtures } from '../test-support/order-routes.js';
 
-let services: FakeServices;
-let issuer: TokenIssuer;
-const auth: Record<string, Record<string, string>> = {};
-beforeAll(async () => {
-  [services, issuer] = await Promise.all([startFakeServices(), createTokenIssuer()]);
-  for (const [name, role] of [['alice', 'customer'], ['bob', 'customer'], ['root', 'admin']] as const) {
-    auth[name] = { authorization: `Bearer ${await issuer.sign(`u_${name}`, { role })}` };
-  }
-});
-afterAll(async () => {
-  await Promise.all([services.close(), issuer.close()]);
-});
-
-const body = { items: [{ productId: 'p_1', quantity: 2 }, { productId: 'p_2', quantity: 1 }], paymentMethod: 'tok_visa' };
-type App = ReturnType<typeof buildGateway>['app'];
-const place = (app: App, who: string, payload: unknown = body, headers: Record<string, string> = {}) =>
-  app.request('/api/orders', jsonRequest('POST', payload, { ...auth[who], ...headers }));
+const fx = useOrderRouteFixtures();
 
 describe('POST /api/orders', () => {
   it('starts the saga and answers 202 with a PENDING order and Location', async () => {
-    const gw = buildGateway(services, issuer, { ORDER_CANCEL_WINDOW_MS: 1234 });
-    const res = await place(gw.app, 'alice', body, { 'x-request-id': 'req-place-1' });
+    const gw = buildGateway(fx.services, fx.issuer, { ORDER_CANCEL_WINDOW_MS: 1234 });
+    const res = await fx.place(gw.app, 'alice', body, { 'x-request-id': 'req-place-1' });
     expect(res.status).toBe(202);
     const order = (await readBody(res)) as Order;
     expect(res.headers.get('location')).toBe(`/api/orders/${order.id}`);
@@ -45,45 +28,45 @@ describe('POST /api/orders', () => {
   });
 
   it('gives every request without Idempotency-Key a new order', async () => {
-    const gw = buildGateway(services, issuer);
-    const a = await readBody(await place(gw.app, 'alice'));
-    const b = await readBody(await place(gw.app, 'alice'));
+    const gw = buildGateway(fx.services, fx.issuer);
+    const a = await readBody(await fx.place(gw.app, 'alice'));
+    const b = await readBody(await fx.place(gw.app, 'alice'));
     expect(a.id).not.toBe(b.id);
     expect(gw.temporal.runs.size).toBe(2);
   });
 
   it('same key + same body → the same order (202 then 200), one workflow; other body → 422; other customer → own order', async () => {
-    const gw = buildGateway(services, issuer);
+    const gw = buildGateway(fx.services, fx.issuer);
     const key = { 'idempotency-key': 'checkout-42' };
-    const first = await place(gw.app, 'alice', body, key);
+    const first = await fx.place(gw.app, 'alice', body, key);
     expect(first.status).toBe(202);
     const { id } = await readBody(first);
     const reordered = { ...body, items: [...body.items].reverse() };
-    const again = await place(gw.app, 'alice', reordered, key);
+    const again = await fx.place(gw.app, 'alice', reordered, key);
     expect(again.status).toBe(200);
     expect(await readBody(again)).toMatchObject({ id, status: 'PENDING', customerId: 'u_alice' });
     expect(gw.temporal.runs.size).toBe(1);
 
-    const changed = await place(gw.app, 'alice', { ...body, paymentMethod: 'tok_mastercard' }, key);
+    const changed = await fx.place(gw.app, 'alice', { ...body, paymentMethod: 'tok_mastercard' }, key);
     expect(changed.status).toBe(422);
     expect(await readBody(changed)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
 
-    const bobs = await place(gw.app, 'bob', body, key);
+    const bobs = await fx.place(gw.app, 'bob', body, key);
     expect(bobs.status).toBe(202);
     expect((await readBody(bobs)).id).not.toBe(id);
     // The id is derived, not remembered: a fresh gateway maps the same key to the same order.
-    const other = buildGateway(services, issuer);
-    expect((await readBody(await place(other.app, 'alice', body, key))).id).toBe(id);
+    const other = buildGateway(fx.services, fx.issuer);
+    expect((await readBody(await fx.place(other.app, 'alice', body, key))).id).toBe(id);
   });
 
   it('an existing workflow that already closed still counts as the order', async () => {
-    const gw = buildGateway(services, issuer);
+    const gw = buildGateway(fx.services, fx.issuer);
     const key = { 'idempotency-key': 'closed-1' };
-    const { id } = await readBody(await place(gw.app, 'alice', body, key));
+    const { id } = await readBody(await fx.place(gw.app, 'alice', body, key));
     const run = gw.temporal.runs.get(id)!;
     run.running = false;
     run.state = { ...run.state, status: 'CONFIRMED', totalCents: 500 };
-    const again = await place(gw.app, 'alice', body, key);
+    const again = await fx.place(gw.app, 'alice', body, key);
     expect(again.status).toBe(200);
     expect(await readBody(again)).toMatchObject({ id, status: 'CONFIRMED', totalCents: 500 });
   });
@@ -102,8 +85,8 @@ describe('POST /api/orders', () => {
     ['client-sent price', 400, 'alice', { items: [{ productId: 'p_1', quantity: 1, unitPriceCents: 1 }], paymentMethod: 'tok_visa' }],
     ['missing paymentMethod', 400, 'alice', { items: [{ productId: 'p_1', quantity: 1 }] }],
   ])('%s → %i before anything starts', async (_name, status, who, payload) => {
-    const gw = buildGateway(services, issuer);
-    const res = await gw.app.request('/api/orders', jsonRequest('POST', payload, who ? auth[who] : {}));
+    const gw = buildGateway(fx.services, fx.issuer);
+    const res = await gw.app.request('/api/orders', jsonRequest('POST', payload, who ? fx.auth[who] : {}));
     expect(res.status).toBe(status);
     const problem = await readBody(res);
     if (status === 400) expect(problem).toMatchObject({ code: 'VALIDATION_FAILED', errors: expect.arrayContaining([expect.objectContaining({ path: expect.any(String) })]) });
@@ -111,29 +94,29 @@ describe('POST /api/orders', () => {
   });
 
   it.each([[0, 400], [256, 400], [255, 202], [1, 202]])('an Idempotency-Key of %i characters → %i', async (length, status) => {
-    const gw = buildGateway(services, issuer);
-    expect((await place(gw.app, 'alice', body, { 'idempotency-key': 'k'.repeat(length) })).status).toBe(status);
+    const gw = buildGateway(fx.services, fx.issuer);
+    expect((await fx.place(gw.app, 'alice', body, { 'idempotency-key': 'k'.repeat(length) })).status).toBe(status);
   });
 
   it('limits orders per customer per minute with 429 + Retry-After; 0 turns it off', async () => {
-    const gw = buildGateway(services, issuer, { RATE_LIMIT_ORDERS_PER_MIN: 2 });
-    expect((await place(gw.app, 'alice')).status).toBe(202);
-    expect((await place(gw.app, 'alice')).status).toBe(202);
-    const refused = await place(gw.app, 'alice');
+    const gw = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_ORDERS_PER_MIN: 2 });
+    expect((await fx.place(gw.app, 'alice')).status).toBe(202);
+    expect((await fx.place(gw.app, 'alice')).status).toBe(202);
+    const refused = await fx.place(gw.app, 'alice');
     expect(refused.status).toBe(429);
     expect(await readBody(refused)).toMatchObject({ code: 'RATE_LIMITED' });
     expect(refused.headers.get('retry-after')).toBe('30');
-    expect((await place(gw.app, 'bob')).status).toBe(202);
+    expect((await fx.place(gw.app, 'bob')).status).toBe(202);
     gw.advance(30_000);
-    expect((await place(gw.app, 'alice')).status).toBe(202);
-    const open = buildGateway(services, issuer, { RATE_LIMIT_ORDERS_PER_MIN: 0 });
-    for (let i = 0; i < 70; i++) expect((await place(open.app, 'alice')).status).toBe(202);
+    expect((await fx.place(gw.app, 'alice')).status).toBe(202);
+    const open = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_ORDERS_PER_MIN: 0 });
+    for (let i = 0; i < 70; i++) expect((await fx.place(open.app, 'alice')).status).toBe(202);
   });
 
   it('answers 503 when Temporal is unreachable', async () => {
-    const gw = buildGateway(services, issuer);
+    const gw = buildGateway(fx.services, fx.issuer);
     gw.temporal.setTemporalDown(true);
-    const res = await place(gw.app, 'alice');
+    const res = await fx.place(gw.app, 'alice');
     expect(res.status).toBe(503);
     expect(await readBody(res)).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
