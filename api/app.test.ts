@@ -61,11 +61,13 @@ describe('the gateway frame', () => {
     expect(chunked.headers.get('x-request-id')).toBeTruthy();
   });
 
-  it('turns malformed JSON into 400 MALFORMED_JSON and a non-JSON body into 415', async () => {
+  it('turns malformed JSON into 400 MALFORMED_JSON and an explicitly non-JSON body into 415', async () => {
     const { app } = buildGateway(services, issuer);
     await expectProblem(await app.request('/api/users/login', jsonRequest('POST', '{"email": "a@b.co",')), 400, 'MALFORMED_JSON');
     const text = await app.request('/api/users/login', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a' });
-    await expectProblem(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(text, 400, 'MALFORMED_JSON');
+    const form = await app.request('/api/users/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a' });
+    await expectProblem(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
     const none = await app.request('/api/users/login', { method: 'POST' });
     const body = await expectProblem(none, 400, 'VALIDATION_FAILED');
     expect(body.errors.length).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import type { GatewayConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import type { GatewayEnv } from './env.js';
 import { gatewayErrorHandler } from './errors.js';
-import { clientIpResolver, ipRateLimit, notFoundOrMethodNotAllowed, requestContext } from './frame.js';
+import { clientIpResolver, ipRateLimit, notFoundOrMethodNotAllowed, requestContext, assumeJsonBody } from './frame.js';
 import { registerHealth } from './health.js';
 import type { OrderWorkflows } from './order-workflows.js';
 import { createOrderOperations } from './orders.js';
@@ -60,6 +60,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     app.use('/api/*', cors({ origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'], maxAge: 600 }));
   }
   app.use('/api/*', ipRateLimit(createTokenBuckets(config.RATE_LIMIT_IP_PER_MIN, MINUTE, clock), deps.clientIp ?? clientIpResolver(config.TRUST_PROXY)));
+  app.use('/api/*', assumeJsonBody());
   app.use('/api/*', bodyLimit({
     maxSize: config.BODY_LIMIT_BYTES,
     onError: (c) => problemResponse(c, new ProblemError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes`)),

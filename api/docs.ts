@@ -45,6 +45,7 @@ export function registerDocs(app: OpenAPIHono<GatewayEnv>): void {
     return c.json(document);
   });
   app.get('/docs', (c) => c.html(page));
+  app.get('/docs/', (c) => c.redirect('/docs', 301));
   app.get('/docs/assets/init.js', (c) => c.body(init, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');

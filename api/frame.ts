@@ -62,3 +62,21 @@ export function notFoundOrMethodNotAllowed(app: Hono<GatewayEnv>): NotFoundHandl
     return problemResponse(c, new ProblemError(problem.status, problem.code, problem.message, {}, { Allow: allow }));
   };
 }
+
+/**
+ * JSON is the only body format of the API, so a body sent without a media type (or as text/plain,
+ * which fetch and curl pick by default) is read as JSON: malformed content still gets 400, and
+ * only an explicitly different media type gets 415.
+ */
+export function assumeJsonBody(): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    const type = c.req.header('content-type');
+    const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(c.req.method) && (!type || type.startsWith('text/plain'))) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.set('content-type', 'application/json');
+      c.req.raw = new Request(c.req.raw, { headers });
+    }
+    await next();
+  };
+}

@@ -41,7 +41,8 @@ export type Order = z.infer<typeof Order>;
 /** Public: POST /api/orders body. */
 export const PlaceOrderRequest = z.object({
   items: z
-    .array(z.strictObject({ productId: ProductId, quantity: z.number().int().min(1).max(1000) }))
+    // Unknown members (e.g. a client-sent price) are ignored, never trusted: prices come from the catalog.
+    .array(z.object({ productId: ProductId, quantity: z.number().int().min(1).max(1000) }))
     .min(1)
     .max(50)
     .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, 'each productId at most once'),
