@@ -59,6 +59,7 @@ export function onShutdown(logger: Logger, steps: ShutdownStep[], deadlineMs = 1
       process.exit(0);
     })();
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  // `on`, not `once`: a second signal (npm and tsx relay Ctrl-C too) must not kill a shutdown under way.
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }

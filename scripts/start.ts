@@ -50,7 +50,9 @@ async function serviceToken(): Promise<string> {
   return token;
 }
 
-async function stopAll(code: number): Promise<never> {
+async function stopAll(code: number): Promise<void> {
+  // Ctrl-C reaches npm, tsx and this process at once: later signals must not cut the shutdown short.
+  if (stopping) return;
   stopping = true;
   const deadline = setTimeout(() => process.exit(code || 1), 14_000);
   deadline.unref();
@@ -61,8 +63,8 @@ async function stopAll(code: number): Promise<never> {
 }
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
   if (fresh) {
     say(`--fresh: wiping ${dataDir} and the shop databases`);
     await rm(dataDir, { recursive: true, force: true });
