@@ -65,6 +65,12 @@ async function stopAll(code: number): Promise<void> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // A closed terminal or pipe must not kill the launcher half-way and orphan the stack.
+  process.stdout.on('error', () => undefined);
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`[start] unexpected error: ${error.message}\n`);
+    void stopAll(1);
+  });
   if (fresh) {
     say(`--fresh: wiping ${dataDir} and the shop databases`);
     await rm(dataDir, { recursive: true, force: true });
