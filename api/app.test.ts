@@ -61,13 +61,19 @@ describe('the gateway frame', () => {
     expect(chunked.headers.get('x-request-id')).toBeTruthy();
   });
 
-  it('turns malformed JSON into 400 MALFORMED_JSON and an explicitly non-JSON body into 415', async () => {
+  it('reads every body as JSON: malformed or non-JSON content is 400 MALFORMED_JSON', async () => {
     const { app } = buildGateway(services, issuer);
     await expectProblem(await app.request('/api/users/login', jsonRequest('POST', '{"email": "a@b.co",')), 400, 'MALFORMED_JSON');
     const text = await app.request('/api/users/login', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a' });
     await expectProblem(text, 400, 'MALFORMED_JSON');
     const form = await app.request('/api/users/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a' });
-    await expectProblem(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(form, 400, 'MALFORMED_JSON');
+    const curlStyle = await app.request('/api/users/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: JSON.stringify({ email: 'curl@example.com', password: 'password-1', name: 'Curl' }),
+    });
+    expect(curlStyle.status).toBe(201);
     const none = await app.request('/api/users/login', { method: 'POST' });
     const body = await expectProblem(none, 400, 'VALIDATION_FAILED');
     expect(body.errors.length).toBeGreaterThan(0);

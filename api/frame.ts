@@ -64,15 +64,15 @@ export function notFoundOrMethodNotAllowed(app: Hono<GatewayEnv>): NotFoundHandl
 }
 
 /**
- * JSON is the only body format of the API, so a body sent without a media type (or as text/plain,
- * which fetch and curl pick by default) is read as JSON: malformed content still gets 400, and
- * only an explicitly different media type gets 415.
+ * JSON is the only body format of the API, so every body is read as JSON whatever media type it was
+ * sent with (fetch sends text/plain and curl -d sends form encoding unless told otherwise): content
+ * that is not JSON gets 400 MALFORMED_JSON, as the contract says.
  */
 export function assumeJsonBody(): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
-    const type = c.req.header('content-type');
+    const type = c.req.header('content-type') ?? '';
     const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
-    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(c.req.method) && (!type || type.startsWith('text/plain'))) {
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(c.req.method) && !/^application\/([\w.-]+\+)?json/i.test(type)) {
       const headers = new Headers(c.req.raw.headers);
       headers.set('content-type', 'application/json');
       c.req.raw = new Request(c.req.raw, { headers });

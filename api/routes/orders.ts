@@ -20,7 +20,7 @@ const place = createRoute({
   responses: {
     202: { ...json(Order, 'Accepted; the saga is running'), headers: z.object({ Location: z.string() }) },
     200: json(Order, 'The order this Idempotency-Key already placed'),
-    ...pick(400, 401, 413, 415, 422, 429, 503),
+    ...pick(400, 401, 413, 422, 429, 503),
   },
 });
 const list = createRoute({

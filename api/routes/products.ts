@@ -24,17 +24,17 @@ const get = createRoute({
 const create = createRoute({
   method: 'post', path: '/api/products', tags: ['products'], summary: 'Add a product (admin)', security: bearer,
   request: { body: jsonBody(CreateProductRequest) },
-  responses: { 201: json(Product, 'The new product'), ...pick(400, 401, 403, 409, 413, 415, 429, 503) },
+  responses: { 201: json(Product, 'The new product'), ...pick(400, 401, 403, 409, 413, 429, 503) },
 });
 const update = createRoute({
   method: 'patch', path: '/api/products/{id}', tags: ['products'], summary: 'Change name, description or price (admin)', security: bearer,
   request: { params: IdParams, body: jsonBody(UpdateProductRequest) },
-  responses: { 200: json(Product, 'The updated product'), ...pick(400, 401, 403, 404, 413, 415, 429, 503) },
+  responses: { 200: json(Product, 'The updated product'), ...pick(400, 401, 403, 404, 413, 429, 503) },
 });
 const restock = createRoute({
   method: 'post', path: '/api/products/{id}/restock', tags: ['products'], summary: 'Add stock (admin)', security: bearer,
   request: { params: IdParams, body: jsonBody(RestockRequest) },
-  responses: { 200: json(Product, 'The restocked product'), ...pick(400, 401, 403, 404, 413, 415, 429, 503) },
+  responses: { 200: json(Product, 'The restocked product'), ...pick(400, 401, 403, 404, 413, 429, 503) },
 });
 
 export function registerProductRoutes(app: OpenAPIHono<GatewayEnv>, { products, verifyToken }: ProductRoutesDeps): void {

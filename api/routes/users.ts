@@ -18,12 +18,12 @@ export interface UserRoutesDeps {
 const register = createRoute({
   method: 'post', path: '/api/users/register', tags: ['users'], summary: 'Create a customer account',
   request: { body: jsonBody(RegisterRequest) },
-  responses: { 201: json(PublicUser, 'The new account'), ...pick(400, 409, 413, 415, 429, 503) },
+  responses: { 201: json(PublicUser, 'The new account'), ...pick(400, 409, 413, 429, 503) },
 });
 const login = createRoute({
   method: 'post', path: '/api/users/login', tags: ['users'], summary: 'Exchange credentials for an access token',
   request: { body: jsonBody(LoginRequest) },
-  responses: { 200: json(TokenResponse, 'An access token'), ...pick(400, 401, 413, 415, 429, 503) },
+  responses: { 200: json(TokenResponse, 'An access token'), ...pick(400, 401, 413, 429, 503) },
 });
 const me = createRoute({
   method: 'get', path: '/api/users/me', tags: ['users'], summary: 'The caller', security: bearer,
