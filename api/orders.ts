@@ -88,7 +88,22 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
       }
     }
     ctx.log.info({ orderId, customerId, lines: body.items.length }, 'order placed');
-    return { status: 202, order: orderFromWorkflow(orderId, { memo, startTime: new Date(createdAt), customerId }, undefined, now()) };
+    const placed = orderFromWorkflow(orderId, { memo, startTime: new Date(createdAt), customerId }, undefined, now());
+    await recordPlaced(placed, ctx);
+    return { status: 202, order: placed };
+  }
+
+  /**
+   * Records the order at once so it is listed from the moment it is accepted. Best effort: when the
+   * orders service is down the saga creates the record itself (the same idempotent create).
+   */
+  async function recordPlaced(order: Order, ctx: Ctx): Promise<void> {
+    const { customerId, items, currency, paymentMethod, workflowId } = order;
+    try {
+      await orders.record(order.id, { customerId, items, currency, paymentMethod, workflowId, steps: [] }, ctx.requestId);
+    } catch (error) {
+      ctx.log.warn({ orderId: order.id, err: (error as Error).message }, 'order record deferred to the saga');
+    }
   }
 
   async function cancel(id: string, ctx: Ctx): Promise<Order> {

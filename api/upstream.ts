@@ -1,6 +1,6 @@
 import { circuitBreaker, ConsecutiveBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { z } from 'zod';
-import { ListOrdersResponse, Order } from '../contracts/orders.js';
+import { ListOrdersResponse, Order, type CreateOrderRequest } from '../contracts/orders.js';
 import { Product } from '../contracts/products.js';
 import { PublicUser, TokenResponse } from '../contracts/users.js';
 import { page } from '../contracts/common.js';
@@ -28,6 +28,8 @@ export interface OrdersClient {
   /** undefined when the orders service has no record (yet). */
   get(id: string, requestId: string): Promise<Order | undefined>;
   list(query: { customerId: string; limit: number; cursor?: string | undefined }, requestId: string): Promise<z.infer<typeof ListOrdersResponse>>;
+  /** Idempotent create of the (still unpriced) record; the saga fills the prices in. */
+  record(orderId: string, body: CreateOrderRequest, requestId: string): Promise<Order>;
   ready(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export function createOrdersClient(client: ServiceClient): OrdersClient {
       }
     },
     list: (query, rid) => client.call('GET', '/v1/orders', ListOrdersResponse, opts(rid, { query })),
+    record: (orderId, body, rid) => client.call('PUT', `/v1/orders/${id(orderId)}`, Order, opts(rid, { body })),
     ready: readiness(client),
   };
 }

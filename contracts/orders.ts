@@ -50,7 +50,11 @@ export const PlaceOrderRequest = z.object({
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 
-/** Internal: PUT /v1/orders/:id — idempotent create (same content → existing order, else 409 ORDER_CONFLICT). */
+/**
+ * Internal: PUT /v1/orders/:id — idempotent create: the same content returns the existing order; the
+ * same lines with prices where the record has none fill the prices in (the gateway records an order
+ * unpriced when it accepts it, the saga prices it); any other difference is 409 ORDER_CONFLICT.
+ */
 export const CreateOrderRequest = z.object({
   customerId: z.string().min(1),
   items: z.array(OrderItem.extend({ productId: ProductId, quantity: z.number().int().min(1).max(1000) })).min(1).max(50),

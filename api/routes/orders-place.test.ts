@@ -92,6 +92,14 @@ describe('POST /api/orders', () => {
     expect(gw.temporal.starts).toHaveLength(0);
   });
 
+  it('records the order at once, so it is listed from the moment it is accepted', async () => {
+    const gw = buildGateway(fx.services, fx.issuer);
+    const { id } = await readBody(await fx.place(gw.app, 'bob'));
+    const list = await readBody(await gw.app.request('/api/orders', { headers: fx.auth.bob }));
+    expect(list.items.map((o: { id: string }) => o.id)).toContain(id);
+    expect(fx.services.orders.get(id)).toMatchObject({ status: 'PENDING', totalCents: null, workflowId: id });
+  });
+
   it('ignores prices the client sends: the saga prices from the catalog', async () => {
     const gw = buildGateway(fx.services, fx.issuer);
     const payload = { items: [{ productId: 'p_1', quantity: 1, unitPriceCents: 1 }], paymentMethod: 'tok_visa', totalCents: 1 };

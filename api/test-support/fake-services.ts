@@ -79,6 +79,16 @@ export async function startFakeServices() {
 
   const ordersApp = frame();
   ordersApp.get('/v1/orders/:id', (c) => c.json(orders.get(c.req.param('id')) ?? (() => { throw notFound(); })()));
+  ordersApp.put('/v1/orders/:id', async (c) => {
+    const id = c.req.param('id');
+    const existing = orders.get(id);
+    if (existing) return c.json(existing, 200);
+    const body = await c.req.json<Omit<Order, 'id'>>();
+    const at = new Date().toISOString();
+    const order: Order = { ...body, id, status: 'PENDING', failureReason: null, totalCents: null, createdAt: at, updatedAt: at };
+    orders.set(id, order);
+    return c.json(order, 201);
+  });
   ordersApp.get('/v1/orders', (c) => {
     const mine = [...orders.values()].filter((o) => o.customerId === c.req.query('customerId')).reverse();
     return c.json({ items: mine.slice(0, Number(c.req.query('limit') ?? 20)), nextCursor: null });

@@ -39,15 +39,30 @@ export function toOrder(row: OrderRow): Order {
   };
 }
 
-/** Same order content as far as idempotent create is concerned (steps are progress, not content). */
-export function sameContent(row: OrderRow, request: CreateOrderRequest): boolean {
-  return (
+export type ContentMatch = 'same' | 'prices-added' | 'conflict';
+
+/**
+ * How a create request compares with the stored order (steps are progress, not content). The gateway
+ * records an order unpriced the moment it is placed; the saga then sends the same lines priced from
+ * the catalog, which fills the prices in. Any other difference is a conflict.
+ */
+export function compareContent(row: OrderRow, request: CreateOrderRequest): ContentMatch {
+  const header =
     row.customerId === request.customerId &&
     row.currency === request.currency &&
     row.paymentMethod === request.paymentMethod &&
     row.workflowId === request.workflowId &&
-    JSON.stringify(normalizeItems(row.items)) === JSON.stringify(normalizeItems(request.items))
-  );
+    row.items.length === request.items.length;
+  if (!header) return 'conflict';
+  let match: ContentMatch = 'same';
+  for (const [i, stored] of row.items.entries()) {
+    const asked = request.items[i]!;
+    if (stored.productId !== asked.productId || stored.quantity !== asked.quantity) return 'conflict';
+    if (asked.unitPriceCents === null) continue;
+    if (stored.unitPriceCents === null) match = 'prices-added';
+    else if (stored.unitPriceCents !== asked.unitPriceCents || stored.name !== asked.name) return 'conflict';
+  }
+  return match;
 }
 
 export interface ListCursor {

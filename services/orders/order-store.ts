@@ -3,7 +3,7 @@ import type { CreateOrderRequest, Order, Step, TransitionRequest } from '../../c
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import type { OrdersDb } from './db.js';
-import { computeTotalCents, decodeCursor, encodeCursor, normalizeItems, sameContent, toOrder } from './order-mapping.js';
+import { compareContent, computeTotalCents, decodeCursor, encodeCursor, normalizeItems, toOrder } from './order-mapping.js';
 import { transitionOrder } from './order-transitions.js';
 import { orders, orderStatusHistory } from './schema.js';
 
@@ -43,12 +43,20 @@ export function createOrderStore(db: OrdersDb): OrderStore {
           return { order: toOrder(inserted), created: true };
         }
         // A concurrent insert of the same id has committed by now: ON CONFLICT waited for it.
-        const [existing] = await tx.select().from(orders).where(eq(orders.id, id));
+        const [existing] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
         if (!existing) throw new Error(`order ${id} conflicted on insert but cannot be read`);
-        if (!sameContent(existing, request)) {
+        const match = compareContent(existing, request);
+        if (match === 'conflict') {
           throw new ProblemError(409, ErrorCode.ORDER_CONFLICT, `Order ${id} already exists with different content`);
         }
-        return { order: toOrder(existing), created: false };
+        if (match === 'same') return { order: toOrder(existing), created: false };
+        const steps = request.steps.length > 0 ? request.steps : existing.steps;
+        const [priced] = await tx
+          .update(orders)
+          .set({ items, totalCents, steps, updatedAt: sql`now()` })
+          .where(eq(orders.id, id))
+          .returning();
+        return { order: toOrder(priced!), created: false };
       });
     },
 

@@ -41,6 +41,25 @@ describe('PUT /v1/orders/:id', () => {
     expect((await h.call('PUT', `/v1/orders/${id}`, otherQuantity)).body.code).toBe('ORDER_CONFLICT');
   });
 
+  it('fills in the prices of an order recorded unpriced, and refuses to change them afterwards', async () => {
+    const id = uniqueId();
+    const unpriced = pricedOrder({
+      items: [
+        { productId: 'p_1', name: null, quantity: 2, unitPriceCents: null },
+        { productId: 'p_2', name: null, quantity: 1, unitPriceCents: null },
+      ],
+    });
+    expect((await h.call('PUT', `/v1/orders/${id}`, unpriced)).body).toMatchObject({ totalCents: null });
+    const steps = [{ name: 'priceItems', status: 'completed' as const, at: new Date().toISOString() }];
+    const priced = await h.call('PUT', `/v1/orders/${id}`, pricedOrder({ steps }));
+    expect(priced.status).toBe(200);
+    expect(priced.body).toMatchObject({ totalCents: 3000, steps, items: [{ name: 'Mug', unitPriceCents: 1250 }, { name: 'Tea', unitPriceCents: 500 }] });
+    // A late unpriced create (the gateway losing the race with the saga) leaves the prices alone.
+    expect((await h.call('PUT', `/v1/orders/${id}`, unpriced)).body).toMatchObject({ totalCents: 3000 });
+    const repriced = pricedOrder({ items: [{ productId: 'p_1', name: 'Mug', quantity: 2, unitPriceCents: 1 }, { productId: 'p_2', name: 'Tea', quantity: 1, unitPriceCents: 500 }] });
+    expect((await h.call('PUT', `/v1/orders/${id}`, repriced)).body.code).toBe('ORDER_CONFLICT');
+  });
+
   it('creates exactly once under concurrent duplicates', async () => {
     const id = uniqueId();
     const results = await Promise.all(Array.from({ length: 20 }, () => h.call('PUT', `/v1/orders/${id}`, pricedOrder())));

@@ -35,6 +35,8 @@ describe('order outcomes', () => {
     expect(placed.status).toBe(202);
     expect(placed.headers.get('location')).toBe(`/api/orders/${placed.body.id}`);
     expect(placed.body).toMatchObject({ status: 'PENDING', customerId: customer.id, workflowId: expect.any(String) });
+    const listed = await api.request<{ items: { id: string }[] }>('GET', '/api/orders', { token: customer.token });
+    expect(listed.body.items.map((o) => o.id)).toEqual([placed.body.id]);
 
     const order = await api.waitForFinal(customer.token, placed.body.id);
     expect(order).toMatchObject({ status: 'CONFIRMED', failureReason: null, totalCents: 3998, currency: 'USD' });
