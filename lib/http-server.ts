@@ -41,12 +41,9 @@ export function onShutdown(logger: Logger, steps: ShutdownStep[], deadlineMs = 1
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      logger.error('shutdown deadline passed; exiting');
-      process.exit(1);
-    }, deadlineMs);
+    const deadline = setTimeout(() => process.exit(1), deadlineMs);
     deadline.unref();
+    logger.info({ signal, deadlineMs }, 'shutting down');
     void (async () => {
       for (const step of steps) {
         try {

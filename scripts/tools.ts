@@ -19,8 +19,9 @@ export function toolCacheDir(): string {
 export class ToolchainMissingError extends Error {}
 
 async function goBinary(): Promise<string> {
-  for (const candidate of [process.env.GO, 'go', '/usr/local/go/bin/go']) {
-    if (!candidate) continue;
+  // GO names the one Go binary to use; otherwise PATH, then the official installer's location.
+  const candidates = process.env.GO ? [process.env.GO] : ['go', '/usr/local/go/bin/go'];
+  for (const candidate of candidates) {
     try {
       await run(candidate, ['version']);
       return candidate;
