@@ -27,7 +27,8 @@ export const GatewayConfigSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   JWT_ISSUER: z.string().min(1).default(TOKEN_ISSUER_DEFAULT),
   JWT_AUDIENCE: z.string().min(1).default(TOKEN_AUDIENCE_DEFAULT),
-  ORDER_CANCEL_WINDOW_MS: millis(5000),
+  // Long enough for a customer (or a client) to change their mind, short enough not to hold orders up.
+  ORDER_CANCEL_WINDOW_MS: millis(2000),
   TRUST_PROXY: flag(false),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
   LOG_LEVEL: logLevel,
