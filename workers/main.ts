@@ -5,10 +5,12 @@ import { loadConfigOrExit } from '../lib/config.js';
 import { onShutdown, startHttpServer } from '../lib/http-server.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
+import { startTelemetry } from '../lib/telemetry.js';
 import { WorkerConfig } from './config.js';
 import { createHealthApp } from './health.js';
 import { createWorker } from './worker.js';
 
+const telemetry = startTelemetry({ serviceName: 'worker', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
 const config = loadConfigOrExit(WorkerConfig);
 const logger = createLogger('worker', config.LOG_LEVEL);
 
@@ -30,6 +32,7 @@ const worker = await createWorker({
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   },
+  tracing: telemetry.pipeline,
 });
 
 const pingTemporal = () => connection.healthService.check({});
@@ -38,7 +41,7 @@ const running = worker.run();
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, port: server.port }, 'worker running');
 
 // shutdown() stops polling and lets in-flight activities and workflow tasks finish (grace 10 s).
-onShutdown(logger, [() => worker.shutdown(), () => running, () => server.close(), () => connection.close()], 20_000);
+onShutdown(logger, [() => worker.shutdown(), () => running, () => server.close(), () => connection.close(), () => telemetry.shutdown()], 20_000);
 
 running.catch((error: unknown) => {
   logger.fatal({ err: error }, 'worker failed');

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { SpanPipeline } from '../lib/telemetry.js';
+import { tracingWorkerOptions } from './tracing.js';
 
 export interface WorkerLimits {
   maxConcurrentActivities: number;
@@ -18,6 +20,8 @@ export interface CreateWorkerOptions {
   limits?: Partial<WorkerLimits>;
   /** How long in-flight activities may finish after shutdown() before they are cancelled. */
   shutdownGraceMs?: number;
+  /** OpenTelemetry span pipeline (lib/telemetry.ts); absent: no tracing interceptors. */
+  tracing?: SpanPipeline;
 }
 
 /** workflows/workflows.ts from source (tsx, tests), or the compiled .js under dist/. */
@@ -36,6 +40,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue,
     activities,
     ...code,
+    ...tracingWorkerOptions(options.tracing, options.workflowBundle !== undefined),
     maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 40,
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,

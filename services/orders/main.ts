@@ -6,12 +6,14 @@ import { onShutdown, startHttpServer } from '../../lib/http-server.js';
 import { createLogger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { ensureDatabase, migrateWithLock } from '../../lib/pg.js';
+import { startTelemetry } from '../../lib/telemetry.js';
 import { createOrdersApp } from './app.js';
 import { OrdersConfig } from './config.js';
 import { createSimulatedProvider } from './provider.js';
 
 const MIGRATION_LOCK_KEY = 7003;
 
+const telemetry = startTelemetry({ serviceName: 'orders', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
 const config = loadConfigOrExit(OrdersConfig);
 const logger = createLogger('orders', config.LOG_LEVEL);
 
@@ -29,4 +31,4 @@ const app = createOrdersApp({
 const server = await startHttpServer(app, config.ORDERS_PORT, config.ORDERS_HOST);
 logger.info({ url: server.url }, 'orders service listening');
 
-onShutdown(logger, [() => server.close(), () => sql.end({ timeout: 5 })]);
+onShutdown(logger, [() => server.close(), () => sql.end({ timeout: 5 }), () => telemetry.shutdown()]);

@@ -5,6 +5,7 @@ import { onShutdown, startHttpServer } from '../../lib/http-server.js';
 import { createLogger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { ensureDatabase, migrateWithLock } from '../../lib/pg.js';
+import { startTelemetry } from '../../lib/telemetry.js';
 import { createUsersApp } from './app.js';
 import { UsersConfig } from './config.js';
 import { loadSigningKeys } from './keys.js';
@@ -14,6 +15,7 @@ import { seedAdmin } from './seed-admin.js';
 import { createUserStore } from './store.js';
 import { createTokenIssuer } from './tokens.js';
 
+const telemetry = startTelemetry({ serviceName: 'users', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
 const config = loadConfigOrExit(UsersConfig);
 const logger = createLogger('users', config.LOG_LEVEL);
 
@@ -32,7 +34,7 @@ try {
   const app = createUsersApp({ logger, metrics: createMetrics('users'), serviceToken: config.SERVICE_TOKEN, store, passwords, tokens });
   const server = await startHttpServer(app, config.USERS_PORT, config.USERS_HOST);
   logger.info({ url: server.url, signingKid: keys.signing.kid, publishedKids: keys.publicJwks.map((k) => k.kid) }, 'users service listening');
-  onShutdown(logger, [() => server.close(), () => sql.end({ timeout: 5 })]);
+  onShutdown(logger, [() => server.close(), () => sql.end({ timeout: 5 }), () => telemetry.shutdown()]);
 } catch (error) {
   logger.fatal({ err: error }, 'users service failed to start');
   process.exit(1);

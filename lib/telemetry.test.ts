@@ -1,0 +1,63 @@
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startHttpServer, type RunningServer } from './http-server.js';
+import { startTelemetry, type Telemetry } from './telemetry.js';
+
+const exporter = new InMemorySpanExporter();
+let telemetry: Telemetry;
+let downstream: RunningServer;
+let gateway: RunningServer;
+
+beforeAll(async () => {
+  telemetry = startTelemetry({ serviceName: 'telemetry-test', exporter });
+  const inventory = new Hono().get('/stock/:id', (c) => c.json({ id: c.req.param('id'), traceparent: c.req.header('traceparent') ?? null }));
+  downstream = await startHttpServer(inventory, 0);
+  const front = new Hono()
+    .get('/healthz', (c) => c.text('ok'))
+    .get('/products/:id', async (c) => c.json(await (await fetch(`${downstream.url}/stock/${c.req.param('id')}`)).json()));
+  gateway = await startHttpServer(front, 0);
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await downstream?.close();
+  await telemetry?.shutdown();
+});
+
+beforeEach(() => exporter.reset());
+
+const serverSpan = (spans: ReadableSpan[], port: number) =>
+  spans.find((s) => s.kind === SpanKind.SERVER && s.attributes['net.host.port'] === port);
+
+describe('startTelemetry', () => {
+  it('installs nothing without an endpoint or an exporter', () => {
+    const off = startTelemetry({ serviceName: 'off' });
+    expect(off.tracerProvider).toBeUndefined();
+    expect(off.pipeline).toBeUndefined();
+  });
+
+  it('follows one request from a served app through fetch into a second served app, in one trace', async () => {
+    const response = await fetch(`${gateway.url}/products/p-1`);
+    const body = (await response.json()) as { traceparent: string | null };
+    const spans = exporter.getFinishedSpans();
+
+    const front = serverSpan(spans, gateway.port);
+    const back = serverSpan(spans, downstream.port);
+    const call = spans.find((s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full']).startsWith(downstream.url));
+    expect(front && back && call, spans.map((s) => `${s.kind} ${s.name}`).join(', ')).toBeTruthy();
+    const traceId = front!.spanContext().traceId;
+    expect([call!.spanContext().traceId, back!.spanContext().traceId]).toEqual([traceId, traceId]);
+    // A chain, not siblings: gateway server span → fetch client span → downstream server span.
+    expect(call!.parentSpanId).toBe(front!.spanContext().spanId);
+    expect(back!.parentSpanId).toBe(call!.spanContext().spanId);
+    expect(body.traceparent).toBe(`00-${traceId}-${call!.spanContext().spanId}-01`);
+    expect(front!.resource.attributes['service.name']).toBe('telemetry-test');
+  });
+
+  it('does not trace health probes', async () => {
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    expect(serverSpan(exporter.getFinishedSpans(), gateway.port)).toBeUndefined();
+  });
+});
