@@ -61,13 +61,13 @@ export function createApiClient(baseUrl: string) {
   }
 
   /** Polls the order until it reaches a final status. */
-  async function waitForFinal(token: string, orderId: string, timeoutMs = 60_000): Promise<Order> {
+  async function waitForFinal(token: string, orderId: string, timeoutMs = 60_000, intervalMs = 150): Promise<Order> {
     const deadline = Date.now() + timeoutMs;
     let last: ApiResponse<Order> | undefined;
     while (Date.now() < deadline) {
       last = await request<Order>('GET', `/api/orders/${orderId}`, { token });
       if (last.status === 200 && last.body.status !== 'PENDING') return last.body;
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
     throw new Error(`order ${orderId} not final after ${timeoutMs} ms: ${JSON.stringify(last?.body)}`);
   }
