@@ -11,7 +11,7 @@ import type { GatewayConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import type { GatewayEnv } from './env.js';
 import { gatewayErrorHandler } from './errors.js';
-import { clientIpResolver, ipRateLimit, notFoundOrMethodNotAllowed, requestContext, assumeJsonBody } from './frame.js';
+import { clientIpResolver, ipRateLimit, notFoundOrMethodNotAllowed, requestContext, assumeJsonBody, dropEmptyQueryValues } from './frame.js';
 import { registerHealth } from './health.js';
 import type { OrderWorkflows } from './order-workflows.js';
 import { createOrderOperations } from './orders.js';
@@ -61,6 +61,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   }
   app.use('/api/*', ipRateLimit(createTokenBuckets(config.RATE_LIMIT_IP_PER_MIN, MINUTE, clock), deps.clientIp ?? clientIpResolver(config.TRUST_PROXY)));
   app.use('/api/*', assumeJsonBody());
+  app.use('/api/*', dropEmptyQueryValues());
   app.use('/api/*', bodyLimit({
     maxSize: config.BODY_LIMIT_BYTES,
     onError: (c) => problemResponse(c, new ProblemError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes`)),

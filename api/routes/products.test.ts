@@ -17,6 +17,14 @@ afterAll(async () => {
 });
 
 describe('products routes', () => {
+  it('reads empty query values (`?q=&limit=&cursor=`) as not given', async () => {
+    const { app } = buildGateway(services, issuer);
+    const res = await app.request('/api/products?q=&limit=&cursor=');
+    expect(res.status).toBe(200);
+    expect(services.seen.at(-1)).toMatchObject({ method: 'GET', path: '/v1/products' });
+    expect((await app.request('/api/products?limit=0')).status).toBe(400);
+  });
+
   it('lets an admin create, patch and restock; anyone can list and get', async () => {
     const { app } = buildGateway(services, issuer);
     const created = await app.request('/api/products', jsonRequest('POST', { sku: 'MUG-1', name: 'Mug', priceCents: 1200, stock: 5 }, admin));
