@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGateway, jsonRequest, readBody } from './test-support/gateway.js';
-import { startFakeServices, type FakeServices } from './test-support/fake-services.js';
-import { createTokenIssuer, type TokenIssuer } from './test-support/tokens.js';
+import { useGatewayFixtures } from './test-support/fixtures.js';
 
-let services: FakeServices;
-let issuer: TokenIssuer;
-
-beforeAll(async () => {
-  [services, issuer] = await Promise.all([startFakeServices(), createTokenIssuer()]);
-});
-afterAll(async () => {
-  await Promise.all([services.close(), issuer.close()]);
-});
+const fx = useGatewayFixtures();
 
 const expectProblem = async (res: Response, status: number, code: string) => {
   expect(res.status).toBe(status);
@@ -23,7 +14,7 @@ const expectProblem = async (res: Response, status: number, code: string) => {
 
 describe('the gateway frame', () => {
   it('echoes a valid X-Request-Id, replaces an invalid one, generates one otherwise', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     const echoed = await app.request('/healthz', { headers: { 'x-request-id': 'abc-123' } });
     expect(echoed.headers.get('x-request-id')).toBe('abc-123');
     const replaced = await app.request('/healthz', { headers: { 'x-request-id': 'bad id<script>' } });
@@ -33,7 +24,7 @@ describe('the gateway frame', () => {
   });
 
   it('answers unknown routes with a 404 problem and wrong methods with 405 + Allow', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     await expectProblem(await app.request('/api/nothing-here'), 404, 'NOT_FOUND');
     const wrong = await app.request('/api/products/p_1', { method: 'DELETE' });
     await expectProblem(wrong, 405, 'METHOD_NOT_ALLOWED');
@@ -47,7 +38,7 @@ describe('the gateway frame', () => {
   });
 
   it('rejects bodies over BODY_LIMIT_BYTES with 413, by header and by streamed size', async () => {
-    const { app } = buildGateway(services, issuer, { BODY_LIMIT_BYTES: 1024 });
+    const { app } = buildGateway(fx.services, fx.issuer, { BODY_LIMIT_BYTES: 1024 });
     const big = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(2000), name: 'n' });
     await expectProblem(await app.request('/api/users/register', jsonRequest('POST', big)), 413, 'PAYLOAD_TOO_LARGE');
     const stream = new ReadableStream({
@@ -62,7 +53,7 @@ describe('the gateway frame', () => {
   });
 
   it('reads every body as JSON: malformed or non-JSON content is 400 MALFORMED_JSON', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     await expectProblem(await app.request('/api/users/login', jsonRequest('POST', '{"email": "a@b.co",')), 400, 'MALFORMED_JSON');
     const text = await app.request('/api/users/login', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a' });
     await expectProblem(text, 400, 'MALFORMED_JSON');
@@ -80,7 +71,7 @@ describe('the gateway frame', () => {
   });
 
   it('sets secure headers, and CORS only for allowed origins', async () => {
-    const { app } = buildGateway(services, issuer, { CORS_ORIGINS: ['https://shop.example'] });
+    const { app } = buildGateway(fx.services, fx.issuer, { CORS_ORIGINS: ['https://shop.example'] });
     const res = await app.request('/api/products', { headers: { origin: 'https://shop.example' } });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
@@ -96,7 +87,7 @@ describe('the gateway frame', () => {
   });
 
   it('limits requests per client IP per minute with 429 + Retry-After, and 0 turns it off', async () => {
-    const limited = buildGateway(services, issuer, { RATE_LIMIT_IP_PER_MIN: 3 });
+    const limited = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_IP_PER_MIN: 3 });
     const hit = (ip: string) => limited.app.request('/api/products', { headers: { 'x-test-ip': ip } });
     for (let i = 0; i < 3; i++) expect((await hit('10.0.0.1')).status).toBe(200);
     const refused = await hit('10.0.0.1');
@@ -108,14 +99,14 @@ describe('the gateway frame', () => {
     limited.advance(20_001);
     expect((await hit('10.0.0.1')).status).toBe(200);
 
-    const open = buildGateway(services, issuer, { RATE_LIMIT_IP_PER_MIN: 0 });
+    const open = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_IP_PER_MIN: 0 });
     for (let i = 0; i < 50; i++) expect((await open.app.request('/api/products')).status).toBe(200);
   });
 });
 
 describe('health, metrics and docs', () => {
   it('serves /healthz, /metrics and a /readyz that names what is down', async () => {
-    const { app, temporal } = buildGateway(services, issuer);
+    const { app, temporal } = buildGateway(fx.services, fx.issuer);
     expect((await app.request('/healthz')).status).toBe(200);
     const metrics = await app.request('/metrics');
     expect(metrics.status).toBe(200);
@@ -130,7 +121,7 @@ describe('health, metrics and docs', () => {
   });
 
   it('publishes an OpenAPI 3.1 document listing every contract route with bearer security', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     const doc = await readBody(await app.request('/openapi.json'));
     expect(doc.openapi).toMatch(/^3\.1\./);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -148,7 +139,7 @@ describe('health, metrics and docs', () => {
   });
 
   it('serves Swagger UI whose scripts and styles are all local and exist', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     const res = await app.request('/docs');
     expect(res.status).toBe(200);
     const html = await res.text();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../contracts/orders.js';
 import { buildGateway, jsonRequest, readBody } from '../test-support/gateway.js';
-import { sampleOrder as body, useOrderRouteFixtures } from '../test-support/order-routes.js';
+import { sampleOrder as body, useGatewayFixtures } from '../test-support/fixtures.js';
 
-const fx = useOrderRouteFixtures();
+const fx = useGatewayFixtures();
 
 describe('POST /api/orders', () => {
   it('starts the saga and answers 202 with a PENDING order and Location', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../contracts/orders.js';
 import { buildGateway, readBody } from '../test-support/gateway.js';
-import { useOrderRouteFixtures } from '../test-support/order-routes.js';
+import { useGatewayFixtures } from '../test-support/fixtures.js';
 
-const fx = useOrderRouteFixtures();
+const fx = useGatewayFixtures();
 
 describe('GET /api/orders/:id and /api/orders', () => {
   it('shows a customer only their own orders (404 otherwise); admins see all', async () => {

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGateway, jsonRequest, readBody } from '../test-support/gateway.js';
-import { SERVICE_TOKEN, startFakeServices, type FakeServices } from '../test-support/fake-services.js';
-import { createTokenIssuer, type TokenIssuer } from '../test-support/tokens.js';
+import { SERVICE_TOKEN } from '../test-support/fake-services.js';
+import { useGatewayFixtures } from '../test-support/fixtures.js';
 
-let services: FakeServices;
-let issuer: TokenIssuer;
-beforeAll(async () => {
-  [services, issuer] = await Promise.all([startFakeServices(), createTokenIssuer()]);
-});
-afterAll(async () => {
-  await Promise.all([services.close(), issuer.close()]);
-});
+const fx = useGatewayFixtures();
 
 const register = (app: ReturnType<typeof buildGateway>['app'], body: unknown, headers: Record<string, string> = {}) =>
   app.request('/api/users/register', jsonRequest('POST', body, headers));
@@ -19,16 +12,16 @@ const login = (app: ReturnType<typeof buildGateway>['app'], email: string, passw
 
 describe('users routes', () => {
   it('registers (201), forwarding the request id and the service token, never the client credential', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     const res = await register(app, { email: 'Ann@Example.com', password: 'correct horse', name: 'Ann' }, { 'x-request-id': 'req-reg-1', authorization: 'Bearer client-token' });
     expect(res.status).toBe(201);
     expect(await readBody(res)).toEqual({ id: expect.any(String), email: 'Ann@Example.com', name: 'Ann', role: 'customer' });
-    const upstream = services.seen.find((s) => s.requestId === 'req-reg-1');
+    const upstream = fx.services.seen.find((s) => s.requestId === 'req-reg-1');
     expect(upstream).toMatchObject({ method: 'POST', path: '/v1/users', authorization: `Bearer ${SERVICE_TOKEN}` });
   });
 
   it('passes the service refusal through: 409 EMAIL_TAKEN', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     await register(app, { email: 'dup@example.com', password: 'password1', name: 'D' });
     const res = await register(app, { email: 'DUP@example.com', password: 'password1', name: 'D' });
     expect(res.status).toBe(409);
@@ -42,18 +35,18 @@ describe('users routes', () => {
     ['empty name', { email: 'a@example.com', password: 'password1', name: '  ' }, 'name'],
     ['operator object', { email: { $ne: null }, password: 'password1', name: 'x' }, 'email'],
   ])('refuses %s with 400 and errors[] before calling the service', async (_n, body, path) => {
-    const { app } = buildGateway(services, issuer);
-    const before = services.seen.length;
+    const { app } = buildGateway(fx.services, fx.issuer);
+    const before = fx.services.seen.length;
     const res = await register(app, body);
     expect(res.status).toBe(400);
     const problem = await readBody(res);
     expect(problem.code).toBe('VALIDATION_FAILED');
     expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
-    expect(services.seen.length).toBe(before);
+    expect(fx.services.seen.length).toBe(before);
   });
 
   it('logs in (200) and answers 401 INVALID_CREDENTIALS for a wrong password', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     await register(app, { email: 'bob@example.com', password: 'password1', name: 'Bob' });
     const ok = await login(app, 'bob@example.com', 'password1');
     expect(ok.status).toBe(200);
@@ -64,7 +57,7 @@ describe('users routes', () => {
   });
 
   it('after RATE_LIMIT_LOGIN_FAILURES failures the next attempt is 429 even with the right password, per account', async () => {
-    const gw = buildGateway(services, issuer, { RATE_LIMIT_LOGIN_FAILURES: 3 });
+    const gw = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_LOGIN_FAILURES: 3 });
     await register(gw.app, { email: 'carol@example.com', password: 'password1', name: 'Carol' });
     await register(gw.app, { email: 'dave@example.com', password: 'password1', name: 'Dave' });
     for (let i = 0; i < 3; i++) expect((await login(gw.app, 'carol@example.com', 'nope-nope')).status).toBe(401);
@@ -78,16 +71,16 @@ describe('users routes', () => {
   });
 
   it('RATE_LIMIT_LOGIN_FAILURES=0 never locks an account', async () => {
-    const gw = buildGateway(services, issuer, { RATE_LIMIT_LOGIN_FAILURES: 0 });
+    const gw = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_LOGIN_FAILURES: 0 });
     await register(gw.app, { email: 'erin@example.com', password: 'password1', name: 'Erin' });
     for (let i = 0; i < 25; i++) expect((await login(gw.app, 'erin@example.com', 'nope-nope')).status).toBe(401);
     expect((await login(gw.app, 'erin@example.com', 'password1')).status).toBe(200);
   });
 
   it('/me needs a valid token and returns the account', async () => {
-    const { app } = buildGateway(services, issuer);
+    const { app } = buildGateway(fx.services, fx.issuer);
     const created = await readBody(await register(app, { email: 'fay@example.com', password: 'password1', name: 'Fay' }));
-    const token = await issuer.sign(created.id);
+    const token = await fx.issuer.sign(created.id);
     const me = await app.request('/api/users/me', { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
     expect(await readBody(me)).toEqual({ id: created.id, email: 'fay@example.com', name: 'Fay', role: 'customer' });
@@ -95,17 +88,17 @@ describe('users routes', () => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer');
     expect(await readBody(missing)).toMatchObject({ code: 'UNAUTHORIZED' });
-    for (const bad of ['garbage', await issuer.forge(created.id), issuer.unsigned(created.id), await issuer.sign(created.id, { expiresIn: 1 })]) {
+    for (const bad of ['garbage', await fx.issuer.forge(created.id), fx.issuer.unsigned(created.id), await fx.issuer.sign(created.id, { expiresIn: 1 })]) {
       const res = await app.request('/api/users/me', { headers: { authorization: `Bearer ${bad}` } });
       expect(res.status).toBe(401);
     }
-    const ghost = await app.request('/api/users/me', { headers: { authorization: `Bearer ${await issuer.sign('u_ghost')}` } });
+    const ghost = await app.request('/api/users/me', { headers: { authorization: `Bearer ${await fx.issuer.sign('u_ghost')}` } });
     expect(ghost.status).toBe(401);
   });
 
   it('a dead users service gives a fast 503 SERVICE_UNAVAILABLE', async () => {
-    const dead = { ...services, urls: { ...services.urls, users: 'http://127.0.0.1:9' } };
-    const { app } = buildGateway(dead, issuer);
+    const dead = { ...fx.services, urls: { ...fx.services.urls, users: 'http://127.0.0.1:9' } };
+    const { app } = buildGateway(dead, fx.issuer);
     const started = Date.now();
     const res = await register(app, { email: 'g@example.com', password: 'password1', name: 'G' });
     expect(res.status).toBe(503);

@@ -9,10 +9,10 @@ type App = ReturnType<typeof buildGateway>['app'];
 export const sampleOrder = { items: [{ productId: 'p_1', quantity: 2 }, { productId: 'p_2', quantity: 1 }], paymentMethod: 'tok_visa' };
 
 /**
- * Registers the hooks of an order-route test file: fake services, a token issuer, and bearer headers
+ * Registers the hooks of a gateway test file: fake services, a token issuer, and bearer headers
  * for two customers (alice, bob) and an admin (root). Fields are filled in `beforeAll`.
  */
-export function useOrderRouteFixtures() {
+export function useGatewayFixtures() {
   const fx = {
     services: undefined as unknown as FakeServices,
     issuer: undefined as unknown as TokenIssuer,
