@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Metrics } from '../lib/metrics.js';
+import { withTimeout } from '../lib/timeout.js';
 import { z } from 'zod';
 import type { GatewayEnv } from './env.js';
 import { json } from './openapi.js';
@@ -7,17 +8,11 @@ import { json } from './openapi.js';
 export type ReadinessChecks = Record<string, () => Promise<void>>;
 
 async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'up' | 'down'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-  });
   try {
-    await Promise.race([check(), timeout]);
+    await withTimeout(check(), timeoutMs);
     return 'up';
   } catch {
     return 'down';
-  } finally {
-    clearTimeout(timer);
   }
 }
 

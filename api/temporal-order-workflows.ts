@@ -1,3 +1,4 @@
+import { withTimeout } from '../lib/timeout.js';
 import {
   ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
@@ -35,7 +36,8 @@ const outage = (error: unknown) => new ServiceUnavailableError('temporal', (erro
 export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOptions): OrderWorkflows {
   const { client, taskQueue, namespace, timeoutMs, cancelSettleMs = 10_000 } = options;
   // The gRPC deadline cancels the call; the race makes the answer on time even while the channel reconnects.
-  const bounded = <T>(fn: () => Promise<T>, ms = timeoutMs) => raceTimeout(client.withDeadline(Date.now() + ms, fn), ms);
+  const bounded = <T>(fn: () => Promise<T>, ms = timeoutMs) =>
+    withTimeout(client.withDeadline(Date.now() + ms, fn), ms, `Temporal did not answer within ${ms} ms`);
   return {
     async start(input, memo: OrderMemo, summary) {
       try {
@@ -105,14 +107,6 @@ export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOpti
       await bounded(() => client.workflowService.describeNamespace({ namespace }), 2_000);
     },
   };
-}
-
-function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Temporal did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function isNotCancellable(cause: unknown): boolean {

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { problemErrorHandler, problemNotFoundHandler, validationProblem, zodIssues } from './problem.js';
 import { serviceAuth } from './service-auth.js';
+import { withTimeout } from './timeout.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -65,13 +66,6 @@ async function checkAll(readiness: Record<string, ReadinessCheck>): Promise<Reco
   return Object.fromEntries(entries);
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Parses the JSON body with a zod schema; malformed JSON and schema violations become 400 problems. */
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {

@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from '../scripts/infra.js';
 import { freePort, type ManagedProcess } from '../scripts/processes.js';
 import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
+import { databaseUrl } from '../scripts/databases.js';
 import { dropDatabasesWithPrefix } from './support/postgres.js';
 
 declare module 'vitest' {
@@ -44,7 +45,7 @@ export default async function setup(project: TestProject) {
   let mongoUrl = process.env.MONGO_URL;
   if (!mongoUrl) {
     const port = await freePort();
-    const ferretPg = withDatabase(postgresUrl, `${runId}_ferretdb`);
+    const ferretPg = databaseUrl(postgresUrl, `${runId}_ferretdb`);
     const output = createWriteStream(join(logDir, 'ferretdb.log'));
     started.push(await startFerretDb({ bin: await ensureFerretDb(), port, postgresUrl: ferretPg, stateDir: join(logDir, 'ferretdb-state'), output }));
     mongoUrl = `mongodb://127.0.0.1:${port}/`;
@@ -62,10 +63,4 @@ export default async function setup(project: TestProject) {
     await dropDatabasesWithPrefix(postgresUrl, runId);
     if (!process.env.KEEP_TEST_LOGS) await rm(logDir, { recursive: true, force: true });
   };
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
