@@ -24,6 +24,19 @@ const mint = (options: Partial<TokenIssuerOptions>) =>
 const segments = (jwt: string) => jwt.split('.') as [string, string, string];
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** An admin token for `user` signed by a key the service never had, under the given kid. */
+async function signWithForeignKey(kid: string): Promise<string> {
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  return new SignJWT({ role: 'admin' })
+    .setProtectedHeader({ alg: 'EdDSA', kid })
+    .setSubject(user.id)
+    .setIssuer(TOKEN_ISSUER_DEFAULT)
+    .setAudience(TOKEN_AUDIENCE_DEFAULT)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(privateKey);
+}
+
 describe('access tokens verified against the served JWKS', () => {
   it('accepts a token from login', async () => {
     const { payload, protectedHeader } = await jwtVerify(token, jwks, expected);
@@ -61,28 +74,12 @@ describe('access tokens verified against the served JWKS', () => {
   });
 
   it('rejects a token signed by a key with an unknown kid', async () => {
-    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const forged = await new SignJWT({ role: 'admin' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'unknown-kid' })
-      .setSubject(user.id)
-      .setIssuer(TOKEN_ISSUER_DEFAULT)
-      .setAudience(TOKEN_AUDIENCE_DEFAULT)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(privateKey);
+    const forged = await signWithForeignKey('unknown-kid');
     await expect(jwtVerify(forged, jwks, expected)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
   });
 
   it('rejects a token signed by another key under the real kid', async () => {
-    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const forged = await new SignJWT({ role: 'admin' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: h.keys.signing.kid })
-      .setSubject(user.id)
-      .setIssuer(TOKEN_ISSUER_DEFAULT)
-      .setAudience(TOKEN_AUDIENCE_DEFAULT)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(privateKey);
+    const forged = await signWithForeignKey(h.keys.signing.kid);
     await expect(jwtVerify(forged, jwks, expected)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
 });

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Payment, type Order } from '../../contracts/orders.js';
 import { createServiceClient, ServiceRejectedError } from '../../lib/service-client.js';
-import { createApiClient, uniqueEmail, uniqueSku, type ApiClient } from '../support/api.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { uniqueEmail, uniqueSku } from '../support/api.js';
+import { useTestStack } from '../support/stack.js';
 
 // Concurrency, conservation and durability through every real process.
-let stack: TestStack;
-let api: ApiClient;
-let adminToken: string;
-
-beforeAll(async () => {
-  stack = await startTestStack('load', { ORDER_CANCEL_WINDOW_MS: '0' });
-  api = createApiClient(stack.urls.api);
-  adminToken = await api.login(stack.admin.email, stack.admin.password);
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const e2e = useTestStack('load', { ORDER_CANCEL_WINDOW_MS: '0' });
 
 async function capturedPayment(orderId: string) {
-  const client = createServiceClient({ service: 'orders', baseUrl: stack.urls.orders, token: stack.serviceToken });
+  const client = createServiceClient({ service: 'orders', baseUrl: e2e.stack.urls.orders, token: e2e.stack.serviceToken });
   try {
     return await client.call('GET', `/v1/payments/${orderId}`, Payment);
   } catch (error) {
@@ -29,29 +18,29 @@ async function capturedPayment(orderId: string) {
 }
 
 async function customers(count: number) {
-  return Promise.all(Array.from({ length: count }, (_, i) => api.registerAndLogin(uniqueEmail(`buyer${i}`))));
+  return Promise.all(Array.from({ length: count }, (_, i) => e2e.api.registerAndLogin(uniqueEmail(`buyer${i}`))));
 }
 
 describe('many buyers racing for a few units', () => {
   it('sells exactly the stock: 5 units, 30 buyers → 5 confirmed, 25 out of stock, stock 0', async () => {
-    const item = await api.createProduct(adminToken, { sku: uniqueSku('HOT'), name: 'Hot item', priceCents: 500, stock: 5 });
+    const item = await e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku('HOT'), name: 'Hot item', priceCents: 500, stock: 5 });
     const buyers = await customers(30);
-    const placed = await Promise.all(buyers.map((b) => api.placeOrder(b.token, [{ productId: item.id, quantity: 1 }])));
+    const placed = await Promise.all(buyers.map((b) => e2e.api.placeOrder(b.token, [{ productId: item.id, quantity: 1 }])));
     expect(placed.every((p) => p.status === 202)).toBe(true);
-    const orders = await Promise.all(placed.map((p, i) => api.waitForFinal(buyers[i]!.token, p.body.id, 120_000)));
+    const orders = await Promise.all(placed.map((p, i) => e2e.api.waitForFinal(buyers[i]!.token, p.body.id, 120_000)));
     const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
     const failed = orders.filter((o) => o.status === 'FAILED');
     expect(confirmed).toHaveLength(5);
     expect(failed).toHaveLength(25);
     expect(failed.every((o) => o.failureReason === 'OUT_OF_STOCK')).toBe(true);
-    expect((await api.getProduct(item.id)).stock).toBe(0);
+    expect((await e2e.api.getProduct(item.id)).stock).toBe(0);
   });
 });
 
 describe('a mix of outcomes under load', () => {
   it('conserves stock and money across 40 concurrent orders', async () => {
     const products = await Promise.all(
-      [6, 40, 60].map((stock, i) => api.createProduct(adminToken, { sku: uniqueSku(`MIX${i}`), name: `Mix ${i}`, priceCents: 100 * (i + 1), stock })),
+      [6, 40, 60].map((stock, i) => e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku(`MIX${i}`), name: `Mix ${i}`, priceCents: 100 * (i + 1), stock })),
     );
     const buyers = await customers(8);
     const methods = ['tok_visa', 'tok_mastercard', 'tok_chargeDeclined', 'tok_visa', 'tok_chargeDeclinedInsufficientFunds'];
@@ -59,8 +48,8 @@ describe('a mix of outcomes under load', () => {
       const lines = products.filter((_, p) => (i + p) % 2 === 0).map((p, j) => ({ productId: p.id, quantity: 1 + ((i + j) % 2) }));
       return { buyer: buyers[i % buyers.length]!, lines: lines.length ? lines : [{ productId: products[0]!.id, quantity: 1 }], method: methods[i % methods.length]! };
     });
-    const placed = await Promise.all(requests.map((r) => api.placeOrder(r.buyer.token, r.lines, r.method)));
-    const orders: Order[] = await Promise.all(placed.map((p, i) => api.waitForFinal(requests[i]!.buyer.token, p.body.id, 120_000)));
+    const placed = await Promise.all(requests.map((r) => e2e.api.placeOrder(r.buyer.token, r.lines, r.method)));
+    const orders: Order[] = await Promise.all(placed.map((p, i) => e2e.api.waitForFinal(requests[i]!.buyer.token, p.body.id, 120_000)));
 
     for (const product of products) {
       const sold = orders
@@ -68,7 +57,7 @@ describe('a mix of outcomes under load', () => {
         .flatMap((o) => o.items)
         .filter((line) => line.productId === product.id)
         .reduce((sum, line) => sum + line.quantity, 0);
-      const now = await api.getProduct(product.id);
+      const now = await e2e.api.getProduct(product.id);
       expect(now.stock).toBeGreaterThanOrEqual(0);
       expect(now.stock).toBe(product.stock - sold);
     }
@@ -90,30 +79,30 @@ describe('a mix of outcomes under load', () => {
 
 describe('durability: processes die mid-saga', () => {
   it('completes an order exactly once after the worker is killed and replaced', async () => {
-    const item = await api.createProduct(adminToken, { sku: uniqueSku('DUR'), name: 'Durable', priceCents: 700, stock: 3 });
+    const item = await e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku('DUR'), name: 'Durable', priceCents: 700, stock: 3 });
     const buyer = (await customers(1))[0]!;
-    await stack.stopOne('worker');
-    const placed = await api.placeOrder(buyer.token, [{ productId: item.id, quantity: 1 }]);
+    await e2e.stack.stopOne('worker');
+    const placed = await e2e.api.placeOrder(buyer.token, [{ productId: item.id, quantity: 1 }]);
     expect(placed.status).toBe(202);
-    const pending = await api.request<Order>('GET', `/api/orders/${placed.body.id}`, { token: buyer.token });
+    const pending = await e2e.api.request<Order>('GET', `/api/orders/${placed.body.id}`, { token: buyer.token });
     expect(pending.body.status).toBe('PENDING');
-    await stack.startOne('worker');
-    const order = await api.waitForFinal(buyer.token, placed.body.id);
+    await e2e.stack.startOne('worker');
+    const order = await e2e.api.waitForFinal(buyer.token, placed.body.id);
     expect(order.status).toBe('CONFIRMED');
     expect(await capturedPayment(order.id)).toMatchObject({ status: 'captured', amountCents: 700 });
-    expect((await api.getProduct(item.id)).stock).toBe(2);
+    expect((await e2e.api.getProduct(item.id)).stock).toBe(2);
   });
 
   it('rides out an orders-service outage: the saga retries until the service is back', async () => {
-    const item = await api.createProduct(adminToken, { sku: uniqueSku('OUT'), name: 'Outage', priceCents: 300, stock: 3 });
+    const item = await e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku('OUT'), name: 'Outage', priceCents: 300, stock: 3 });
     const buyer = (await customers(1))[0]!;
-    await stack.stopOne('orders');
-    const placed = await api.placeOrder(buyer.token, [{ productId: item.id, quantity: 1 }]);
+    await e2e.stack.stopOne('orders');
+    const placed = await e2e.api.placeOrder(buyer.token, [{ productId: item.id, quantity: 1 }]);
     expect(placed.status).toBe(202);
     await new Promise((r) => setTimeout(r, 3000));
-    await stack.startOne('orders');
-    const order = await api.waitForFinal(buyer.token, placed.body.id, 120_000);
+    await e2e.stack.startOne('orders');
+    const order = await e2e.api.waitForFinal(buyer.token, placed.body.id, 120_000);
     expect(order.status).toBe('CONFIRMED');
-    expect((await api.getProduct(item.id)).stock).toBe(2);
+    expect((await e2e.api.getProduct(item.id)).stock).toBe(2);
   });
 });

@@ -1,9 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { freePort } from '../../scripts/processes.js';
 import { startAppStack, type AppProcessName, type AppStack } from '../../scripts/stack.js';
+import { createApiClient } from './api.js';
 import { createTestDatabase } from './postgres.js';
 import { testMongoDbName } from './mongo.js';
 
@@ -52,4 +53,24 @@ export async function startTestStack(label: string, env: Record<string, string> 
     },
   });
   return { ...stack, serviceToken, admin, logFile };
+}
+
+export interface StackFixture {
+  stack: TestStack;
+  api: ReturnType<typeof createApiClient>;
+  adminToken: string;
+}
+
+/** Registers the hooks of an end-to-end file: the stack started in `beforeAll`, stopped in `afterAll`. */
+export function useTestStack(label: string, env: Record<string, string> = {}): StackFixture {
+  const fixture = {} as StackFixture;
+  beforeAll(async () => {
+    fixture.stack = await startTestStack(label, env);
+    fixture.api = createApiClient(fixture.stack.urls.api);
+    fixture.adminToken = await fixture.api.login(fixture.stack.admin.email, fixture.stack.admin.password);
+  });
+  afterAll(async () => {
+    await fixture.stack?.stop();
+  });
+  return fixture;
 }
