@@ -8,12 +8,26 @@ import { createFakeServices, json, problem, TOKEN } from './test-support/fake-se
 
 const fake = createFakeServices();
 const base = 'http://services.test';
-const activities = createActivities(createSagaClients({ usersUrl: base, productsUrl: base, ordersUrl: base, token: TOKEN, fetch: fake.fetch }));
-const unreachable = createActivities(createSagaClients({ usersUrl: 'http://127.0.0.1:1', productsUrl: 'http://127.0.0.1:1', ordersUrl: 'http://127.0.0.1:1', token: TOKEN, timeoutMs: 1000 }));
+const activities = createActivities(
+  createSagaClients({ usersUrl: base, productsUrl: base, ordersUrl: base, token: TOKEN, fetch: fake.fetch }),
+);
+const unreachable = createActivities(
+  createSagaClients({
+    usersUrl: 'http://127.0.0.1:1',
+    productsUrl: 'http://127.0.0.1:1',
+    ordersUrl: 'http://127.0.0.1:1',
+    token: TOKEN,
+    timeoutMs: 1000,
+  }),
+);
 const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
 const ref = { orderId: 'o-1', requestId: 'req-1' };
 
-function run<K extends keyof SagaActivities>(name: K, input: Parameters<SagaActivities[K]>[0], acts: SagaActivities = activities) {
+function run<K extends keyof SagaActivities>(
+  name: K,
+  input: Parameters<SagaActivities[K]>[0],
+  acts: SagaActivities = activities,
+) {
   return env.run(acts[name] as (arg: typeof input) => ReturnType<SagaActivities[K]>, input);
 }
 
@@ -44,7 +58,11 @@ describe('getCustomer', () => {
   it('returns an active customer, with auth, request id and idempotency key on the call', async () => {
     fake.on('GET /v1/users/u-1', json(user('active')));
     expect(await run('getCustomer', { ...ref, customerId: 'u-1' })).toEqual({ customerId: 'u-1', status: 'active' });
-    expect(fake.seen[0]!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-request-id': 'req-1', 'idempotency-key': 'o-1:getCustomer' });
+    expect(fake.seen[0]!.headers).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+      'x-request-id': 'req-1',
+      'idempotency-key': 'o-1:getCustomer',
+    });
   });
   it('maps disabled and missing customers to non-retryable CUSTOMER_INACTIVE', async () => {
     fake.on('GET /v1/users/u-1', json(user('disabled')));
@@ -59,7 +77,15 @@ describe('getCustomer', () => {
 });
 
 describe('priceItems', () => {
-  const product = (id: string, priceCents: number) => ({ id, sku: id, name: `N-${id}`, description: '', priceCents, currency: 'USD', stock: 5 });
+  const product = (id: string, priceCents: number) => ({
+    id,
+    sku: id,
+    name: `N-${id}`,
+    description: '',
+    priceCents,
+    currency: 'USD',
+    stock: 5,
+  });
   const items = [
     { productId: 'p-1', quantity: 2 },
     { productId: 'p-2', quantity: 1 },
@@ -102,14 +128,26 @@ describe('inventory', () => {
   });
 });
 
-const payment = (status: string) => ({ id: 'pay-1', orderId: 'o-1', status, amountCents: 500, currency: 'USD', declineCode: null, createdAt: 'x', updatedAt: 'x' });
+const payment = (status: string) => ({
+  id: 'pay-1',
+  orderId: 'o-1',
+  status,
+  amountCents: 500,
+  currency: 'USD',
+  declineCode: null,
+  createdAt: 'x',
+  updatedAt: 'x',
+});
 
 describe('payments', () => {
   const authorize = { ...ref, amountCents: 500, currency: 'USD', paymentMethod: 'tok_visa' };
   it('authorizes with an Idempotency-Key; a decline is non-retryable PAYMENT_DECLINED', async () => {
     fake.on('POST /v1/payments/authorize', json(payment('authorized'), 201));
     expect(await run('authorizePayment', authorize)).toEqual({ status: 'authorized' });
-    expect(fake.seen[0]).toMatchObject({ headers: { 'idempotency-key': 'o-1:authorizePayment' }, body: { orderId: 'o-1', amountCents: 500 } });
+    expect(fake.seen[0]).toMatchObject({
+      headers: { 'idempotency-key': 'o-1:authorizePayment' },
+      body: { orderId: 'o-1', amountCents: 500 },
+    });
     fake.on('POST /v1/payments/authorize', problem(422, 'PAYMENT_DECLINED', { declineCode: 'card_declined' }));
     await expectBusiness(run('authorizePayment', authorize), 'PAYMENT_DECLINED');
     fake.on('POST /v1/payments/authorize', problem(503, 'PAYMENT_PROVIDER_UNAVAILABLE'));
@@ -119,7 +157,10 @@ describe('payments', () => {
     fake.on('POST /v1/payments/o-1/void', json(payment('voided')));
     fake.on('GET /v1/payments/o-1', json(payment('authorized')));
     expect(await run('voidPayment', ref)).toEqual({ voided: true });
-    expect(fake.seen.at(-1)).toMatchObject({ path: '/v1/payments/o-1/void', headers: { 'idempotency-key': 'o-1:voidPayment' } });
+    expect(fake.seen.at(-1)).toMatchObject({
+      path: '/v1/payments/o-1/void',
+      headers: { 'idempotency-key': 'o-1:voidPayment' },
+    });
     fake.on('GET /v1/payments/o-1', json(payment('declined')));
     expect(await run('voidPayment', ref)).toEqual({ voided: false });
     fake.on('GET /v1/payments/o-1', problem(404, 'NOT_FOUND'));
@@ -129,7 +170,10 @@ describe('payments', () => {
   it('captures with the amount and a stable key', async () => {
     fake.on('POST /v1/payments/o-1/capture', json(payment('captured')));
     await run('capturePayment', { ...ref, amountCents: 500 });
-    expect(fake.seen[0]).toMatchObject({ body: { amountCents: 500 }, headers: { 'idempotency-key': 'o-1:capturePayment' } });
+    expect(fake.seen[0]).toMatchObject({
+      body: { amountCents: 500 },
+      headers: { 'idempotency-key': 'o-1:capturePayment' },
+    });
   });
 });
 
@@ -139,7 +183,14 @@ describe('orders', () => {
     fake.on('PUT /v1/orders/o-1', json({}, 201));
     const items = [{ productId: 'p-1', quantity: 1, name: null, unitPriceCents: null }];
     await run('createOrder', { ...ref, customerId: 'u-1', items, currency: 'USD', paymentMethod: 'tok_visa', steps });
-    expect(fake.seen[0]!.body).toEqual({ customerId: 'u-1', items, currency: 'USD', paymentMethod: 'tok_visa', steps, workflowId: 'o-1' });
+    expect(fake.seen[0]!.body).toEqual({
+      customerId: 'u-1',
+      items,
+      currency: 'USD',
+      paymentMethod: 'tok_visa',
+      steps,
+      workflowId: 'o-1',
+    });
   });
   it('finalizes; ILLEGAL_TRANSITION into the same final state is success, into another is retried', async () => {
     fake.on('POST /v1/orders/o-1/transitions', json({}));
@@ -148,6 +199,9 @@ describe('orders', () => {
     fake.on('POST /v1/orders/o-1/transitions', problem(409, 'ILLEGAL_TRANSITION'));
     fake.on('GET /v1/orders/o-1', json({ id: 'o-1', status: 'FAILED' }));
     await run('finalizeOrder', { ...ref, to: 'FAILED', failureReason: 'OUT_OF_STOCK', steps });
-    await expectRetryable(run('finalizeOrder', { ...ref, to: 'CONFIRMED', steps }), 'SERVICE_REJECTED:ILLEGAL_TRANSITION');
+    await expectRetryable(
+      run('finalizeOrder', { ...ref, to: 'CONFIRMED', steps }),
+      'SERVICE_REJECTED:ILLEGAL_TRANSITION',
+    );
   });
 });

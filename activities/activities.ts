@@ -34,7 +34,10 @@ export interface FinalizeInput extends StepInput {
   steps: Step[];
 }
 
-const ctx = (input: StepInput, step: string): CallContext => ({ idempotencyKey: `${input.orderId}:${step}`, requestId: input.requestId });
+const ctx = (input: StepInput, step: string): CallContext => ({
+  idempotencyKey: `${input.orderId}:${step}`,
+  requestId: input.requestId,
+});
 
 /** The saga's activities: typed HTTP calls into the services, with business refusals mapped to failure types. */
 export function createActivities({ users, products, orders }: SagaClients) {
@@ -42,7 +45,8 @@ export function createActivities({ users, products, orders }: SagaClients) {
     async getCustomer(input: StepInput & { customerId: string }): Promise<{ customerId: string; status: string }> {
       const codes = { [ErrorCode.NOT_FOUND]: BusinessFailure.CUSTOMER_INACTIVE };
       const user = await mapFailures(() => users.getUser(input.customerId, ctx(input, SagaStep.getCustomer)), codes);
-      if (user.status !== 'active') throw businessFailure(BusinessFailure.CUSTOMER_INACTIVE, `customer ${user.id} is ${user.status}`);
+      if (user.status !== 'active')
+        throw businessFailure(BusinessFailure.CUSTOMER_INACTIVE, `customer ${user.id} is ${user.status}`);
       return { customerId: user.id, status: user.status };
     },
 
@@ -51,7 +55,10 @@ export function createActivities({ users, products, orders }: SagaClients) {
       const found = await mapFailures(() => products.lookup(ids, ctx(input, SagaStep.priceItems)));
       const byId = new Map(found.items.map((product) => [product.id, product]));
       const missing = ids.filter((productId) => !byId.has(productId));
-      if (missing.length > 0) throw businessFailure(BusinessFailure.PRODUCT_NOT_FOUND, `unknown products: ${missing.join(', ')}`, { missing });
+      if (missing.length > 0)
+        throw businessFailure(BusinessFailure.PRODUCT_NOT_FOUND, `unknown products: ${missing.join(', ')}`, {
+          missing,
+        });
       return input.items.map(({ productId, quantity }) => {
         const product = byId.get(productId)!;
         return { productId, quantity, name: product.name, unitPriceCents: product.priceCents };
@@ -65,8 +72,14 @@ export function createActivities({ users, products, orders }: SagaClients) {
     },
 
     async reserveInventory(input: StepInput & { lines: Line[] }): Promise<void> {
-      const codes = { [ErrorCode.OUT_OF_STOCK]: BusinessFailure.OUT_OF_STOCK, [ErrorCode.PRODUCT_NOT_FOUND]: BusinessFailure.PRODUCT_NOT_FOUND };
-      await mapFailures(() => products.reserve(input.orderId, { lines: input.lines }, ctx(input, SagaStep.reserveInventory)), codes);
+      const codes = {
+        [ErrorCode.OUT_OF_STOCK]: BusinessFailure.OUT_OF_STOCK,
+        [ErrorCode.PRODUCT_NOT_FOUND]: BusinessFailure.PRODUCT_NOT_FOUND,
+      };
+      await mapFailures(
+        () => products.reserve(input.orderId, { lines: input.lines }, ctx(input, SagaStep.reserveInventory)),
+        codes,
+      );
     },
 
     async releaseInventory(input: StepInput): Promise<void> {
@@ -76,9 +89,11 @@ export function createActivities({ users, products, orders }: SagaClients) {
     async authorizePayment(input: AuthorizeInput): Promise<{ status: string }> {
       const { orderId, amountCents, currency, paymentMethod } = input;
       const codes = { [ErrorCode.PAYMENT_DECLINED]: BusinessFailure.PAYMENT_DECLINED };
-      const call = () => orders.authorize({ orderId, amountCents, currency, paymentMethod }, ctx(input, SagaStep.authorizePayment));
+      const call = () =>
+        orders.authorize({ orderId, amountCents, currency, paymentMethod }, ctx(input, SagaStep.authorizePayment));
       const payment = await mapFailures(call, codes);
-      if (payment.status === 'declined') throw businessFailure(BusinessFailure.PAYMENT_DECLINED, `payment for ${orderId} declined`);
+      if (payment.status === 'declined')
+        throw businessFailure(BusinessFailure.PAYMENT_DECLINED, `payment for ${orderId} declined`);
       return { status: payment.status };
     },
 
@@ -88,7 +103,8 @@ export function createActivities({ users, products, orders }: SagaClients) {
       if (!payment || payment.status === 'declined') return { voided: false };
       if (payment.status === 'voided') return { voided: true };
       // A captured payment here would be a saga bug: keep retrying (visible in the UI), never pretend.
-      if (payment.status !== 'authorized') throw ApplicationFailure.retryable(`payment for ${input.orderId} is ${payment.status}`, 'PAYMENT_NOT_VOIDABLE');
+      if (payment.status !== 'authorized')
+        throw ApplicationFailure.retryable(`payment for ${input.orderId} is ${payment.status}`, 'PAYMENT_NOT_VOIDABLE');
       await mapFailures(() => orders.void(input.orderId, ctx(input, SagaStep.voidPayment)));
       return { voided: true };
     },
@@ -108,7 +124,8 @@ export function createActivities({ users, products, orders }: SagaClients) {
       try {
         await orders.transition(orderId, { to, failureReason, steps }, call);
       } catch (error) {
-        if (!(error instanceof ServiceRejectedError && error.code === ErrorCode.ILLEGAL_TRANSITION)) throw toActivityFailure(error);
+        if (!(error instanceof ServiceRejectedError && error.code === ErrorCode.ILLEGAL_TRANSITION))
+          throw toActivityFailure(error);
         const current = await mapFailures(() => orders.get(orderId, call));
         if (current.status !== to) throw toActivityFailure(error);
       }

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { Order, Payment, type CreateOrderRequest, type TransitionRequest, type AuthorizeRequest } from '../contracts/orders.js';
+import {
+  Order,
+  Payment,
+  type CreateOrderRequest,
+  type TransitionRequest,
+  type AuthorizeRequest,
+} from '../contracts/orders.js';
 import { LookupResponse, type ReserveRequest } from '../contracts/products.js';
 import { AccountStatus } from '../contracts/users.js';
 import { createServiceClient, type ServiceClient } from '../lib/service-client.js';
@@ -82,7 +88,8 @@ export function createOrdersClient(http: ServiceClient): OrdersClient {
     getPayment: (orderId, ctx) => http.call('GET', `${payments}/${id(orderId)}`, PaymentView, meta(ctx)),
     capture: (orderId, amountCents, ctx) =>
       http.call('POST', `${payments}/${id(orderId)}/capture`, PaymentView, { ...meta(ctx), body: { amountCents } }),
-    void: (orderId, ctx) => http.call('POST', `${payments}/${id(orderId)}/void`, PaymentView, { ...meta(ctx), body: {} }),
+    void: (orderId, ctx) =>
+      http.call('POST', `${payments}/${id(orderId)}/void`, PaymentView, { ...meta(ctx), body: {} }),
   };
 }
 
@@ -100,7 +107,9 @@ export function createSagaClients(options: ClientsOptions): SagaClients {
   const common = { token: options.token, timeoutMs: options.timeoutMs, fetch: options.fetch };
   return {
     users: createUsersClient(createServiceClient({ ...common, service: 'users', baseUrl: options.usersUrl })),
-    products: createProductsClient(createServiceClient({ ...common, service: 'products', baseUrl: options.productsUrl })),
+    products: createProductsClient(
+      createServiceClient({ ...common, service: 'products', baseUrl: options.productsUrl }),
+    ),
     orders: createOrdersClient(createServiceClient({ ...common, service: 'orders', baseUrl: options.ordersUrl })),
   };
 }

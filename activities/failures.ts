@@ -13,7 +13,12 @@ export const RETRYABLE_TYPE = {
 } as const;
 
 export function businessFailure(type: BusinessFailureType, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ message, type, nonRetryable: true, details: details === undefined ? [] : [details] });
+  return ApplicationFailure.create({
+    message,
+    type,
+    nonRetryable: true,
+    details: details === undefined ? [] : [details],
+  });
 }
 
 /**
@@ -26,7 +31,11 @@ export function toActivityFailure(error: unknown, codes: BusinessCodes = {}): Er
   if (error instanceof ServiceRejectedError) {
     const type = codes[error.code];
     if (type) return businessFailure(type, error.message, error.problem);
-    return ApplicationFailure.create({ message: error.message, type: `${RETRYABLE_TYPE.rejected}:${error.code}`, nonRetryable: false });
+    return ApplicationFailure.create({
+      message: error.message,
+      type: `${RETRYABLE_TYPE.rejected}:${error.code}`,
+      nonRetryable: false,
+    });
   }
   if (error instanceof ServiceUnavailableError) {
     return ApplicationFailure.create({ message: error.message, type: RETRYABLE_TYPE.unavailable, nonRetryable: false });

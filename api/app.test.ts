@@ -8,7 +8,13 @@ const expectProblem = async (res: Response, status: number, code: string) => {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const body = await readBody(res);
-  expect(body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   return body;
 };
 
@@ -47,17 +53,34 @@ describe('the gateway frame', () => {
         controller.close();
       },
     });
-    const chunked = await app.request('/api/users/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' });
+    const chunked = await app.request('/api/users/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    });
     await expectProblem(chunked, 413, 'PAYLOAD_TOO_LARGE');
     expect(chunked.headers.get('x-request-id')).toBeTruthy();
   });
 
   it('reads every body as JSON: malformed or non-JSON content is 400 MALFORMED_JSON', async () => {
     const { app } = buildGateway(fx.services, fx.issuer);
-    await expectProblem(await app.request('/api/users/login', jsonRequest('POST', '{"email": "a@b.co",')), 400, 'MALFORMED_JSON');
-    const text = await app.request('/api/users/login', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a' });
+    await expectProblem(
+      await app.request('/api/users/login', jsonRequest('POST', '{"email": "a@b.co",')),
+      400,
+      'MALFORMED_JSON',
+    );
+    const text = await app.request('/api/users/login', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'email=a',
+    });
     await expectProblem(text, 400, 'MALFORMED_JSON');
-    const form = await app.request('/api/users/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a' });
+    const form = await app.request('/api/users/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=a',
+    });
     await expectProblem(form, 400, 'MALFORMED_JSON');
     const curlStyle = await app.request('/api/users/register', {
       method: 'POST',
@@ -79,7 +102,11 @@ describe('the gateway frame', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await app.request('/api/orders', {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,idempotency-key',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('x-request-id')).toBeTruthy();
@@ -113,7 +140,9 @@ describe('health, metrics and docs', () => {
     expect(await metrics.text()).toContain('http_requests_total');
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await readBody(ready)).toMatchObject({ checks: { temporal: 'up', users: 'up', products: 'up', orders: 'up' } });
+    expect(await readBody(ready)).toMatchObject({
+      checks: { temporal: 'up', users: 'up', products: 'up', orders: 'up' },
+    });
     temporal.setTemporalDown(true);
     const notReady = await app.request('/readyz');
     expect(notReady.status).toBe(503);
@@ -125,17 +154,30 @@ describe('health, metrics and docs', () => {
     const doc = await readBody(await app.request('/openapi.json'));
     expect(doc.openapi).toMatch(/^3\.1\./);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(routes.filter((r) => r.includes(' /api/')).sort()).toEqual(
       [
-        'POST /api/users/register', 'POST /api/users/login', 'GET /api/users/me',
-        'GET /api/products', 'GET /api/products/{id}', 'POST /api/products', 'PATCH /api/products/{id}', 'POST /api/products/{id}/restock',
-        'POST /api/orders', 'GET /api/orders/{id}', 'GET /api/orders', 'POST /api/orders/{id}/cancel',
+        'POST /api/users/register',
+        'POST /api/users/login',
+        'GET /api/users/me',
+        'GET /api/products',
+        'GET /api/products/{id}',
+        'POST /api/products',
+        'PATCH /api/products/{id}',
+        'POST /api/products/{id}/restock',
+        'POST /api/orders',
+        'GET /api/orders/{id}',
+        'GET /api/orders',
+        'POST /api/orders/{id}/cancel',
       ].sort(),
     );
     expect(routes).toEqual(expect.arrayContaining(['GET /healthz', 'GET /readyz', 'GET /metrics']));
     expect(doc.paths['/api/orders'].post.security).toEqual([{ bearer: [] }]);
-    expect(doc.paths['/api/orders'].post.requestBody.content['application/json'].schema.properties.items.maxItems).toBe(50);
+    expect(doc.paths['/api/orders'].post.requestBody.content['application/json'].schema.properties.items.maxItems).toBe(
+      50,
+    );
   });
 
   it('serves Swagger UI whose scripts and styles are all local and exist', async () => {

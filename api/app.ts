@@ -11,7 +11,14 @@ import type { GatewayConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import type { GatewayEnv } from './env.js';
 import { gatewayErrorHandler } from './errors.js';
-import { clientIpResolver, ipRateLimit, notFoundOrMethodNotAllowed, requestContext, assumeJsonBody, dropEmptyQueryValues } from './frame.js';
+import {
+  clientIpResolver,
+  ipRateLimit,
+  notFoundOrMethodNotAllowed,
+  requestContext,
+  assumeJsonBody,
+  dropEmptyQueryValues,
+} from './frame.js';
 import { registerHealth } from './health.js';
 import type { OrderWorkflows } from './order-workflows.js';
 import { createOrderOperations } from './orders.js';
@@ -23,7 +30,13 @@ import type { OrdersClient, ProductsClient, UsersClient } from './upstream.js';
 
 export type GatewayAppConfig = Pick<
   GatewayConfig,
-  'BODY_LIMIT_BYTES' | 'RATE_LIMIT_LOGIN_FAILURES' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_ORDERS_PER_MIN' | 'CORS_ORIGINS' | 'ORDER_CANCEL_WINDOW_MS' | 'TRUST_PROXY'
+  | 'BODY_LIMIT_BYTES'
+  | 'RATE_LIMIT_LOGIN_FAILURES'
+  | 'RATE_LIMIT_IP_PER_MIN'
+  | 'RATE_LIMIT_ORDERS_PER_MIN'
+  | 'CORS_ORIGINS'
+  | 'ORDER_CANCEL_WINDOW_MS'
+  | 'TRUST_PROXY'
 >;
 
 export interface GatewayDeps {
@@ -57,15 +70,40 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(deps.metrics.middleware);
   app.use(secureHeaders());
   if (config.CORS_ORIGINS.length > 0) {
-    app.use('/api/*', cors({ origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'], maxAge: 600 }));
+    app.use(
+      '/api/*',
+      cors({
+        origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+        exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
   }
-  app.use('/api/*', ipRateLimit(createTokenBuckets(config.RATE_LIMIT_IP_PER_MIN, MINUTE, clock), deps.clientIp ?? clientIpResolver(config.TRUST_PROXY)));
+  app.use(
+    '/api/*',
+    ipRateLimit(
+      createTokenBuckets(config.RATE_LIMIT_IP_PER_MIN, MINUTE, clock),
+      deps.clientIp ?? clientIpResolver(config.TRUST_PROXY),
+    ),
+  );
   app.use('/api/*', assumeJsonBody());
   app.use('/api/*', dropEmptyQueryValues());
-  app.use('/api/*', bodyLimit({
-    maxSize: config.BODY_LIMIT_BYTES,
-    onError: (c) => problemResponse(c, new ProblemError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes`)),
-  }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.BODY_LIMIT_BYTES,
+      onError: (c) =>
+        problemResponse(
+          c,
+          new ProblemError(
+            413,
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes`,
+          ),
+        ),
+    }),
+  );
 
   registerHealth(app, deps.metrics, {
     temporal: () => deps.orderWorkflows.ping(),
@@ -74,7 +112,11 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     orders: () => deps.orders.ready(),
   });
   registerDocs(app);
-  registerUserRoutes(app, { users: deps.users, verifyToken: deps.verifyToken, loginFailures: createFailureWindow(config.RATE_LIMIT_LOGIN_FAILURES, 15 * MINUTE, clock) });
+  registerUserRoutes(app, {
+    users: deps.users,
+    verifyToken: deps.verifyToken,
+    loginFailures: createFailureWindow(config.RATE_LIMIT_LOGIN_FAILURES, 15 * MINUTE, clock),
+  });
   registerProductRoutes(app, { products: deps.products, verifyToken: deps.verifyToken });
   const orderTokens = createTokenBuckets(config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE, clock);
   const operations = createOrderOperations({

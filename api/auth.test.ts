@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-const verifier = () => createJwtVerifier({ keys: remoteKeys(issuer.url), issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAULT });
+const verifier = () =>
+  createJwtVerifier({ keys: remoteKeys(issuer.url), issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAULT });
 
 async function rejection(promise: Promise<unknown>) {
   try {
@@ -25,7 +26,10 @@ async function rejection(promise: Promise<unknown>) {
 
 describe('createJwtVerifier', () => {
   it('accepts an EdDSA token from the JWKS and returns sub + role', async () => {
-    await expect(verifier()(await issuer.sign('u_1', { role: 'admin' }))).resolves.toEqual({ sub: 'u_1', role: 'admin' });
+    await expect(verifier()(await issuer.sign('u_1', { role: 'admin' }))).resolves.toEqual({
+      sub: 'u_1',
+      role: 'admin',
+    });
   });
 
   it.each([
@@ -44,19 +48,32 @@ describe('createJwtVerifier', () => {
 
   it('refuses an HS256 token even when its secret is the public key material', async () => {
     const { SignJWT } = await import('jose');
-    const token = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u_1')
-      .setIssuer(TOKEN_ISSUER_DEFAULT).setAudience(TOKEN_AUDIENCE_DEFAULT).setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(32)));
+    const token = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u_1')
+      .setIssuer(TOKEN_ISSUER_DEFAULT)
+      .setAudience(TOKEN_AUDIENCE_DEFAULT)
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('x'.repeat(32)));
     expect(await rejection(verifier()(token))).toMatchObject({ status: 401 });
   });
 
   it('reports an unreachable JWKS as an outage, not as a bad token', async () => {
-    const dead = createJwtVerifier({ keys: remoteKeys('http://127.0.0.1:9'), issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAULT });
+    const dead = createJwtVerifier({
+      keys: remoteKeys('http://127.0.0.1:9'),
+      issuer: TOKEN_ISSUER_DEFAULT,
+      audience: TOKEN_AUDIENCE_DEFAULT,
+    });
     expect(await rejection(dead(await issuer.sign('u_1')))).toBeInstanceOf(ServiceUnavailableError);
   });
 
   it('works with any key source, such as a local JWKS', async () => {
     const jwks = (await (await fetch(`${issuer.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
-    const local = createJwtVerifier({ keys: createLocalJWKSet(jwks), issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAULT });
+    const local = createJwtVerifier({
+      keys: createLocalJWKSet(jwks),
+      issuer: TOKEN_ISSUER_DEFAULT,
+      audience: TOKEN_AUDIENCE_DEFAULT,
+    });
     await expect(local(await issuer.sign('u_2'))).resolves.toEqual({ sub: 'u_2', role: 'customer' });
   });
 });

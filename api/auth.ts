@@ -20,7 +20,10 @@ const unauthorized = (detail: string) =>
 
 /** The users service JWKS, fetched once and cached by jose (refetched on an unknown kid). */
 export function remoteKeys(usersUrl: string, timeoutMs = 5000): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL('/.well-known/jwks.json', usersUrl), { timeoutDuration: timeoutMs, cooldownDuration: 30_000 });
+  return createRemoteJWKSet(new URL('/.well-known/jwks.json', usersUrl), {
+    timeoutDuration: timeoutMs,
+    cooldownDuration: 30_000,
+  });
 }
 
 /** Verifies EdDSA access tokens only: `alg: none`, HMAC and other algorithms are refused before any key lookup. */
@@ -34,13 +37,20 @@ export function createJwtVerifier({ keys, issuer, audience }: JwtVerifierOptions
     }
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, keys, { algorithms: ['EdDSA'], issuer, audience, requiredClaims: ['sub', 'exp'] }));
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms: ['EdDSA'],
+        issuer,
+        audience,
+        requiredClaims: ['sub', 'exp'],
+      }));
     } catch (error) {
       // Not being able to fetch the keys is our outage, not a bad token.
       if (isKeySourceFailure(error)) {
         throw new ServiceUnavailableError('users', `JWKS: ${(error as Error).message}`);
       }
-      throw unauthorized(error instanceof errors.JWTExpired ? 'The access token has expired' : 'The access token is invalid');
+      throw unauthorized(
+        error instanceof errors.JWTExpired ? 'The access token has expired' : 'The access token is invalid',
+      );
     }
     const role = Role.safeParse(payload.role);
     if (!payload.sub || !role.success) throw unauthorized('The access token is invalid');
@@ -50,7 +60,9 @@ export function createJwtVerifier({ keys, issuer, audience }: JwtVerifierOptions
 
 function isKeySourceFailure(error: unknown): boolean {
   if (!(error instanceof errors.JOSEError)) return true;
-  return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === 'ERR_JOSE_GENERIC';
+  return (
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === 'ERR_JOSE_GENERIC'
+  );
 }
 
 /** Requires a valid bearer token; with roles, also one of those roles (else 403). */

@@ -5,21 +5,41 @@ import { GatewayConfigSchema } from './config.js';
 describe('GatewayConfigSchema', () => {
   it('has the documented defaults', () => {
     expect(parseConfig(GatewayConfigSchema, { SERVICE_TOKEN: 's'.repeat(16) })).toEqual({
-      API_PORT: 3000, API_HOST: '127.0.0.1',
-      USERS_URL: 'http://127.0.0.1:3001', PRODUCTS_URL: 'http://127.0.0.1:3002', ORDERS_URL: 'http://127.0.0.1:3003',
+      API_PORT: 3000,
+      API_HOST: '127.0.0.1',
+      USERS_URL: 'http://127.0.0.1:3001',
+      PRODUCTS_URL: 'http://127.0.0.1:3002',
+      ORDERS_URL: 'http://127.0.0.1:3003',
       SERVICE_TOKEN: 's'.repeat(16),
-      TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'orders',
-      BODY_LIMIT_BYTES: 1_048_576, RATE_LIMIT_LOGIN_FAILURES: 10, RATE_LIMIT_IP_PER_MIN: 1200, RATE_LIMIT_ORDERS_PER_MIN: 60,
-      CORS_ORIGINS: [], JWT_ISSUER: 'durable-shop-users', JWT_AUDIENCE: 'durable-shop-api',
-      ORDER_CANCEL_WINDOW_MS: 2000, TRUST_PROXY: false, UPSTREAM_TIMEOUT_MS: 5000, LOG_LEVEL: 'info',
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'orders',
+      BODY_LIMIT_BYTES: 1_048_576,
+      RATE_LIMIT_LOGIN_FAILURES: 10,
+      RATE_LIMIT_IP_PER_MIN: 1200,
+      RATE_LIMIT_ORDERS_PER_MIN: 60,
+      CORS_ORIGINS: [],
+      JWT_ISSUER: 'durable-shop-users',
+      JWT_AUDIENCE: 'durable-shop-api',
+      ORDER_CANCEL_WINDOW_MS: 2000,
+      TRUST_PROXY: false,
+      UPSTREAM_TIMEOUT_MS: 5000,
+      LOG_LEVEL: 'info',
     });
   });
 
   it('parses lists, zeros and flags', () => {
     const config = parseConfig(GatewayConfigSchema, {
-      SERVICE_TOKEN: 's'.repeat(16), CORS_ORIGINS: 'https://a.example, https://b.example,', RATE_LIMIT_IP_PER_MIN: '0', TRUST_PROXY: 'true',
+      SERVICE_TOKEN: 's'.repeat(16),
+      CORS_ORIGINS: 'https://a.example, https://b.example,',
+      RATE_LIMIT_IP_PER_MIN: '0',
+      TRUST_PROXY: 'true',
     });
-    expect(config).toMatchObject({ CORS_ORIGINS: ['https://a.example', 'https://b.example'], RATE_LIMIT_IP_PER_MIN: 0, TRUST_PROXY: true });
+    expect(config).toMatchObject({
+      CORS_ORIGINS: ['https://a.example', 'https://b.example'],
+      RATE_LIMIT_IP_PER_MIN: 0,
+      TRUST_PROXY: true,
+    });
   });
 
   it('lists every problem: short token, negative limit, bad URL', () => {

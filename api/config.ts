@@ -24,7 +24,12 @@ export const GatewayConfigSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
   JWT_ISSUER: z.string().min(1).default(TOKEN_ISSUER_DEFAULT),
   JWT_AUDIENCE: z.string().min(1).default(TOKEN_AUDIENCE_DEFAULT),
   // Long enough for a customer (or a client) to change their mind, short enough not to hold orders up.

@@ -32,7 +32,11 @@ const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swag
 
 /** /openapi.json (3.1, generated from the route definitions) and a self-hosted Swagger UI: no CDN, works offline. */
 export function registerDocs(app: OpenAPIHono<GatewayEnv>): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const cache = new Map<string, ArrayBuffer>();
   let document: unknown;
@@ -40,7 +44,11 @@ export function registerDocs(app: OpenAPIHono<GatewayEnv>): void {
   app.get('/openapi.json', (c) => {
     document ??= app.getOpenAPI31Document({
       openapi: '3.1.0',
-      info: { title: 'durable-shop API', version: '1.0.0', description: 'The public contract of the durable-shop gateway.' },
+      info: {
+        title: 'durable-shop API',
+        version: '1.0.0',
+        description: 'The public contract of the durable-shop gateway.',
+      },
     });
     return c.json(document);
   });

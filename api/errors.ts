@@ -9,7 +9,13 @@ import { ServiceRejectedError, ServiceUnavailableError } from '../lib/service-cl
 const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code']);
 
 export const unavailable = (what: string) =>
-  new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, `${what} is unavailable; try again shortly`, {}, { 'Retry-After': '1' });
+  new ProblemError(
+    503,
+    ErrorCode.SERVICE_UNAVAILABLE,
+    `${what} is unavailable; try again shortly`,
+    {},
+    { 'Retry-After': '1' },
+  );
 
 /** A service's 4xx problem keeps its status, code and extensions (e.g. errors[], productId). */
 function fromRejection(error: ServiceRejectedError, log: Logger): ProblemError {
@@ -20,7 +26,12 @@ function fromRejection(error: ServiceRejectedError, log: Logger): ProblemError {
     return unavailable(error.service);
   }
   const extensions = Object.fromEntries(Object.entries(problem).filter(([key]) => !PROBLEM_MEMBERS.has(key)));
-  return new ProblemError(error.status, problem.code, problem.detail ?? `${error.service} refused the request`, extensions);
+  return new ProblemError(
+    error.status,
+    problem.code,
+    problem.detail ?? `${error.service} refused the request`,
+    extensions,
+  );
 }
 
 /** The one place where anything thrown while serving a request becomes a problem. */
@@ -30,7 +41,8 @@ export function toGatewayProblem(error: unknown, log: Logger): ProblemError | un
     log.warn({ upstream: error.service, err: error.message }, 'upstream unavailable');
     return unavailable(error.service);
   }
-  if (error instanceof BrokenCircuitError || error instanceof TaskCancelledError) return unavailable('An upstream service');
+  if (error instanceof BrokenCircuitError || error instanceof TaskCancelledError)
+    return unavailable('An upstream service');
   if (error instanceof HTTPException && error.status === 415) {
     return new ProblemError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json');
   }

@@ -29,7 +29,10 @@ export function requestContext(logger: Logger): MiddlewareHandler<GatewayEnv> {
 export function clientIpResolver(trustProxy: boolean) {
   return (c: Context): string => {
     if (trustProxy) {
-      const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+      const hops = (c.req.header('x-forwarded-for') ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean);
       const last = hops.at(-1);
       if (last) return last;
     }
@@ -38,7 +41,10 @@ export function clientIpResolver(trustProxy: boolean) {
   };
 }
 
-export function ipRateLimit(buckets: ReturnType<typeof createTokenBuckets>, clientIp: (c: Context) => string): MiddlewareHandler<GatewayEnv> {
+export function ipRateLimit(
+  buckets: ReturnType<typeof createTokenBuckets>,
+  clientIp: (c: Context) => string,
+): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const wait = buckets.take(clientIp(c));
     if (wait > 0) throw rateLimited(wait, 'Too many requests from this address');
@@ -47,18 +53,33 @@ export function ipRateLimit(buckets: ReturnType<typeof createTokenBuckets>, clie
 }
 
 const patternOf = (path: string) =>
-  new RegExp(`^${path.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  new RegExp(
+    `^${path
+      .split('/')
+      .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}$`,
+  );
 
 /** Unknown path → 404; a known path asked with another method → 405 with Allow. */
 export function notFoundOrMethodNotAllowed(app: Hono<GatewayEnv>): NotFoundHandler<GatewayEnv> {
   let table: { pattern: RegExp; method: string }[] | undefined;
   return (c) => {
-    table ??= app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ pattern: patternOf(r.path), method: r.method }));
+    table ??= app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => ({ pattern: patternOf(r.path), method: r.method }));
     const allowed = new Set(table.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method));
-    if (allowed.size === 0) return problemResponse(c, new ProblemError(404, ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}`));
+    if (allowed.size === 0)
+      return problemResponse(
+        c,
+        new ProblemError(404, ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}`),
+      );
     if (allowed.has('GET')) allowed.add('HEAD');
     const allow = [...allowed].sort().join(', ');
-    const problem = new ProblemError(405, ErrorCode.METHOD_NOT_ALLOWED, `${c.req.method} is not allowed on ${c.req.path}; use ${allow}`);
+    const problem = new ProblemError(
+      405,
+      ErrorCode.METHOD_NOT_ALLOWED,
+      `${c.req.method} is not allowed on ${c.req.path}; use ${allow}`,
+    );
     return problemResponse(c, new ProblemError(problem.status, problem.code, problem.message, {}, { Allow: allow }));
   };
 }

@@ -37,7 +37,10 @@ describe('api/main.ts', () => {
   it('serves the contract over HTTP, reports the dead orders service in /readyz, and logs with request ids', async () => {
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ checks: { temporal: 'up', users: 'up', products: 'up', orders: 'down' }, down: ['orders'] });
+    expect(await ready.json()).toMatchObject({
+      checks: { temporal: 'up', users: 'up', products: 'up', orders: 'down' },
+      down: ['orders'],
+    });
     const registered = await fetch(`${base}/api/users/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'main-test-1' },
@@ -54,7 +57,10 @@ describe('api/main.ts', () => {
     let text = '';
     const sink = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
     const env = { ...process.env, SERVICE_TOKEN: '', API_PORT: String(await freePort()) };
-    const bad = spawnManaged('api-bad', join(process.cwd(), 'node_modules/.bin/tsx'), ['api/main.ts'], { env, output: sink });
+    const bad = spawnManaged('api-bad', join(process.cwd(), 'node_modules/.bin/tsx'), ['api/main.ts'], {
+      env,
+      output: sink,
+    });
     expect(await bad.exited).toBe(1);
     expect(text).toContain('SERVICE_TOKEN');
   });

@@ -11,17 +11,26 @@ import { GatewayConfigSchema } from './config.js';
 import { createTemporalOrderWorkflows, tracingClientInterceptors } from './temporal-order-workflows.js';
 import { createOrdersClient, createProductsClient, createUsersClient, withBreaker } from './upstream.js';
 
-const telemetry = startTelemetry({ serviceName: 'api', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+const telemetry = startTelemetry({
+  serviceName: 'api',
+  otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+});
 const config = loadConfigOrExit(GatewayConfigSchema);
 const logger = createLogger('api', config.LOG_LEVEL);
 const metrics = createMetrics('api');
 
 const upstream = (service: string, baseUrl: string) =>
-  withBreaker(createServiceClient({ service, baseUrl, token: config.SERVICE_TOKEN, timeoutMs: config.UPSTREAM_TIMEOUT_MS }));
+  withBreaker(
+    createServiceClient({ service, baseUrl, token: config.SERVICE_TOKEN, timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+  );
 
 // Lazy: the gateway starts (and /readyz reports) even while Temporal is still coming up.
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: tracingClientInterceptors(telemetry.tracerProvider !== undefined) });
+const temporal = new Client({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  interceptors: tracingClientInterceptors(telemetry.tracerProvider !== undefined),
+});
 
 const app = createGatewayApp({
   config,
@@ -44,5 +53,8 @@ const app = createGatewayApp({
 });
 
 const server = await startHttpServer(app, config.API_PORT, config.API_HOST);
-logger.info({ url: server.url, temporal: config.TEMPORAL_ADDRESS, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'gateway listening');
+logger.info(
+  { url: server.url, temporal: config.TEMPORAL_ADDRESS, taskQueue: config.TEMPORAL_TASK_QUEUE },
+  'gateway listening',
+);
 onShutdown(logger, [() => server.close(), () => connection.close(), () => telemetry.shutdown()]);

@@ -9,7 +9,10 @@ export const ProblemSchema = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
 
 /** Error answers every route may give, keyed by status, for the OpenAPI document. */
 export const problems = {
@@ -28,8 +31,14 @@ export const problems = {
 export const pick = <K extends keyof typeof problems>(...statuses: K[]) =>
   Object.fromEntries(statuses.map((status) => [status, problems[status]])) as Pick<typeof problems, K>;
 
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
 
 export const IdParams = z.object({ id: z.string().min(1).max(128) });
 export const bearer = [{ bearer: [] }];

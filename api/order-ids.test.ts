@@ -18,15 +18,41 @@ describe('order ids and request hashes', () => {
   });
 
   it('hashes canonical content: key order and line order do not matter, every value does', () => {
-    const base = { customerId: 'u_1', items: [{ productId: 'a', quantity: 1 }, { productId: 'b', quantity: 2 }], paymentMethod: 'tok_visa' };
+    const base = {
+      customerId: 'u_1',
+      items: [
+        { productId: 'a', quantity: 1 },
+        { productId: 'b', quantity: 2 },
+      ],
+      paymentMethod: 'tok_visa',
+    };
     const hash = requestHash(base);
-    expect(requestHash({ paymentMethod: 'tok_visa', items: [{ quantity: 2, productId: 'b' }, { productId: 'a', quantity: 1 }], customerId: 'u_1' })).toBe(hash);
+    expect(
+      requestHash({
+        paymentMethod: 'tok_visa',
+        items: [
+          { quantity: 2, productId: 'b' },
+          { productId: 'a', quantity: 1 },
+        ],
+        customerId: 'u_1',
+      }),
+    ).toBe(hash);
     expect(requestHash({ ...base, paymentMethod: 'tok_mastercard' })).not.toBe(hash);
     expect(requestHash({ ...base, customerId: 'u_2' })).not.toBe(hash);
-    expect(requestHash({ ...base, items: [{ productId: 'a', quantity: 2 }, { productId: 'b', quantity: 2 }] })).not.toBe(hash);
+    expect(
+      requestHash({
+        ...base,
+        items: [
+          { productId: 'a', quantity: 2 },
+          { productId: 'b', quantity: 2 },
+        ],
+      }),
+    ).not.toBe(hash);
   });
 
   it('writes canonical JSON with sorted keys at every level', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}',
+    );
   });
 });

@@ -29,5 +29,11 @@ export interface OrderRequestContent {
 /** Lines are sorted by productId (unique per order): the same order listed in another sequence is the same request. */
 export function requestHash({ customerId, items, paymentMethod }: OrderRequestContent): string {
   const lines = [...items].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
-  return sha256(canonicalJson({ customerId, items: lines.map(({ productId, quantity }) => ({ productId, quantity })), paymentMethod }));
+  return sha256(
+    canonicalJson({
+      customerId,
+      items: lines.map(({ productId, quantity }) => ({ productId, quantity })),
+      paymentMethod,
+    }),
+  );
 }

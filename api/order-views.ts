@@ -15,13 +15,25 @@ export function orderFromRecordAndState(record: Order, state: OrderSagaState): O
   };
 }
 
-type WorkflowFacts = Pick<OrderWorkflowDescription, 'memo' | 'startTime' | 'customerId'> & { closeTime?: Date | undefined };
+type WorkflowFacts = Pick<OrderWorkflowDescription, 'memo' | 'startTime' | 'customerId'> & {
+  closeTime?: Date | undefined;
+};
 
 /** An order that has no record yet: from the saga's state when it answers, else from what the gateway put in the memo. */
-export function orderFromWorkflow(id: string, facts: WorkflowFacts, state: OrderSagaState | undefined, now: Date): Order {
+export function orderFromWorkflow(
+  id: string,
+  facts: WorkflowFacts,
+  state: OrderSagaState | undefined,
+  now: Date,
+): Order {
   const { memo } = facts;
   const createdAt = memo.createdAt ?? facts.startTime.toISOString();
-  const requested = (memo.items ?? []).map((item) => ({ productId: item.productId, name: null, quantity: item.quantity, unitPriceCents: null }));
+  const requested = (memo.items ?? []).map((item) => ({
+    productId: item.productId,
+    name: null,
+    quantity: item.quantity,
+    unitPriceCents: null,
+  }));
   return {
     id,
     customerId: state?.customerId ?? facts.customerId ?? memo.customerId ?? '',

@@ -29,7 +29,8 @@ export interface Ctx {
 
 const canSee = (caller: Caller, customerId: string | undefined) => caller.role === 'admin' || caller.sub === customerId;
 const orderNotFound = (id: string) => notFound(`Order ${id} does not exist`);
-const notCancellable = (id: string, why: string) => new ProblemError(409, ErrorCode.NOT_CANCELLABLE, `Order ${id} cannot be cancelled: ${why}`);
+const notCancellable = (id: string, why: string) =>
+  new ProblemError(409, ErrorCode.NOT_CANCELLABLE, `Order ${id} cannot be cancelled: ${why}`);
 
 export function createOrderOperations(deps: OrderOperationsDeps) {
   const { orders, workflows, now } = deps;
@@ -46,7 +47,8 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
 
   async function describeOwn(id: string, ctx: Ctx): Promise<OrderWorkflowDescription> {
     const description = await workflows.describe(id);
-    if (!description || description.workflowType !== WORKFLOW_TYPE || !canSee(ctx.caller, description.customerId)) throw orderNotFound(id);
+    if (!description || description.workflowType !== WORKFLOW_TYPE || !canSee(ctx.caller, description.customerId))
+      throw orderNotFound(id);
     return description;
   }
 
@@ -63,26 +65,52 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
     return orderFromWorkflow(id, description, await liveState(id, ctx), now());
   }
 
-  async function place(body: PlaceOrderRequest, idempotencyKey: string | undefined, ctx: Ctx): Promise<{ status: 200 | 202; order: Order }> {
+  async function place(
+    body: PlaceOrderRequest,
+    idempotencyKey: string | undefined,
+    ctx: Ctx,
+  ): Promise<{ status: 200 | 202; order: Order }> {
     const customerId = ctx.caller.sub;
     const wait = deps.takeOrderToken(customerId);
     if (wait > 0) throw rateLimited(wait, 'Too many orders placed; slow down');
     const orderId = deriveOrderId(customerId, idempotencyKey);
     const hash = requestHash({ customerId, ...body });
     const createdAt = now().toISOString();
-    const memo: OrderMemo = { requestHash: hash, nonce: randomUUID(), customerId, paymentMethod: body.paymentMethod, items: body.items, createdAt };
+    const memo: OrderMemo = {
+      requestHash: hash,
+      nonce: randomUUID(),
+      customerId,
+      paymentMethod: body.paymentMethod,
+      items: body.items,
+      createdAt,
+    };
     const input: PlaceOrderInput = {
-      orderId, customerId, items: body.items, paymentMethod: body.paymentMethod, currency: 'USD',
-      cancelWindowMs: deps.cancelWindowMs, requestId: ctx.requestId, requestHash: hash,
+      orderId,
+      customerId,
+      items: body.items,
+      paymentMethod: body.paymentMethod,
+      currency: 'USD',
+      cancelWindowMs: deps.cancelWindowMs,
+      requestId: ctx.requestId,
+      requestHash: hash,
     };
     const units = body.items.reduce((sum, item) => sum + item.quantity, 0);
-    await workflows.start(input, memo, `Order ${orderId} — ${units} item${units === 1 ? '' : 's'} — customer ${customerId}`);
+    await workflows.start(
+      input,
+      memo,
+      `Order ${orderId} — ${units} item${units === 1 ? '' : 's'} — customer ${customerId}`,
+    );
     if (idempotencyKey !== undefined) {
       const existing = await workflows.describe(orderId);
-      if (!existing) throw new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, 'The order workflow could not be found after start');
+      if (!existing)
+        throw new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, 'The order workflow could not be found after start');
       if (existing.memo.nonce !== memo.nonce) {
         if (existing.memo.requestHash !== hash) {
-          throw new ProblemError(422, ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was already used with a different request body');
+          throw new ProblemError(
+            422,
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            'This Idempotency-Key was already used with a different request body',
+          );
         }
         return { status: 200, order: await get(orderId, ctx) };
       }
@@ -100,7 +128,11 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
   async function recordPlaced(order: Order, ctx: Ctx): Promise<void> {
     const { customerId, items, currency, paymentMethod, workflowId } = order;
     try {
-      await orders.record(order.id, { customerId, items, currency, paymentMethod, workflowId, steps: [] }, ctx.requestId);
+      await orders.record(
+        order.id,
+        { customerId, items, currency, paymentMethod, workflowId, steps: [] },
+        ctx.requestId,
+      );
     } catch (error) {
       ctx.log.warn({ orderId: order.id, err: (error as Error).message }, 'order record deferred to the saga');
     }

@@ -5,7 +5,13 @@ export type Clock = () => number;
 
 /** Seconds a client should wait; a 429 always carries at least 1. */
 export const rateLimited = (retryAfterSeconds: number, detail: string) =>
-  new ProblemError(429, ErrorCode.RATE_LIMITED, detail, { retryAfter: retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+  new ProblemError(
+    429,
+    ErrorCode.RATE_LIMITED,
+    detail,
+    { retryAfter: retryAfterSeconds },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
 
 const MAX_KEYS = 50_000;
 

@@ -18,7 +18,10 @@ let worker: Worker;
 let running: Promise<void>;
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
   const address = inject('temporalAddress');
   connection = await Connection.connect({ address });
   nativeConnection = await NativeConnection.connect({ address });
@@ -39,8 +42,23 @@ afterAll(async () => {
 let seq = 0;
 const fresh = () => {
   const orderId = `ord_api_${inject('runId')}_${++seq}`;
-  const input: PlaceOrderInput = { orderId, customerId: 'u_t', items: [{ productId: 'p_1', quantity: 2 }], paymentMethod: 'tok_visa', currency: 'USD', cancelWindowMs: 0, requestHash: 'h1' };
-  const memo: OrderMemo = { requestHash: 'h1', nonce: `n${seq}`, customerId: 'u_t', paymentMethod: 'tok_visa', items: input.items, createdAt: new Date().toISOString() };
+  const input: PlaceOrderInput = {
+    orderId,
+    customerId: 'u_t',
+    items: [{ productId: 'p_1', quantity: 2 }],
+    paymentMethod: 'tok_visa',
+    currency: 'USD',
+    cancelWindowMs: 0,
+    requestHash: 'h1',
+  };
+  const memo: OrderMemo = {
+    requestHash: 'h1',
+    nonce: `n${seq}`,
+    customerId: 'u_t',
+    paymentMethod: 'tok_visa',
+    items: input.items,
+    createdAt: new Date().toISOString(),
+  };
   return { orderId, input, memo };
 };
 const adapter = () => createTemporalOrderWorkflows({ client, taskQueue, namespace: 'default', timeoutMs: 5000 });
@@ -52,11 +70,21 @@ describe('createTemporalOrderWorkflows against a real Temporal server', () => {
     await workflows.start(input, memo, `Order ${orderId} — 2 items — customer u_t`);
     await workflows.start(input, { ...memo, nonce: 'second' }, 'ignored');
     const described = await workflows.describe(orderId);
-    expect(described).toMatchObject({ workflowId: orderId, workflowType: WORKFLOW_TYPE, running: true, customerId: 'u_t', memo: { nonce: memo.nonce, requestHash: 'h1' } });
+    expect(described).toMatchObject({
+      workflowId: orderId,
+      workflowType: WORKFLOW_TYPE,
+      running: true,
+      customerId: 'u_t',
+      memo: { nonce: memo.nonce, requestHash: 'h1' },
+    });
     const raw = await client.workflow.getHandle(orderId).describe();
     expect(await raw.staticSummary()).toBe(`Order ${orderId} — 2 items — customer u_t`);
     expect(raw.searchAttributes).toMatchObject({ OrderStatus: ['PENDING'], CustomerId: ['u_t'] });
-    await expect(workflows.query(orderId, 3000)).resolves.toMatchObject({ orderId, status: 'PENDING', cancellable: true });
+    await expect(workflows.query(orderId, 3000)).resolves.toMatchObject({
+      orderId,
+      status: 'PENDING',
+      cancellable: true,
+    });
     expect(await workflows.describe('ord_never_started')).toBeUndefined();
   });
 
@@ -100,16 +128,24 @@ describe('the gateway placing orders through real Temporal', () => {
 
   it('Idempotency-Key: 202, then 200 for the same body (even concurrently), 422 for another body; cancel → 200 CANCELLED then 409', async () => {
     const { app } = buildGateway(services, issuer, {}, { orderWorkflows: adapter() });
-    const headers = { authorization: `Bearer ${await issuer.sign(`u_${inject('runId')}`)}`, 'idempotency-key': 'real-1' };
+    const headers = {
+      authorization: `Bearer ${await issuer.sign(`u_${inject('runId')}`)}`,
+      'idempotency-key': 'real-1',
+    };
     const body = { items: [{ productId: 'p_1', quantity: 1 }], paymentMethod: 'tok_visa' };
-    const responses = await Promise.all(Array.from({ length: 5 }, async () => app.request('/api/orders', jsonRequest('POST', body, headers))));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, async () => app.request('/api/orders', jsonRequest('POST', body, headers))),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 202]);
     const ids = new Set<string>();
     for (const response of responses) ids.add((await readBody(response)).id);
     expect(ids.size).toBe(1);
     const [id] = [...ids];
-    const reused = await app.request('/api/orders', jsonRequest('POST', { ...body, paymentMethod: 'tok_mastercard' }, headers));
+    const reused = await app.request(
+      '/api/orders',
+      jsonRequest('POST', { ...body, paymentMethod: 'tok_mastercard' }, headers),
+    );
     expect(reused.status).toBe(422);
 
     const shown = await app.request(`/api/orders/${id}`, { headers });

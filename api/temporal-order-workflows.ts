@@ -9,7 +9,14 @@ import {
 } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
-import { BusinessFailure, QUERY_STATE, SearchAttribute, UPDATE_CANCEL, WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
+import {
+  BusinessFailure,
+  QUERY_STATE,
+  SearchAttribute,
+  UPDATE_CANCEL,
+  WORKFLOW_TYPE,
+  type OrderSagaState,
+} from '../contracts/order-saga.js';
 import { ServiceUnavailableError } from '../lib/service-client.js';
 import type { CancelOutcome, OrderMemo, OrderWorkflows } from './order-workflows.js';
 
@@ -87,7 +94,9 @@ export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOpti
     async cancel(workflowId): Promise<CancelOutcome> {
       let update;
       try {
-        update = await bounded(() => client.workflow.getHandle(workflowId).startUpdate(UPDATE_CANCEL, { waitForStage: 'ACCEPTED' }));
+        update = await bounded(() =>
+          client.workflow.getHandle(workflowId).startUpdate(UPDATE_CANCEL, { waitForStage: 'ACCEPTED' }),
+        );
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return 'closed';
         throw outage(error);

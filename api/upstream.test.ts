@@ -14,7 +14,11 @@ describe('upstream resilience and error mapping', () => {
       calls++;
       throw new TypeError('connect ECONNREFUSED');
     };
-    const users = createUsersClient(withBreaker(createServiceClient({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchDown })));
+    const users = createUsersClient(
+      withBreaker(
+        createServiceClient({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchDown }),
+      ),
+    );
     for (let i = 0; i < 5; i++) await expect(users.get('u_1', 'r')).rejects.toBeInstanceOf(ServiceUnavailableError);
     await expect(users.get('u_1', 'r')).rejects.toBeInstanceOf(BrokenCircuitError);
     expect(calls).toBe(5);
@@ -25,23 +29,52 @@ describe('upstream resilience and error mapping', () => {
     let calls = 0;
     const fetchRefuse: typeof fetch = async () => {
       calls++;
-      return new Response(JSON.stringify({ type: 't', title: 'Conflict', status: 409, detail: 'taken', code: 'EMAIL_TAKEN' }), { status: 409 });
+      return new Response(
+        JSON.stringify({ type: 't', title: 'Conflict', status: 409, detail: 'taken', code: 'EMAIL_TAKEN' }),
+        { status: 409 },
+      );
     };
-    const users = createUsersClient(withBreaker(createServiceClient({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchRefuse })));
+    const users = createUsersClient(
+      withBreaker(
+        createServiceClient({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchRefuse }),
+      ),
+    );
     for (let i = 0; i < 8; i++) await expect(users.register({}, 'r')).rejects.toBeInstanceOf(ServiceRejectedError);
     expect(calls).toBe(8);
   });
 
   it('keeps a refusal’s status, code and extensions, but hides a refused service credential behind a 503', () => {
     const refused = new ServiceRejectedError('products', 400, {
-      type: 'x', title: 'Bad Request', status: 400, detail: 'bad', code: 'VALIDATION_FAILED', errors: [{ path: 'sku', message: 'm' }],
+      type: 'x',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'bad',
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'sku', message: 'm' }],
     });
     expect(toGatewayProblem(refused, log)?.toProblem()).toEqual({
-      type: 'urn:durable-shop:problem:validation-failed', title: 'Bad Request', status: 400, detail: 'bad', code: 'VALIDATION_FAILED', errors: [{ path: 'sku', message: 'm' }],
+      type: 'urn:durable-shop:problem:validation-failed',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'bad',
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'sku', message: 'm' }],
     });
-    const credential = new ServiceRejectedError('users', 401, { type: 'x', title: 'Unauthorized', status: 401, detail: 'no', code: 'UNAUTHORIZED' });
+    const credential = new ServiceRejectedError('users', 401, {
+      type: 'x',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'no',
+      code: 'UNAUTHORIZED',
+    });
     expect(toGatewayProblem(credential, log)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
-    const login = new ServiceRejectedError('users', 401, { type: 'x', title: 'Unauthorized', status: 401, detail: 'no', code: 'INVALID_CREDENTIALS' });
+    const login = new ServiceRejectedError('users', 401, {
+      type: 'x',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'no',
+      code: 'INVALID_CREDENTIALS',
+    });
     expect(toGatewayProblem(login, log)).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
   });
 });

@@ -4,7 +4,12 @@ import { ListOrdersResponse, Order, type CreateOrderRequest } from '../contracts
 import { Product } from '../contracts/products.js';
 import { PublicUser, TokenResponse } from '../contracts/users.js';
 import { page } from '../contracts/common.js';
-import { ServiceRejectedError, ServiceUnavailableError, type CallOptions, type ServiceClient } from '../lib/service-client.js';
+import {
+  ServiceRejectedError,
+  ServiceUnavailableError,
+  type CallOptions,
+  type ServiceClient,
+} from '../lib/service-client.js';
 
 export type Json = Record<string, unknown>;
 
@@ -16,7 +21,10 @@ export interface UsersClient {
 }
 
 export interface ProductsClient {
-  list(query: Record<string, string | number | undefined>, requestId: string): Promise<{ items: Product[]; nextCursor: string | null }>;
+  list(
+    query: Record<string, string | number | undefined>,
+    requestId: string,
+  ): Promise<{ items: Product[]; nextCursor: string | null }>;
   get(id: string, requestId: string): Promise<Product>;
   create(body: Json, requestId: string): Promise<Product>;
   update(id: string, body: Json, requestId: string): Promise<Product>;
@@ -27,7 +35,10 @@ export interface ProductsClient {
 export interface OrdersClient {
   /** undefined when the orders service has no record (yet). */
   get(id: string, requestId: string): Promise<Order | undefined>;
-  list(query: { customerId: string; limit: number; cursor?: string | undefined }, requestId: string): Promise<z.infer<typeof ListOrdersResponse>>;
+  list(
+    query: { customerId: string; limit: number; cursor?: string | undefined },
+    requestId: string,
+  ): Promise<z.infer<typeof ListOrdersResponse>>;
   /** Idempotent create of the (still unpriced) record; the saga fills the prices in. */
   record(orderId: string, body: CreateOrderRequest, requestId: string): Promise<Order>;
   ready(): Promise<void>;
@@ -68,8 +79,10 @@ export function createProductsClient(client: ServiceClient): ProductsClient {
     list: (query, rid) => client.call('GET', '/v1/products', ProductPage, opts(rid, { query })),
     get: (productId, rid) => client.call('GET', `/v1/products/${id(productId)}`, Product, opts(rid)),
     create: (body, rid) => client.call('POST', '/v1/products', Product, opts(rid, { body })),
-    update: (productId, body, rid) => client.call('PATCH', `/v1/products/${id(productId)}`, Product, opts(rid, { body })),
-    restock: (productId, body, rid) => client.call('POST', `/v1/products/${id(productId)}/restock`, Product, opts(rid, { body })),
+    update: (productId, body, rid) =>
+      client.call('PATCH', `/v1/products/${id(productId)}`, Product, opts(rid, { body })),
+    restock: (productId, body, rid) =>
+      client.call('POST', `/v1/products/${id(productId)}/restock`, Product, opts(rid, { body })),
     ready: readiness(client),
   };
 }

@@ -18,10 +18,15 @@ const concurrency = Number(process.argv[3] ?? 20);
 const pollMs = Number(process.argv[4] ?? 500);
 const pg = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prefix = `bench_${Date.now().toString(36)}`;
-const dbs = { users: databaseUrl(pg, `${prefix}_users`), orders: databaseUrl(pg, `${prefix}_orders`), ferret: databaseUrl(pg, `${prefix}_ferretdb`) };
+const dbs = {
+  users: databaseUrl(pg, `${prefix}_users`),
+  orders: databaseUrl(pg, `${prefix}_orders`),
+  ferret: databaseUrl(pg, `${prefix}_ferretdb`),
+};
 const log = createWriteStream(join(tmpdir(), `${prefix}.log`));
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function rssMb(pid: number | undefined): Promise<string> {
@@ -31,11 +36,26 @@ async function rssMb(pid: number | undefined): Promise<string> {
 }
 
 const [temporalPort, uiPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
-const temporal = await startTemporal({ bin: await ensureTemporal(), port: temporalPort, uiPort, headless: true, output: log });
-const ferret = await startFerretDb({ bin: await ensureFerretDb(), port: mongoPort, postgresUrl: dbs.ferret, stateDir: join(tmpdir(), `${prefix}-ferret`), output: log });
+const temporal = await startTemporal({
+  bin: await ensureTemporal(),
+  port: temporalPort,
+  uiPort,
+  headless: true,
+  output: log,
+});
+const ferret = await startFerretDb({
+  bin: await ensureFerretDb(),
+  port: mongoPort,
+  postgresUrl: dbs.ferret,
+  stateDir: join(tmpdir(), `${prefix}-ferret`),
+  output: log,
+});
 await Promise.all([ensureDatabase(dbs.users), ensureDatabase(dbs.orders)]);
 const names: AppProcessName[] = ['api', 'users', 'products', 'orders', 'worker'];
-const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<AppProcessName, number>;
+const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<
+  AppProcessName,
+  number
+>;
 const stack = await startAppStack({
   ports,
   output: log,
@@ -59,8 +79,17 @@ const stack = await startAppStack({
 try {
   const api = createApiClient(stack.urls.api);
   const admin = await api.login('bench-admin@example.com', 'bench-admin-password');
-  const product = await api.createProduct(admin, { sku: `BENCH-${prefix}`.toUpperCase(), name: 'Bench', priceCents: 100, stock: total });
-  const buyers = await Promise.all(Array.from({ length: concurrency }, (_, i) => api.registerAndLogin(`buyer${i}-${prefix}@example.com`, 'bench-password')));
+  const product = await api.createProduct(admin, {
+    sku: `BENCH-${prefix}`.toUpperCase(),
+    name: 'Bench',
+    priceCents: 100,
+    stock: total,
+  });
+  const buyers = await Promise.all(
+    Array.from({ length: concurrency }, (_, i) =>
+      api.registerAndLogin(`buyer${i}-${prefix}@example.com`, 'bench-password'),
+    ),
+  );
 
   const accept: number[] = [];
   const complete: number[] = [];
@@ -85,11 +114,19 @@ try {
   accept.sort((a, b) => a - b);
   complete.sort((a, b) => a - b);
   saga.sort((a, b) => a - b);
-  console.log(`orders: ${complete.length} confirmed with ${concurrency} concurrent customers in ${seconds.toFixed(1)} s`);
+  console.log(
+    `orders: ${complete.length} confirmed with ${concurrency} concurrent customers in ${seconds.toFixed(1)} s`,
+  );
   console.log(`throughput: ${(complete.length / seconds).toFixed(1)} orders/s confirmed`);
-  console.log(`accepted (POST → 202):  p50 ${fmt(percentile(accept, 50))}  p95 ${fmt(percentile(accept, 95))}  p99 ${fmt(percentile(accept, 99))}`);
-  console.log(`saga (recorded → CONFIRMED, server clock): p50 ${fmt(percentile(saga, 50))}  p95 ${fmt(percentile(saga, 95))}  p99 ${fmt(percentile(saga, 99))}`);
-  console.log(`confirmed as a polling client sees it (GET every ${pollMs} ms): p50 ${fmt(percentile(complete, 50))}  p95 ${fmt(percentile(complete, 95))}  p99 ${fmt(percentile(complete, 99))}`);
+  console.log(
+    `accepted (POST → 202):  p50 ${fmt(percentile(accept, 50))}  p95 ${fmt(percentile(accept, 95))}  p99 ${fmt(percentile(accept, 99))}`,
+  );
+  console.log(
+    `saga (recorded → CONFIRMED, server clock): p50 ${fmt(percentile(saga, 50))}  p95 ${fmt(percentile(saga, 95))}  p99 ${fmt(percentile(saga, 99))}`,
+  );
+  console.log(
+    `confirmed as a polling client sees it (GET every ${pollMs} ms): p50 ${fmt(percentile(complete, 50))}  p95 ${fmt(percentile(complete, 95))}  p99 ${fmt(percentile(complete, 99))}`,
+  );
   console.log(`final stock: ${(await api.getProduct(product.id)).stock} (expected 0)`);
   for (const [name, proc] of stack.processes) console.log(`rss ${name}: ${await rssMb(proc.child.pid)}`);
 } finally {

@@ -31,7 +31,13 @@ async function startOwnFerretDb(): Promise<{ url: string; stop: () => Promise<vo
   const port = await freePort();
   const stateDir = await mkdtemp(join(tmpdir(), 'bench-ferret-'));
   const output = new PassThrough().resume(); // FerretDB's warnings would drown the results
-  const proc: ManagedProcess = await startFerretDb({ bin: await ensureFerretDb(), port, postgresUrl: databaseUrl(POSTGRES_URL, `${runId}_ferretdb`), stateDir, output });
+  const proc: ManagedProcess = await startFerretDb({
+    bin: await ensureFerretDb(),
+    port,
+    postgresUrl: databaseUrl(POSTGRES_URL, `${runId}_ferretdb`),
+    stateDir,
+    output,
+  });
   const stop = async () => {
     await proc.stop();
     await dropDatabasesWithPrefix(POSTGRES_URL, runId);
@@ -40,7 +46,8 @@ async function startOwnFerretDb(): Promise<{ url: string; stop: () => Promise<vo
   return { url: `mongodb://127.0.0.1:${port}/`, stop };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function fire(baseUrl: string, productId: string) {
   const latencies: number[] = [];
@@ -65,7 +72,12 @@ async function fire(baseUrl: string, productId: string) {
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b), statuses, peakRss };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    latencies: latencies.sort((a, b) => a - b),
+    statuses,
+    peakRss,
+  };
 }
 
 async function main(): Promise<void> {
@@ -79,7 +91,12 @@ async function main(): Promise<void> {
   try {
     await client.connect();
     const db = client.db(runId);
-    const products = createProductsApp({ db, logger: createLogger('products', 'warn'), metrics: createMetrics('products', false), serviceToken: TOKEN });
+    const products = createProductsApp({
+      db,
+      logger: createLogger('products', 'warn'),
+      metrics: createMetrics('products', false),
+      serviceToken: TOKEN,
+    });
     await ensureIndexes(products.store);
     const server = await startHttpServer(products.app, 0);
     try {
@@ -89,7 +106,9 @@ async function main(): Promise<void> {
       const held = result.statuses.get(200) ?? 0;
       const ok = held === Math.min(STOCK, N) && finalStock === STOCK - held;
       const ms = (p: number) => `${percentile(result.latencies, p).toFixed(1)} ms`;
-      console.log(`products bench: ${N} reservations, concurrency ${CONCURRENCY}, one product with stock ${STOCK} (${process.env.MONGO_URL ? 'MONGO_URL' : 'own FerretDB'})`);
+      console.log(
+        `products bench: ${N} reservations, concurrency ${CONCURRENCY}, one product with stock ${STOCK} (${process.env.MONGO_URL ? 'MONGO_URL' : 'own FerretDB'})`,
+      );
       console.log(`  throughput   ${(N / result.seconds).toFixed(0)} reservations/s (${result.seconds.toFixed(2)} s)`);
       console.log(`  latency      p50 ${ms(50)}  p95 ${ms(95)}  p99 ${ms(99)}  max ${ms(100)}`);
       console.log(`  statuses     ${[...result.statuses].map(([s, n]) => `${s}×${n}`).join('  ')}`);

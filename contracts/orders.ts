@@ -57,7 +57,10 @@ export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
  */
 export const CreateOrderRequest = z.object({
   customerId: z.string().min(1),
-  items: z.array(OrderItem.extend({ productId: ProductId, quantity: z.number().int().min(1).max(1000) })).min(1).max(50),
+  items: z
+    .array(OrderItem.extend({ productId: ProductId, quantity: z.number().int().min(1).max(1000) }))
+    .min(1)
+    .max(50),
   currency: Currency,
   paymentMethod: z.string().min(1).max(255),
   workflowId: z.string().min(1),

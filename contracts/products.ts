@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { Currency, Cursor, Limit } from './common.js';
 
 export const ProductId = z.string().min(1).max(64);
-export const Sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore');
+export const Sku = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore');
 export const PriceCents = z.number().int().min(0).max(100_000_000);
 
 export const Product = z.object({
@@ -51,7 +56,11 @@ export const ReserveRequest = z.object({ lines: z.array(ReservationLine).min(1).
 export type ReserveRequest = z.infer<typeof ReserveRequest>;
 
 export const ReservationStatus = z.enum(['held', 'released', 'committed', 'rejected']);
-export const Reservation = z.object({ orderId: z.string(), status: ReservationStatus, lines: z.array(ReservationLine) });
+export const Reservation = z.object({
+  orderId: z.string(),
+  status: ReservationStatus,
+  lines: z.array(ReservationLine),
+});
 export type Reservation = z.infer<typeof Reservation>;
 
 export const LedgerEntry = z.object({

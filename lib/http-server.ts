@@ -17,15 +17,19 @@ export interface FetchApp {
 export function startHttpServer(app: FetchApp, port: number, hostname = '127.0.0.1'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined = undefined;
-    server = serve({ fetch: (request: Request, bindings: unknown) => app.fetch(request, bindings), port, hostname }, (info: AddressInfo) => {
-      const close = () =>
-        new Promise<void>((done) => {
-          server?.close(() => done());
-          // Idle keep-alive sockets would otherwise hold close() open.
-          if ('closeIdleConnections' in server!) (server as unknown as { closeIdleConnections: () => void }).closeIdleConnections();
-        });
-      resolve({ port: info.port, url: `http://${hostname}:${info.port}`, close });
-    });
+    server = serve(
+      { fetch: (request: Request, bindings: unknown) => app.fetch(request, bindings), port, hostname },
+      (info: AddressInfo) => {
+        const close = () =>
+          new Promise<void>((done) => {
+            server?.close(() => done());
+            // Idle keep-alive sockets would otherwise hold close() open.
+            if ('closeIdleConnections' in server!)
+              (server as unknown as { closeIdleConnections: () => void }).closeIdleConnections();
+          });
+        resolve({ port: info.port, url: `http://${hostname}:${info.port}`, close });
+      },
+    );
     server.once('error', reject);
   });
 }

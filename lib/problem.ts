@@ -2,7 +2,13 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
-import { ErrorCode, PROBLEM_CONTENT_TYPE, problemType, type Problem, type ValidationIssue } from '../contracts/problem.js';
+import {
+  ErrorCode,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  type Problem,
+  type ValidationIssue,
+} from '../contracts/problem.js';
 import type { Logger } from './logger.js';
 
 const titles: Record<number, string> = {
@@ -68,12 +74,19 @@ export function problemResponse(c: Context, error: ProblemError): Response {
 export function toProblemError(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (error instanceof ZodError) return validationProblem(zodIssues(error));
-  if (error instanceof SyntaxError) return new ProblemError(400, ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON');
+  if (error instanceof SyntaxError)
+    return new ProblemError(400, ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON');
   if (error instanceof HTTPException) {
-    if (error.status === 413) return new ProblemError(413, ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large');
-    if (error.status === 400) return new ProblemError(400, ErrorCode.MALFORMED_JSON, error.message || 'Malformed request');
+    if (error.status === 413)
+      return new ProblemError(413, ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large');
+    if (error.status === 400)
+      return new ProblemError(400, ErrorCode.MALFORMED_JSON, error.message || 'Malformed request');
     if (error.status === 401) return new ProblemError(401, ErrorCode.UNAUTHORIZED, error.message || 'Unauthorized');
-    return new ProblemError(error.status, error.status >= 500 ? ErrorCode.INTERNAL : ErrorCode.VALIDATION_FAILED, error.message);
+    return new ProblemError(
+      error.status,
+      error.status >= 500 ? ErrorCode.INTERNAL : ErrorCode.VALIDATION_FAILED,
+      error.message,
+    );
   }
   return undefined;
 }

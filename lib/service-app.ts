@@ -31,7 +31,10 @@ export function createServiceApp({ logger, metrics, serviceToken, readiness }: S
     await next();
     c.header('X-Request-Id', c.get('requestId'));
     if (c.req.path.startsWith('/v1')) {
-      logger.debug({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
+      logger.debug(
+        { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status },
+        'request',
+      );
     }
   });
   app.use(metrics.middleware);
@@ -65,7 +68,6 @@ async function checkAll(readiness: Record<string, ReadinessCheck>): Promise<Reco
   );
   return Object.fromEntries(entries);
 }
-
 
 /** Parses the JSON body with a zod schema; malformed JSON and schema violations become 400 problems. */
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {

@@ -59,7 +59,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       for (const [key, value] of Object.entries(call.query ?? {})) {
         if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
       }
-      const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', ...call.headers };
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...call.headers,
+      };
       if (call.body !== undefined) headers['content-type'] = 'application/json';
       if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
       if (call.requestId) headers['x-request-id'] = call.requestId;
@@ -75,11 +79,17 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         throw new ServiceUnavailableError(service, (error as Error).message);
       }
       const text = await response.text().catch(() => '');
-      if (response.status >= 500) throw new ServiceUnavailableError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
+      if (response.status >= 500)
+        throw new ServiceUnavailableError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
       const json: unknown = text ? safeJson(text) : undefined;
-      if (response.status >= 400) throw new ServiceRejectedError(service, response.status, asProblem(json, response.status));
+      if (response.status >= 400)
+        throw new ServiceRejectedError(service, response.status, asProblem(json, response.status));
       const parsed = schema.safeParse(json);
-      if (!parsed.success) throw new ServiceUnavailableError(service, `unexpected response shape for ${method} ${path}: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new ServiceUnavailableError(
+          service,
+          `unexpected response shape for ${method} ${path}: ${parsed.error.message}`,
+        );
       return parsed.data;
     },
   };
@@ -95,5 +105,11 @@ function safeJson(text: string): unknown {
 
 function asProblem(json: unknown, status: number): Problem {
   if (json && typeof json === 'object' && 'code' in json) return json as Problem;
-  return { type: 'about:blank', title: 'Error', status, detail: `HTTP ${status}`, code: status === 404 ? 'NOT_FOUND' : 'UNKNOWN' };
+  return {
+    type: 'about:blank',
+    title: 'Error',
+    status,
+    detail: `HTTP ${status}`,
+    code: status === 404 ? 'NOT_FOUND' : 'UNKNOWN',
+  };
 }

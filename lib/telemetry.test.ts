@@ -12,11 +12,15 @@ let gateway: RunningServer;
 
 beforeAll(async () => {
   telemetry = startTelemetry({ serviceName: 'telemetry-test', exporter });
-  const inventory = new Hono().get('/stock/:id', (c) => c.json({ id: c.req.param('id'), traceparent: c.req.header('traceparent') ?? null }));
+  const inventory = new Hono().get('/stock/:id', (c) =>
+    c.json({ id: c.req.param('id'), traceparent: c.req.header('traceparent') ?? null }),
+  );
   downstream = await startHttpServer(inventory, 0);
   const front = new Hono()
     .get('/healthz', (c) => c.text('ok'))
-    .get('/products/:id', async (c) => c.json(await (await fetch(`${downstream.url}/stock/${c.req.param('id')}`)).json()));
+    .get('/products/:id', async (c) =>
+      c.json(await (await fetch(`${downstream.url}/stock/${c.req.param('id')}`)).json()),
+    );
   gateway = await startHttpServer(front, 0);
 });
 
@@ -45,7 +49,9 @@ describe('startTelemetry', () => {
 
     const front = serverSpan(spans, gateway.port);
     const back = serverSpan(spans, downstream.port);
-    const call = spans.find((s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full']).startsWith(downstream.url));
+    const call = spans.find(
+      (s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full']).startsWith(downstream.url),
+    );
     expect(front && back && call, spans.map((s) => `${s.kind} ${s.name}`).join(', ')).toBeTruthy();
     const traceId = front!.spanContext().traceId;
     expect([call!.spanContext().traceId, back!.spanContext().traceId]).toEqual([traceId, traceId]);

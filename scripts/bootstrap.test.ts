@@ -10,7 +10,15 @@ const run = promisify(execFile);
 describe('bootstrap without Go', () => {
   it('says in one clear message what to install, with no stack trace', async () => {
     const emptyCache = await mkdtemp(join(tmpdir(), 'no-tools-'));
-    const env = { ...process.env, DURABLE_SHOP_CACHE: emptyCache, GO: '/nonexistent/go', TEMPORAL_BIN: '', FERRETDB_BIN: '', TEMPORAL_ADDRESS: '', MONGO_URL: '' };
+    const env = {
+      ...process.env,
+      DURABLE_SHOP_CACHE: emptyCache,
+      GO: '/nonexistent/go',
+      TEMPORAL_BIN: '',
+      FERRETDB_BIN: '',
+      TEMPORAL_ADDRESS: '',
+      MONGO_URL: '',
+    };
     const failure = await run(process.execPath, ['--import', 'tsx', 'scripts/bootstrap.ts'], { env }).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,

@@ -7,7 +7,10 @@ import { WORKFLOW_TRACING_MODULE } from '../workers/tracing.js';
 import { defaultWorkflowsPath } from '../workers/worker.js';
 
 const out = join(process.cwd(), 'dist', 'workflow-bundle.js');
-const { code } = await bundleWorkflowCode({ workflowsPath: defaultWorkflowsPath(), workflowInterceptorModules: [WORKFLOW_TRACING_MODULE] });
+const { code } = await bundleWorkflowCode({
+  workflowsPath: defaultWorkflowsPath(),
+  workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
+});
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, code);
 process.stdout.write(`workflow bundle written to ${out} (${Math.round(code.length / 1024)} KiB)\n`);

@@ -17,10 +17,22 @@ export interface TemporalOptions {
   output?: Writable;
 }
 
-const searchAttributeFlags = Object.values(SearchAttribute).flatMap((name) => ['--search-attribute', `${name}=Keyword`]);
+const searchAttributeFlags = Object.values(SearchAttribute).flatMap((name) => [
+  '--search-attribute',
+  `${name}=Keyword`,
+]);
 
 export async function startTemporal(options: TemporalOptions): Promise<ManagedProcess> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--ui-port', String(options.uiPort)];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+  ];
   args.push('--log-level', 'error', '--namespace', 'default', ...searchAttributeFlags);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.headless) args.push('--headless');

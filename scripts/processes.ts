@@ -19,7 +19,12 @@ export interface SpawnOptions {
 }
 
 /** Spawns a child whose every output line is prefixed by its name, and that can be stopped for sure. */
-export function spawnManaged(name: string, command: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
+export function spawnManaged(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): ManagedProcess {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -64,13 +69,20 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 /** Polls until `check` resolves truthy; never a fixed sleep. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 200): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -102,6 +114,8 @@ export async function assertPortsFree(ports: Record<string, number>): Promise<vo
     if (!free) busy.push(`${name} (port ${port})`);
   }
   if (busy.length > 0) {
-    throw new Error(`ports already in use: ${busy.join(', ')}. Stop what holds them, or choose other ports (see README: environment variables).`);
+    throw new Error(
+      `ports already in use: ${busy.join(', ')}. Stop what holds them, or choose other ports (see README: environment variables).`,
+    );
   }
 }

@@ -67,7 +67,11 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
       ...options.envFor?.[name],
       [spec.portVar]: String(options.ports[name]),
     };
-    const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', spec.entry], { cwd: root, env, output: options.output });
+    const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', spec.entry], {
+      cwd: root,
+      env,
+      output: options.output,
+    });
     processes.set(name, proc);
     await Promise.race([
       waitFor(name, () => httpOk(`${urls[name]}${spec.readyPath}`), options.readyTimeoutMs ?? 90_000, 200),

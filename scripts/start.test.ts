@@ -30,14 +30,18 @@ async function launch(env: Record<string, string>, args: string[] = []) {
   launched.push(child);
   const lines: string[] = [];
   // npm re-raises the signal it was stopped by, so a clean stop is exit code 0 or that signal.
-  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   const ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
       if (line === '[start] ready') resolve();
     });
     createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
-    void exited.then((code) => reject(new Error(`launcher exited (${code}) before ready:\n${lines.slice(-30).join('\n')}`)));
+    void exited.then((code) =>
+      reject(new Error(`launcher exited (${code}) before ready:\n${lines.slice(-30).join('\n')}`)),
+    );
   });
   await ready;
   // The launcher's last word; npm may exit before it on SIGTERM, so wait for the line itself.
@@ -67,7 +71,10 @@ async function processesUsing(marker: string): Promise<{ pid: number; cmdline: s
 async function portsInUse(ports: number[]): Promise<number[]> {
   const busy: number[] = [];
   for (const port of ports) {
-    const open = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+    const open = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
+      () => true,
+      () => false,
+    );
     if (open) busy.push(port);
   }
   return busy;
@@ -76,9 +83,24 @@ async function portsInUse(ports: number[]): Promise<number[]> {
 describe('npm start', () => {
   it('starts everything, keeps data across restarts, wipes it with --fresh, and stops cleanly', async () => {
     const dataDir = await mkdtemp(join(inject('logDir'), 'start-'));
-    const names = ['API_PORT', 'USERS_PORT', 'PRODUCTS_PORT', 'ORDERS_PORT', 'WORKER_PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'MONGO_PORT'];
+    const names = [
+      'API_PORT',
+      'USERS_PORT',
+      'PRODUCTS_PORT',
+      'ORDERS_PORT',
+      'WORKER_PORT',
+      'TEMPORAL_PORT',
+      'TEMPORAL_UI_PORT',
+      'MONGO_PORT',
+    ];
     const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, String(await freePort())] as const)));
-    const env = { ...ports, DATA_DIR: dataDir, SHOP_DB_PREFIX: `${inject('runId')}_start`, ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'boss-password' };
+    const env = {
+      ...ports,
+      DATA_DIR: dataDir,
+      SHOP_DB_PREFIX: `${inject('runId')}_start`,
+      ADMIN_EMAIL: 'boss@example.com',
+      ADMIN_PASSWORD: 'boss-password',
+    };
     const api = createApiClient(`http://127.0.0.1:${ports.API_PORT}`);
     const email = uniqueEmail('persist');
 
@@ -86,7 +108,9 @@ describe('npm start', () => {
     expect(first.lines.some((l) => l.includes(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`))).toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
     expect((await api.request('GET', '/healthz')).status).toBe(200);
-    expect((await api.request<{ items: unknown[] }>('GET', '/api/products?limit=100')).body.items.length).toBeGreaterThanOrEqual(12);
+    expect(
+      (await api.request<{ items: unknown[] }>('GET', '/api/products?limit=100')).body.items.length,
+    ).toBeGreaterThanOrEqual(12);
     await api.registerAndLogin(email, 'persist-password');
     const started = Date.now();
     process.kill(-first.child.pid!, 'SIGINT');

@@ -88,14 +88,30 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS) {
     say('starting Temporal dev server…');
     const bin = await ensureTemporal();
-    infra.push(await startTemporal({ bin, port: temporalPort, uiPort: temporalUiPort, dbFile: join(dataDir, 'temporal.db'), output }));
+    infra.push(
+      await startTemporal({
+        bin,
+        port: temporalPort,
+        uiPort: temporalUiPort,
+        dbFile: join(dataDir, 'temporal.db'),
+        output,
+      }),
+    );
   } else {
     await ensureSearchAttributes(temporalAddress);
   }
   if (!env.MONGO_URL) {
     say('starting FerretDB (MongoDB protocol, on PostgreSQL)…');
     const bin = await ensureFerretDb();
-    infra.push(await startFerretDb({ bin, port: mongoPort, postgresUrl: databases.ferret, stateDir: join(dataDir, 'ferretdb'), output }));
+    infra.push(
+      await startFerretDb({
+        bin,
+        port: mongoPort,
+        postgresUrl: databases.ferret,
+        stateDir: join(dataDir, 'ferretdb'),
+        output,
+      }),
+    );
   }
   await Promise.all([ensureDatabase(databases.users), ensureDatabase(databases.orders)]);
 

@@ -12,7 +12,8 @@ export const FERRETDB_VERSION = 'v1.24.2';
 
 /** Built binaries live outside the repo, keyed by version, so a fresh clone reuses them. */
 export function toolCacheDir(): string {
-  const base = process.env.DURABLE_SHOP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'durable-shop');
+  const base =
+    process.env.DURABLE_SHOP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'durable-shop');
   return join(base, 'bin');
 }
 

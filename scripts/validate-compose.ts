@@ -21,7 +21,8 @@ stripLegacyIds(schema);
 const validate = ajv.compile(schema);
 if (!validate(document)) {
   process.stderr.write(`${file} does not follow the Compose Specification:\n`);
-  for (const error of validate.errors ?? []) process.stderr.write(`  ${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}\n`);
+  for (const error of validate.errors ?? [])
+    process.stderr.write(`  ${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}\n`);
   process.exit(1);
 }
 const services = Object.keys((document as { services?: object }).services ?? {});

@@ -47,7 +47,15 @@ export default async function setup(project: TestProject) {
     const port = await freePort();
     const ferretPg = databaseUrl(postgresUrl, `${runId}_ferretdb`);
     const output = createWriteStream(join(logDir, 'ferretdb.log'));
-    started.push(await startFerretDb({ bin: await ensureFerretDb(), port, postgresUrl: ferretPg, stateDir: join(logDir, 'ferretdb-state'), output }));
+    started.push(
+      await startFerretDb({
+        bin: await ensureFerretDb(),
+        port,
+        postgresUrl: ferretPg,
+        stateDir: join(logDir, 'ferretdb-state'),
+        output,
+      }),
+    );
     mongoUrl = `mongodb://127.0.0.1:${port}/`;
   }
 

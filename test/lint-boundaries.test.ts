@@ -36,7 +36,9 @@ describe('lint boundaries', () => {
         '9:no-restricted-globals',
       ]),
     );
-    const allowed = result!.messages.filter((m) => [5, 6, 7].includes(m.line) && m.ruleId === '@typescript-eslint/no-restricted-imports');
+    const allowed = result!.messages.filter(
+      (m) => [5, 6, 7].includes(m.line) && m.ruleId === '@typescript-eslint/no-restricted-imports',
+    );
     expect(allowed).toEqual([]);
     expect(result!.messages.filter((m) => m.ruleId === 'no-restricted-properties')).toHaveLength(2);
   }, 60_000);
@@ -50,7 +52,9 @@ describe('lint boundaries', () => {
       'export const all = [createProductsApp, createOrdersApp, createActivities, ErrorCode];',
     ].join('\n');
     const result = await lintProbe('services/users', code);
-    const restricted = result!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.line);
+    const restricted = result!.messages
+      .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
+      .map((m) => m.line);
     expect(restricted).toEqual([1, 2, 3]);
   }, 60_000);
 });

@@ -32,7 +32,10 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
   };
   const sink = new Writable({ write: (chunk, _enc, done) => ((output += String(chunk)), done()) });
-  worker = spawnManaged('worker', join(process.cwd(), 'node_modules/.bin/tsx'), ['workers/main.ts'], { env, output: sink });
+  worker = spawnManaged('worker', join(process.cwd(), 'node_modules/.bin/tsx'), ['workers/main.ts'], {
+    env,
+    output: sink,
+  });
   await waitFor('worker /healthz', () => httpOk(`http://127.0.0.1:${port}/healthz`), 60_000, 200);
   connection = await Connection.connect({ address: inject('temporalAddress') });
 });
@@ -47,8 +50,19 @@ describe('workers/main.ts', () => {
   it('runs the saga through real HTTP activities to CONFIRMED', async () => {
     const client = new Client({ connection });
     const orderId = `main-${runId}`;
-    const input = { orderId, customerId: 'u-1', items: [{ productId: 'p-1', quantity: 2 }], paymentMethod: 'tok_visa', currency: 'USD', cancelWindowMs: 0 };
-    const result = (await client.workflow.execute(WORKFLOW_TYPE, { workflowId: orderId, taskQueue, args: [input] })) as OrderSagaState;
+    const input = {
+      orderId,
+      customerId: 'u-1',
+      items: [{ productId: 'p-1', quantity: 2 }],
+      paymentMethod: 'tok_visa',
+      currency: 'USD',
+      cancelWindowMs: 0,
+    };
+    const result = (await client.workflow.execute(WORKFLOW_TYPE, {
+      workflowId: orderId,
+      taskQueue,
+      args: [input],
+    })) as OrderSagaState;
     expect(result).toMatchObject({ status: 'CONFIRMED', totalCents: 2 * 700 });
     expect(shop.routes()).toEqual([
       'GET /v1/users/u-1',
@@ -68,14 +82,28 @@ describe('workers/main.ts', () => {
     shop.settings.captureDelayMs = 1500;
     const client = new Client({ connection });
     const orderId = `main-drain-${runId}`;
-    const input = { orderId, customerId: 'u-1', items: [{ productId: 'p-1', quantity: 1 }], paymentMethod: 'tok_visa', currency: 'USD', cancelWindowMs: 0 };
+    const input = {
+      orderId,
+      customerId: 'u-1',
+      items: [{ productId: 'p-1', quantity: 1 }],
+      paymentMethod: 'tok_visa',
+      currency: 'USD',
+      cancelWindowMs: 0,
+    };
     const handle = await client.workflow.start(WORKFLOW_TYPE, { workflowId: orderId, taskQueue, args: [input] });
-    await waitFor('capture in flight', async () => shop.routes().includes(`POST /v1/payments/${orderId}/capture`), 20_000, 20);
+    await waitFor(
+      'capture in flight',
+      async () => shop.routes().includes(`POST /v1/payments/${orderId}/capture`),
+      20_000,
+      20,
+    );
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(output).toContain('stopped');
     const { events } = await handle.fetchHistory();
-    const capture = events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'capturePayment');
+    const capture = events?.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'capturePayment',
+    );
     const completions = (events ?? []).map((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString());
     expect(capture).toBeDefined();
     expect(completions).toContain(capture!.eventId!.toString());

@@ -10,7 +10,10 @@ import { WorkerConfig } from './config.js';
 import { createHealthApp } from './health.js';
 import { createWorker } from './worker.js';
 
-const telemetry = startTelemetry({ serviceName: 'worker', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+const telemetry = startTelemetry({
+  serviceName: 'worker',
+  otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+});
 const config = loadConfigOrExit(WorkerConfig);
 const logger = createLogger('worker', config.LOG_LEVEL);
 
@@ -36,12 +39,23 @@ const worker = await createWorker({
 });
 
 const pingTemporal = () => connection.healthService.check({});
-const server = await startHttpServer(createHealthApp({ worker, metrics: createMetrics('worker'), pingTemporal }), config.WORKER_PORT, config.WORKER_HOST);
+const server = await startHttpServer(
+  createHealthApp({ worker, metrics: createMetrics('worker'), pingTemporal }),
+  config.WORKER_PORT,
+  config.WORKER_HOST,
+);
 const running = worker.run();
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, port: server.port }, 'worker running');
+logger.info(
+  { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, port: server.port },
+  'worker running',
+);
 
 // shutdown() stops polling and lets in-flight activities and workflow tasks finish (grace 10 s).
-onShutdown(logger, [() => worker.shutdown(), () => running, () => server.close(), () => connection.close(), () => telemetry.shutdown()], 20_000);
+onShutdown(
+  logger,
+  [() => worker.shutdown(), () => running, () => server.close(), () => connection.close(), () => telemetry.shutdown()],
+  20_000,
+);
 
 running.catch((error: unknown) => {
   logger.fatal({ err: error }, 'worker failed');

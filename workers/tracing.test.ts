@@ -37,10 +37,25 @@ beforeAll(async () => {
   services = await startHttpServer(shop.app, 0);
   nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  const clients = createSagaClients({ usersUrl: services.url, productsUrl: services.url, ordersUrl: services.url, token: TOKEN, timeoutMs: 5000 });
+  const clients = createSagaClients({
+    usersUrl: services.url,
+    productsUrl: services.url,
+    ordersUrl: services.url,
+    token: TOKEN,
+    timeoutMs: 5000,
+  });
   // Built as scripts/bundle-workflows.ts builds it (WORKFLOW_BUNDLE_PATH).
-  bundle = await bundleWorkflowCode({ workflowsPath: defaultWorkflowsPath(), workflowInterceptorModules: [WORKFLOW_TRACING_MODULE], logger: new DefaultLogger('ERROR') });
-  const common = { connection: nativeConnection, activities: createActivities(clients), tracing: telemetry.pipeline, shutdownGraceMs: 1000 };
+  bundle = await bundleWorkflowCode({
+    workflowsPath: defaultWorkflowsPath(),
+    workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
+    logger: new DefaultLogger('ERROR'),
+  });
+  const common = {
+    connection: nativeConnection,
+    activities: createActivities(clients),
+    tracing: telemetry.pipeline,
+    shutdownGraceMs: 1000,
+  };
   for (const worker of [
     await createWorker({ ...common, taskQueue: queues.source }),
     await createWorker({ ...common, taskQueue: queues.prebuilt, workflowBundle: bundle }),
@@ -67,25 +82,53 @@ describe.each(['source', 'prebuilt'] as const)('tracing an order through Tempora
     const calledBefore = shop.routes().length;
     const client = new Client({ connection, interceptors: tracingClientInterceptors(true) });
     const orderId = `traced-${kind}-${runId}`;
-    const input = { orderId, customerId: 'u-1', items: [{ productId: 'p-1', quantity: 1 }], paymentMethod: 'tok_visa', currency: 'USD', cancelWindowMs: 0 };
+    const input = {
+      orderId,
+      customerId: 'u-1',
+      items: [{ productId: 'p-1', quantity: 1 }],
+      paymentMethod: 'tok_visa',
+      currency: 'USD',
+      cancelWindowMs: 0,
+    };
     const tracer = trace.getTracer('tracing-test');
     const { traceId, result } = await tracer.startActiveSpan('place order', async (root) => {
-      const outcome = (await client.workflow.execute(WORKFLOW_TYPE, { workflowId: orderId, taskQueue, args: [input] })) as OrderSagaState;
+      const outcome = (await client.workflow.execute(WORKFLOW_TYPE, {
+        workflowId: orderId,
+        taskQueue,
+        args: [input],
+      })) as OrderSagaState;
       root.end();
       return { traceId: root.spanContext().traceId, result: outcome };
     });
     expect(result.status).toBe('CONFIRMED');
 
     // Workflow spans leave the sandbox through a sink, after the workflow task completes.
-    await waitFor('workflow span exported', async () => named(exporter.getFinishedSpans(), `RunWorkflow:${WORKFLOW_TYPE}`).length > 0, 10_000, 50);
+    await waitFor(
+      'workflow span exported',
+      async () => named(exporter.getFinishedSpans(), `RunWorkflow:${WORKFLOW_TYPE}`).length > 0,
+      10_000,
+      50,
+    );
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
     const names = spans.map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining([`StartWorkflow:${WORKFLOW_TYPE}`, `RunWorkflow:${WORKFLOW_TYPE}`, 'StartActivity:getCustomer', 'RunActivity:getCustomer', 'RunActivity:capturePayment']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        `StartWorkflow:${WORKFLOW_TYPE}`,
+        `RunWorkflow:${WORKFLOW_TYPE}`,
+        'StartActivity:getCustomer',
+        'RunActivity:getCustomer',
+        'RunActivity:capturePayment',
+      ]),
+    );
 
     // Every HTTP call the activities made is in the trace: client span under RunActivity, server span under it.
-    const runActivityIds = new Set(spans.filter((s) => s.name.startsWith('RunActivity:')).map((s) => s.spanContext().spanId));
+    const runActivityIds = new Set(
+      spans.filter((s) => s.name.startsWith('RunActivity:')).map((s) => s.spanContext().spanId),
+    );
     const calls = spans.filter((s) => s.kind === SpanKind.CLIENT && runActivityIds.has(s.parentSpanId ?? ''));
-    const served = spans.filter((s) => s.kind === SpanKind.SERVER && calls.some((c) => c.spanContext().spanId === s.parentSpanId));
+    const served = spans.filter(
+      (s) => s.kind === SpanKind.SERVER && calls.some((c) => c.spanContext().spanId === s.parentSpanId),
+    );
     expect(calls.length).toBe(shop.routes().length - calledBefore);
     expect(served.length).toBe(shop.routes().length - calledBefore);
   });
@@ -96,11 +139,19 @@ describe('replay with the tracing interceptors in the bundle', () => {
     const fixturesDir = fileURLToPath(new URL('../workflows/fixtures/', import.meta.url));
     const files = (await readdir(fixturesDir)).filter((file) => file.endsWith('.json'));
     const histories = await Promise.all(
-      files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromFixture(await readFile(`${fixturesDir}${file}`, 'utf8')) })),
+      files.map(async (file) => ({
+        workflowId: file.replace(/\.json$/, ''),
+        history: historyFromFixture(await readFile(`${fixturesDir}${file}`, 'utf8')),
+      })),
     );
     const results: ReplayResult[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, ...tracingWorkerOptions(undefined, true) }, histories)) results.push(result);
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: bundle, ...tracingWorkerOptions(undefined, true) },
+      histories,
+    ))
+      results.push(result);
     expect(results.length).toBeGreaterThan(5);
-    for (const result of results) expect({ id: result.workflowId, error: result.error }).toEqual({ id: result.workflowId, error: undefined });
+    for (const result of results)
+      expect({ id: result.workflowId, error: result.error }).toEqual({ id: result.workflowId, error: undefined });
   });
 });

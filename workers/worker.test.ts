@@ -30,7 +30,9 @@ describe('worker config', () => {
       }
     })();
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['SERVICE_TOKEN', 'WORKER_PORT', 'USERS_URL']));
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['SERVICE_TOKEN', 'WORKER_PORT', 'USERS_URL']),
+    );
   });
 });
 

@@ -33,7 +33,9 @@ export function defaultWorkflowsPath(): string {
 /** The order worker: saga workflows plus the activities that call the services. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const { connection, namespace = 'default', taskQueue, activities, limits = {} } = options;
-  const code = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
+  const code = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
   return Worker.create({
     connection,
     namespace,

@@ -22,5 +22,9 @@ export function installHandlers(order: OrderState): void {
 function rejectUnlessCancellable(order: OrderState): void {
   if (order.acceptsCancel) return;
   const why = order.final ? `the order is already ${order.status}` : 'the order is past the point of no return';
-  throw ApplicationFailure.create({ type: BusinessFailure.NOT_CANCELLABLE, message: `Cannot cancel: ${why}`, nonRetryable: true });
+  throw ApplicationFailure.create({
+    type: BusinessFailure.NOT_CANCELLABLE,
+    message: `Cannot cancel: ${why}`,
+    nonRetryable: true,
+  });
 }

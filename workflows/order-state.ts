@@ -17,7 +17,12 @@ export class OrderState {
   decided: FinalStatus | null = null;
 
   constructor(readonly input: PlaceOrderInput) {
-    this.items = input.items.map(({ productId, quantity }) => ({ productId, quantity, name: null, unitPriceCents: null }));
+    this.items = input.items.map(({ productId, quantity }) => ({
+      productId,
+      quantity,
+      name: null,
+      unitPriceCents: null,
+    }));
   }
 
   get final(): boolean {

@@ -23,7 +23,10 @@ beforeAll(async () => {
   quietTemporalLogs();
   const files = (await readdir(fixturesDir)).filter((file) => file.endsWith('.json')).sort();
   histories = await Promise.all(
-    files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromFixture(await readFile(`${fixturesDir}${file}`, 'utf8')) })),
+    files.map(async (file) => ({
+      workflowId: file.replace(/\.json$/, ''),
+      history: historyFromFixture(await readFile(`${fixturesDir}${file}`, 'utf8')),
+    })),
   );
 });
 
@@ -35,7 +38,8 @@ describe('replay of recorded histories', () => {
   it('replays every fixture with the current workflow code without error', async () => {
     const results = await replayAll(defaultWorkflowsPath());
     expect(results).toHaveLength(histories.length);
-    for (const result of results) expect({ id: result.workflowId, error: result.error }).toEqual({ id: result.workflowId, error: undefined });
+    for (const result of results)
+      expect({ id: result.workflowId, error: result.error }).toEqual({ id: result.workflowId, error: undefined });
   });
 
   it('fails with a DeterminismViolationError when the workflow calls activities in another order', async () => {

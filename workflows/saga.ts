@@ -46,26 +46,38 @@ export class OrderSaga {
 
   private async forward(): Promise<void> {
     const { input, order, ref } = this;
-    await this.step(SagaStep.getCustomer, `Check customer ${input.customerId}`, (a) => a.getCustomer({ ...ref, customerId: input.customerId }));
-    order.price(await this.step(SagaStep.priceItems, `Price ${input.items.length} item(s)`, (a) => a.priceItems({ ...ref, items: input.items })));
+    await this.step(SagaStep.getCustomer, `Check customer ${input.customerId}`, (a) =>
+      a.getCustomer({ ...ref, customerId: input.customerId }),
+    );
+    order.price(
+      await this.step(SagaStep.priceItems, `Price ${input.items.length} item(s)`, (a) =>
+        a.priceItems({ ...ref, items: input.items }),
+      ),
+    );
     await this.createOrderRecord();
     this.compensations.register(SagaStep.releaseInventory, async () => {
       await this.safeActs('Release reserved inventory').releaseInventory(ref);
       return 'compensated';
     });
-    await this.step(SagaStep.reserveInventory, 'Reserve inventory', (a) => a.reserveInventory({ ...ref, lines: input.items }));
+    await this.step(SagaStep.reserveInventory, 'Reserve inventory', (a) =>
+      a.reserveInventory({ ...ref, lines: input.items }),
+    );
     this.compensations.register(SagaStep.voidPayment, async () => {
       const { voided } = await this.safeActs('Void payment authorization').voidPayment(ref);
       return voided ? 'compensated' : 'skipped';
     });
     const amountCents = order.totalCents ?? 0;
     const payment = { ...ref, amountCents, currency: input.currency, paymentMethod: input.paymentMethod };
-    await this.step(SagaStep.authorizePayment, `Authorize ${amountCents} ${input.currency}`, (a) => a.authorizePayment(payment));
+    await this.step(SagaStep.authorizePayment, `Authorize ${amountCents} ${input.currency}`, (a) =>
+      a.authorizePayment(payment),
+    );
     await this.cancellationWindow();
     order.pointOfNoReturn = true;
     // Past this point the order completes: no cancel, no workflow cancellation stops it.
     await CancellationScope.nonCancellable(async () => {
-      await this.step(SagaStep.capturePayment, `Capture ${amountCents} ${input.currency}`, (a) => a.capturePayment({ ...ref, amountCents }));
+      await this.step(SagaStep.capturePayment, `Capture ${amountCents} ${input.currency}`, (a) =>
+        a.capturePayment({ ...ref, amountCents }),
+      );
       await this.step(SagaStep.commitInventory, 'Commit reserved inventory', (a) => a.commitInventory(ref));
     });
   }
@@ -88,7 +100,14 @@ export class OrderSaga {
   private async createOrderRecord(): Promise<void> {
     await this.step(SagaStep.createOrder, 'Record the order', (a) => {
       const { customerId, currency, paymentMethod } = this.input;
-      this.createArgs ??= { ...this.ref, customerId, currency, paymentMethod, items: this.order.items, steps: this.order.stepsCopy() };
+      this.createArgs ??= {
+        ...this.ref,
+        customerId,
+        currency,
+        paymentMethod,
+        items: this.order.items,
+        steps: this.order.stepsCopy(),
+      };
       return a.createOrder(this.createArgs);
     });
     this.orderCreated = true;
@@ -112,7 +131,9 @@ export class OrderSaga {
 
   private async finalize(to: FinalStatus, failureReason?: FailureReason): Promise<void> {
     const steps = this.order.stepsCopy();
-    await CancellationScope.nonCancellable(() => this.safeActs(`Mark order ${to}`).finalizeOrder({ ...this.ref, to, failureReason, steps }));
+    await CancellationScope.nonCancellable(() =>
+      this.safeActs(`Mark order ${to}`).finalizeOrder({ ...this.ref, to, failureReason, steps }),
+    );
     this.order.status = to;
     this.order.failureReason = failureReason ?? null;
     upsertSearchAttributes([{ key: SearchAttributeKeys.orderStatus, value: to }]);

@@ -1,7 +1,14 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, defineSearchAttributeKey } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QUERY_STATE, SearchAttribute, UPDATE_CANCEL, WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../contracts/order-saga.js';
+import {
+  QUERY_STATE,
+  SearchAttribute,
+  UPDATE_CANCEL,
+  WORKFLOW_TYPE,
+  type OrderSagaState,
+  type PlaceOrderInput,
+} from '../contracts/order-saga.js';
 import { waitFor } from '../scripts/processes.js';
 import { connectHarness, startWorker, type Harness, type RunningWorker } from './fixtures/harness.js';
 import { mockActivities, orderInput, PRICE_CENTS, type Scenario } from './fixtures/mock-activities.js';
@@ -37,26 +44,49 @@ async function run(scenario: Scenario, overrides: Partial<PlaceOrderInput> = {})
   return { handle, result, calls: mock.namesFor(handle.workflowId) };
 }
 
-const finalizeInput = (orderId: string) => mock.calls.get(orderId)!.find((call) => call.name === 'finalizeOrder')!.input;
+const finalizeInput = (orderId: string) =>
+  mock.calls.get(orderId)!.find((call) => call.name === 'finalizeOrder')!.input;
 const stepStatus = (state: OrderSagaState) => Object.fromEntries(state.steps.map((step) => [step.name, step.status]));
 const forward = ['getCustomer', 'priceItems', 'createOrder', 'reserveInventory', 'authorizePayment'];
 
 async function whenStep(handle: Awaited<ReturnType<typeof start>>, name: string, status = 'started') {
-  await waitFor(`${name} ${status}`, async () => stepStatus(await handle.query<OrderSagaState>(QUERY_STATE))[name] === status, 20_000, 50);
+  await waitFor(
+    `${name} ${status}`,
+    async () => stepStatus(await handle.query<OrderSagaState>(QUERY_STATE))[name] === status,
+    20_000,
+    50,
+  );
 }
 
 describe('placeOrder outcomes', () => {
   it('confirms: every step once, in order, priced, search attributes final', async () => {
     const { handle, result, calls } = await run({});
     expect(calls).toEqual([...forward, 'capturePayment', 'commitInventory', 'finalizeOrder']);
-    expect(result).toMatchObject({ status: 'CONFIRMED', failureReason: null, totalCents: 3 * PRICE_CENTS, cancellable: false });
+    expect(result).toMatchObject({
+      status: 'CONFIRMED',
+      failureReason: null,
+      totalCents: 3 * PRICE_CENTS,
+      cancellable: false,
+    });
     expect(result.items.every((item) => item.unitPriceCents === PRICE_CENTS)).toBe(true);
-    expect(stepStatus(result)).toMatchObject({ authorizePayment: 'completed', cancellationWindow: 'skipped', capturePayment: 'completed' });
+    expect(stepStatus(result)).toMatchObject({
+      authorizePayment: 'completed',
+      cancellationWindow: 'skipped',
+      capturePayment: 'completed',
+    });
     const finalize = finalizeInput(handle.workflowId);
-    expect(finalize).toMatchObject({ to: 'CONFIRMED', orderId: handle.workflowId, requestId: `req-${handle.workflowId}` });
+    expect(finalize).toMatchObject({
+      to: 'CONFIRMED',
+      orderId: handle.workflowId,
+      requestId: `req-${handle.workflowId}`,
+    });
     expect(finalize.steps).toEqual(result.steps);
     const create = mock.calls.get(handle.workflowId)!.find((call) => call.name === 'createOrder')!.input;
-    expect((create.steps as { name: string }[]).map((s) => s.name)).toEqual(['getCustomer', 'priceItems', 'createOrder']);
+    expect((create.steps as { name: string }[]).map((s) => s.name)).toEqual([
+      'getCustomer',
+      'priceItems',
+      'createOrder',
+    ]);
     const attrs = (await handle.describe()).typedSearchAttributes;
     expect(attrs.get(defineSearchAttributeKey(SearchAttribute.orderStatus, 'KEYWORD'))).toBe('CONFIRMED');
     expect(attrs.get(defineSearchAttributeKey(SearchAttribute.customerId, 'KEYWORD'))).toBe('cust-1');
@@ -84,7 +114,14 @@ describe('placeOrder outcomes', () => {
 
   it('fails OUT_OF_STOCK and releases the (registered-before) reservation', async () => {
     const { result, calls } = await run({ outOfStock: true });
-    expect(calls).toEqual(['getCustomer', 'priceItems', 'createOrder', 'reserveInventory', 'releaseInventory', 'finalizeOrder']);
+    expect(calls).toEqual([
+      'getCustomer',
+      'priceItems',
+      'createOrder',
+      'reserveInventory',
+      'releaseInventory',
+      'finalizeOrder',
+    ]);
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
     expect(stepStatus(result)).toMatchObject({ reserveInventory: 'failed', releaseInventory: 'compensated' });
   });
@@ -93,7 +130,11 @@ describe('placeOrder outcomes', () => {
     const { result, calls } = await run({ declined: true });
     expect(calls).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
-    expect(stepStatus(result)).toMatchObject({ authorizePayment: 'failed', voidPayment: 'skipped', releaseInventory: 'compensated' });
+    expect(stepStatus(result)).toMatchObject({
+      authorizePayment: 'failed',
+      voidPayment: 'skipped',
+      releaseInventory: 'compensated',
+    });
     expect(result.steps.map((s) => s.name).slice(-2)).toEqual(['voidPayment', 'releaseInventory']);
   });
 });
@@ -154,6 +195,11 @@ describe('durability', () => {
     worker = await startWorker(harness, taskQueue, mock.activities);
     const result = (await handle.result()) as OrderSagaState;
     expect(result.status).toBe('CONFIRMED');
-    expect(mock.namesFor(handle.workflowId)).toEqual([...forward, 'capturePayment', 'commitInventory', 'finalizeOrder']);
+    expect(mock.namesFor(handle.workflowId)).toEqual([
+      ...forward,
+      'capturePayment',
+      'commitInventory',
+      'finalizeOrder',
+    ]);
   });
 });

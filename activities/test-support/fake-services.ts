@@ -16,17 +16,27 @@ export interface SeenRequest {
 
 type Reply = (c: Context) => Response | Promise<Response>;
 
-export const problem = (status: number, code: string, extra: Record<string, unknown> = {}): Reply => () => {
-  throw new ProblemError(status, code, `${code} (scripted)`, extra);
-};
-export const json = (body: unknown, status = 200): Reply => (c) => c.json(body as object, status as 200);
+export const problem =
+  (status: number, code: string, extra: Record<string, unknown> = {}): Reply =>
+  () => {
+    throw new ProblemError(status, code, `${code} (scripted)`, extra);
+  };
+export const json =
+  (body: unknown, status = 200): Reply =>
+  (c) =>
+    c.json(body as object, status as 200);
 
 /** A real Hono service frame (auth, problem+json) whose routes answer from a script keyed by "METHOD /path". */
 export function createFakeServices() {
   const script = new Map<string, Reply>();
   const patterns: [RegExp, Reply][] = [];
   const seen: SeenRequest[] = [];
-  const app = createServiceApp({ logger: createLogger('fake', 'silent'), metrics: createMetrics('fake', false), serviceToken: TOKEN, readiness: {} });
+  const app = createServiceApp({
+    logger: createLogger('fake', 'silent'),
+    metrics: createMetrics('fake', false),
+    serviceToken: TOKEN,
+    readiness: {},
+  });
   app.all('/v1/*', async (c) => {
     const body: unknown = c.req.header('content-type') ? await c.req.json() : undefined;
     seen.push({ method: c.req.method, path: c.req.path, headers: Object.fromEntries(c.req.raw.headers), body });

@@ -4,9 +4,27 @@ import { createFakeServices, json } from './fake-services.js';
 export function fakeShop() {
   const fake = createFakeServices();
   const settings = { captureDelayMs: 0 };
-  const payment = (status: string) => ({ id: 'pay', orderId: 'o', status, amountCents: 1400, currency: 'USD', declineCode: null, createdAt: 'x', updatedAt: 'x' });
-  fake.on('GET /v1/users/u-1', json({ id: 'u-1', email: 'u@x.y', name: 'U', role: 'customer', status: 'active', createdAt: 'x' }));
-  fake.on('POST /v1/products/lookup', json({ items: [{ id: 'p-1', sku: 'P1', name: 'Pen', description: '', priceCents: 700, currency: 'USD', stock: 9 }], missing: [] }));
+  const payment = (status: string) => ({
+    id: 'pay',
+    orderId: 'o',
+    status,
+    amountCents: 1400,
+    currency: 'USD',
+    declineCode: null,
+    createdAt: 'x',
+    updatedAt: 'x',
+  });
+  fake.on(
+    'GET /v1/users/u-1',
+    json({ id: 'u-1', email: 'u@x.y', name: 'U', role: 'customer', status: 'active', createdAt: 'x' }),
+  );
+  fake.on(
+    'POST /v1/products/lookup',
+    json({
+      items: [{ id: 'p-1', sku: 'P1', name: 'Pen', description: '', priceCents: 700, currency: 'USD', stock: 9 }],
+      missing: [],
+    }),
+  );
   fake.onPattern(/^PUT \/v1\/orders\/[^/]+$/, json({}, 201));
   fake.onPattern(/^POST \/v1\/orders\/[^/]+\/transitions$/, json({}));
   fake.onPattern(/^PUT \/v1\/reservations\/[^/]+$/, json({}));

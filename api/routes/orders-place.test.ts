@@ -13,17 +13,38 @@ describe('POST /api/orders', () => {
     const order = (await readBody(res)) as Order;
     expect(res.headers.get('location')).toBe(`/api/orders/${order.id}`);
     expect(order).toEqual({
-      id: expect.stringMatching(/^ord_[0-9a-f]{32}$/), customerId: 'u_alice', status: 'PENDING', failureReason: null,
-      items: [{ productId: 'p_1', name: null, quantity: 2, unitPriceCents: null }, { productId: 'p_2', name: null, quantity: 1, unitPriceCents: null }],
-      totalCents: null, currency: 'USD', paymentMethod: 'tok_visa', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
-      workflowId: order.id, steps: [],
+      id: expect.stringMatching(/^ord_[0-9a-f]{32}$/),
+      customerId: 'u_alice',
+      status: 'PENDING',
+      failureReason: null,
+      items: [
+        { productId: 'p_1', name: null, quantity: 2, unitPriceCents: null },
+        { productId: 'p_2', name: null, quantity: 1, unitPriceCents: null },
+      ],
+      totalCents: null,
+      currency: 'USD',
+      paymentMethod: 'tok_visa',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      workflowId: order.id,
+      steps: [],
     });
     const run = gw.temporal.runs.get(order.id)!;
     expect(run.input).toEqual({
-      orderId: order.id, customerId: 'u_alice', items: body.items, paymentMethod: 'tok_visa', currency: 'USD',
-      cancelWindowMs: 1234, requestId: 'req-place-1', requestHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      orderId: order.id,
+      customerId: 'u_alice',
+      items: body.items,
+      paymentMethod: 'tok_visa',
+      currency: 'USD',
+      cancelWindowMs: 1234,
+      requestId: 'req-place-1',
+      requestHash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    expect(run.memo).toMatchObject({ requestHash: run.input.requestHash, nonce: expect.any(String), customerId: 'u_alice' });
+    expect(run.memo).toMatchObject({
+      requestHash: run.input.requestHash,
+      nonce: expect.any(String),
+      customerId: 'u_alice',
+    });
     expect(run.summary).toBe(`Order ${order.id} — 3 items — customer u_alice`);
   });
 
@@ -75,20 +96,48 @@ describe('POST /api/orders', () => {
     ['no token', 401, undefined, body],
     ['missing items', 400, 'alice', { paymentMethod: 'tok_visa' }],
     ['empty items', 400, 'alice', { items: [], paymentMethod: 'tok_visa' }],
-    ['51 lines', 400, 'alice', { items: Array.from({ length: 51 }, (_, i) => ({ productId: `p_${i}`, quantity: 1 })), paymentMethod: 'tok_visa' }],
+    [
+      '51 lines',
+      400,
+      'alice',
+      {
+        items: Array.from({ length: 51 }, (_, i) => ({ productId: `p_${i}`, quantity: 1 })),
+        paymentMethod: 'tok_visa',
+      },
+    ],
     ['quantity 0', 400, 'alice', { items: [{ productId: 'p_1', quantity: 0 }], paymentMethod: 'tok_visa' }],
     ['quantity 1001', 400, 'alice', { items: [{ productId: 'p_1', quantity: 1001 }], paymentMethod: 'tok_visa' }],
     ['fractional quantity', 400, 'alice', { items: [{ productId: 'p_1', quantity: 1.5 }], paymentMethod: 'tok_visa' }],
     ['quantity as string', 400, 'alice', { items: [{ productId: 'p_1', quantity: '2' }], paymentMethod: 'tok_visa' }],
-    ['duplicate productId', 400, 'alice', { items: [{ productId: 'p_1', quantity: 1 }, { productId: 'p_1', quantity: 2 }], paymentMethod: 'tok_visa' }],
-    ['operator object', 400, 'alice', { items: [{ productId: { $ne: null }, quantity: 1 }], paymentMethod: 'tok_visa' }],
+    [
+      'duplicate productId',
+      400,
+      'alice',
+      {
+        items: [
+          { productId: 'p_1', quantity: 1 },
+          { productId: 'p_1', quantity: 2 },
+        ],
+        paymentMethod: 'tok_visa',
+      },
+    ],
+    [
+      'operator object',
+      400,
+      'alice',
+      { items: [{ productId: { $ne: null }, quantity: 1 }], paymentMethod: 'tok_visa' },
+    ],
     ['missing paymentMethod', 400, 'alice', { items: [{ productId: 'p_1', quantity: 1 }] }],
   ])('%s → %i before anything starts', async (_name, status, who, payload) => {
     const gw = buildGateway(fx.services, fx.issuer);
     const res = await gw.app.request('/api/orders', jsonRequest('POST', payload, who ? fx.auth[who] : {}));
     expect(res.status).toBe(status);
     const problem = await readBody(res);
-    if (status === 400) expect(problem).toMatchObject({ code: 'VALIDATION_FAILED', errors: expect.arrayContaining([expect.objectContaining({ path: expect.any(String) })]) });
+    if (status === 400)
+      expect(problem).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: expect.arrayContaining([expect.objectContaining({ path: expect.any(String) })]),
+      });
     expect(gw.temporal.starts).toHaveLength(0);
   });
 
@@ -102,18 +151,31 @@ describe('POST /api/orders', () => {
 
   it('ignores prices the client sends: the saga prices from the catalog', async () => {
     const gw = buildGateway(fx.services, fx.issuer);
-    const payload = { items: [{ productId: 'p_1', quantity: 1, unitPriceCents: 1 }], paymentMethod: 'tok_visa', totalCents: 1 };
+    const payload = {
+      items: [{ productId: 'p_1', quantity: 1, unitPriceCents: 1 }],
+      paymentMethod: 'tok_visa',
+      totalCents: 1,
+    };
     expect((await fx.place(gw.app, 'alice', payload)).status).toBe(202);
     expect(gw.temporal.starts.at(-1)?.items).toEqual([{ productId: 'p_1', quantity: 1 }]);
   });
 
   it('reads a body sent without a media type as JSON', async () => {
     const gw = buildGateway(fx.services, fx.issuer);
-    const res = await gw.app.request('/api/orders', { method: 'POST', headers: fx.auth.alice, body: JSON.stringify(body) });
+    const res = await gw.app.request('/api/orders', {
+      method: 'POST',
+      headers: fx.auth.alice,
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(202);
   });
 
-  it.each([[0, 400], [256, 400], [255, 202], [1, 202]])('an Idempotency-Key of %i characters → %i', async (length, status) => {
+  it.each([
+    [0, 400],
+    [256, 400],
+    [255, 202],
+    [1, 202],
+  ])('an Idempotency-Key of %i characters → %i', async (length, status) => {
     const gw = buildGateway(fx.services, fx.issuer);
     expect((await fx.place(gw.app, 'alice', body, { 'idempotency-key': 'k'.repeat(length) })).status).toBe(status);
   });

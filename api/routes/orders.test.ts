@@ -22,14 +22,33 @@ describe('GET /api/orders/:id and /api/orders', () => {
     const gw = buildGateway(fx.services, fx.issuer);
     const { id } = await readBody(await fx.place(gw.app, 'alice'));
     const record: Order = {
-      id, customerId: 'u_alice', status: 'PENDING', failureReason: null, currency: 'USD', paymentMethod: 'tok_visa',
-      items: [{ productId: 'p_1', name: 'Mug', quantity: 2, unitPriceCents: 100 }], totalCents: 200,
-      createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:01.000Z', workflowId: id, steps: [],
+      id,
+      customerId: 'u_alice',
+      status: 'PENDING',
+      failureReason: null,
+      currency: 'USD',
+      paymentMethod: 'tok_visa',
+      items: [{ productId: 'p_1', name: 'Mug', quantity: 2, unitPriceCents: 100 }],
+      totalCents: 200,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:01.000Z',
+      workflowId: id,
+      steps: [],
     };
     fx.services.orders.set(id, record);
     const run = gw.temporal.runs.get(id)!;
-    run.state = { ...run.state, status: 'FAILED', failureReason: 'PAYMENT_DECLINED', steps: [{ name: 'authorizePayment', status: 'failed', at: 'now' }] };
-    expect(await readBody(await fx.getOrder(gw.app, 'alice', id))).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED', totalCents: 200, steps: [{ name: 'authorizePayment' }] });
+    run.state = {
+      ...run.state,
+      status: 'FAILED',
+      failureReason: 'PAYMENT_DECLINED',
+      steps: [{ name: 'authorizePayment', status: 'failed', at: 'now' }],
+    };
+    expect(await readBody(await fx.getOrder(gw.app, 'alice', id))).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'PAYMENT_DECLINED',
+      totalCents: 200,
+      steps: [{ name: 'authorizePayment' }],
+    });
     gw.temporal.setQueryFails(true);
     expect(await readBody(await fx.getOrder(gw.app, 'alice', id))).toEqual(record);
     expect((await fx.getOrder(gw.app, 'bob', id)).status).toBe(404);
@@ -37,9 +56,31 @@ describe('GET /api/orders/:id and /api/orders', () => {
 
   it("lists the caller's orders from the orders service", async () => {
     const gw = buildGateway(fx.services, fx.issuer);
-    const base = { failureReason: null, currency: 'USD', paymentMethod: 'tok_visa', items: [], totalCents: 1, createdAt: 'x', updatedAt: 'x', steps: [] };
-    fx.services.orders.set('ord_l1', { ...base, id: 'ord_l1', workflowId: 'ord_l1', customerId: 'u_bob', status: 'CONFIRMED' });
-    fx.services.orders.set('ord_l2', { ...base, id: 'ord_l2', workflowId: 'ord_l2', customerId: 'u_bob', status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
+    const base = {
+      failureReason: null,
+      currency: 'USD',
+      paymentMethod: 'tok_visa',
+      items: [],
+      totalCents: 1,
+      createdAt: 'x',
+      updatedAt: 'x',
+      steps: [],
+    };
+    fx.services.orders.set('ord_l1', {
+      ...base,
+      id: 'ord_l1',
+      workflowId: 'ord_l1',
+      customerId: 'u_bob',
+      status: 'CONFIRMED',
+    });
+    fx.services.orders.set('ord_l2', {
+      ...base,
+      id: 'ord_l2',
+      workflowId: 'ord_l2',
+      customerId: 'u_bob',
+      status: 'FAILED',
+      failureReason: 'OUT_OF_STOCK',
+    });
     const res = await gw.app.request('/api/orders?limit=10', { headers: fx.auth.bob });
     expect(res.status).toBe(200);
     expect((await readBody(res)).items.map((o: Order) => o.id)).toEqual(['ord_l2', 'ord_l1']);
@@ -70,8 +111,18 @@ describe('POST /api/orders/:id/cancel', () => {
     expect((await fx.cancel(gw.app, 'alice', id)).status).toBe(409);
     const { id: confirmed } = await readBody(await fx.place(gw.app, 'alice'));
     fx.services.orders.set(confirmed, {
-      id: confirmed, customerId: 'u_alice', status: 'CONFIRMED', failureReason: null, currency: 'USD', paymentMethod: 'tok_visa',
-      items: [], totalCents: 5, createdAt: 'x', updatedAt: 'x', workflowId: confirmed, steps: [],
+      id: confirmed,
+      customerId: 'u_alice',
+      status: 'CONFIRMED',
+      failureReason: null,
+      currency: 'USD',
+      paymentMethod: 'tok_visa',
+      items: [],
+      totalCents: 5,
+      createdAt: 'x',
+      updatedAt: 'x',
+      workflowId: confirmed,
+      steps: [],
     });
     expect((await fx.cancel(gw.app, 'alice', confirmed)).status).toBe(409);
     expect(gw.temporal.runs.get(confirmed)!.running).toBe(true);

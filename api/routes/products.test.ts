@@ -27,7 +27,10 @@ describe('products routes', () => {
 
   it('lets an admin create, patch and restock; anyone can list and get', async () => {
     const { app } = buildGateway(services, issuer);
-    const created = await app.request('/api/products', jsonRequest('POST', { sku: 'MUG-1', name: 'Mug', priceCents: 1200, stock: 5 }, admin));
+    const created = await app.request(
+      '/api/products',
+      jsonRequest('POST', { sku: 'MUG-1', name: 'Mug', priceCents: 1200, stock: 5 }, admin),
+    );
     expect(created.status).toBe(201);
     const product = await readBody(created);
     expect(product).toMatchObject({ sku: 'MUG-1', name: 'Mug', priceCents: 1200, currency: 'USD', stock: 5 });
@@ -35,7 +38,10 @@ describe('products routes', () => {
     const patched = await app.request(`/api/products/${product.id}`, jsonRequest('PATCH', { priceCents: 1500 }, admin));
     expect(patched.status).toBe(200);
     expect(await readBody(patched)).toMatchObject({ priceCents: 1500 });
-    const restocked = await app.request(`/api/products/${product.id}/restock`, jsonRequest('POST', { quantity: 10 }, admin));
+    const restocked = await app.request(
+      `/api/products/${product.id}/restock`,
+      jsonRequest('POST', { quantity: 10 }, admin),
+    );
     expect(await readBody(restocked)).toMatchObject({ stock: 15 });
 
     const list = await app.request('/api/products?q=Mug&limit=5');
@@ -51,7 +57,10 @@ describe('products routes', () => {
     expect(missing.status).toBe(404);
     expect(await readBody(missing)).toMatchObject({ code: 'NOT_FOUND' });
     await app.request('/api/products', jsonRequest('POST', { sku: 'DUP-1', name: 'A', priceCents: 1 }, admin));
-    const dup = await app.request('/api/products', jsonRequest('POST', { sku: 'DUP-1', name: 'B', priceCents: 1 }, admin));
+    const dup = await app.request(
+      '/api/products',
+      jsonRequest('POST', { sku: 'DUP-1', name: 'B', priceCents: 1 }, admin),
+    );
     expect(dup.status).toBe(409);
     expect(await readBody(dup)).toMatchObject({ code: 'SKU_TAKEN' });
   });
@@ -60,11 +69,16 @@ describe('products routes', () => {
     const { app } = buildGateway(services, issuer);
     const anonymous = await app.request('/api/products', jsonRequest('POST', { junk: true }));
     expect(anonymous.status).toBe(401);
-    const notAdmin = await app.request('/api/products', jsonRequest('POST', { sku: 'X-1', name: 'X', priceCents: 1 }, customer));
+    const notAdmin = await app.request(
+      '/api/products',
+      jsonRequest('POST', { sku: 'X-1', name: 'X', priceCents: 1 }, customer),
+    );
     expect(notAdmin.status).toBe(403);
     expect(await readBody(notAdmin)).toMatchObject({ code: 'FORBIDDEN' });
     expect((await app.request('/api/products/p_1', jsonRequest('PATCH', { name: 'n' }, customer))).status).toBe(403);
-    expect((await app.request('/api/products/p_1/restock', jsonRequest('POST', { quantity: 1 }, customer))).status).toBe(403);
+    expect(
+      (await app.request('/api/products/p_1/restock', jsonRequest('POST', { quantity: 1 }, customer))).status,
+    ).toBe(403);
   });
 
   it.each([

@@ -13,9 +13,18 @@ const login = (app: ReturnType<typeof buildGateway>['app'], email: string, passw
 describe('users routes', () => {
   it('registers (201), forwarding the request id and the service token, never the client credential', async () => {
     const { app } = buildGateway(fx.services, fx.issuer);
-    const res = await register(app, { email: 'Ann@Example.com', password: 'correct horse', name: 'Ann' }, { 'x-request-id': 'req-reg-1', authorization: 'Bearer client-token' });
+    const res = await register(
+      app,
+      { email: 'Ann@Example.com', password: 'correct horse', name: 'Ann' },
+      { 'x-request-id': 'req-reg-1', authorization: 'Bearer client-token' },
+    );
     expect(res.status).toBe(201);
-    expect(await readBody(res)).toEqual({ id: expect.any(String), email: 'Ann@Example.com', name: 'Ann', role: 'customer' });
+    expect(await readBody(res)).toEqual({
+      id: expect.any(String),
+      email: 'Ann@Example.com',
+      name: 'Ann',
+      role: 'customer',
+    });
     const upstream = fx.services.seen.find((s) => s.requestId === 'req-reg-1');
     expect(upstream).toMatchObject({ method: 'POST', path: '/v1/users', authorization: `Bearer ${SERVICE_TOKEN}` });
   });
@@ -79,7 +88,9 @@ describe('users routes', () => {
 
   it('/me needs a valid token and returns the account', async () => {
     const { app } = buildGateway(fx.services, fx.issuer);
-    const created = await readBody(await register(app, { email: 'fay@example.com', password: 'password1', name: 'Fay' }));
+    const created = await readBody(
+      await register(app, { email: 'fay@example.com', password: 'password1', name: 'Fay' }),
+    );
     const token = await fx.issuer.sign(created.id);
     const me = await app.request('/api/users/me', { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
@@ -88,11 +99,18 @@ describe('users routes', () => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer');
     expect(await readBody(missing)).toMatchObject({ code: 'UNAUTHORIZED' });
-    for (const bad of ['garbage', await fx.issuer.forge(created.id), fx.issuer.unsigned(created.id), await fx.issuer.sign(created.id, { expiresIn: 1 })]) {
+    for (const bad of [
+      'garbage',
+      await fx.issuer.forge(created.id),
+      fx.issuer.unsigned(created.id),
+      await fx.issuer.sign(created.id, { expiresIn: 1 }),
+    ]) {
       const res = await app.request('/api/users/me', { headers: { authorization: `Bearer ${bad}` } });
       expect(res.status).toBe(401);
     }
-    const ghost = await app.request('/api/users/me', { headers: { authorization: `Bearer ${await fx.issuer.sign('u_ghost')}` } });
+    const ghost = await app.request('/api/users/me', {
+      headers: { authorization: `Bearer ${await fx.issuer.sign('u_ghost')}` },
+    });
     expect(ghost.status).toBe(401);
   });
 

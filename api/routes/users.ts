@@ -16,17 +16,27 @@ export interface UserRoutesDeps {
 }
 
 const register = createRoute({
-  method: 'post', path: '/api/users/register', tags: ['users'], summary: 'Create a customer account',
+  method: 'post',
+  path: '/api/users/register',
+  tags: ['users'],
+  summary: 'Create a customer account',
   request: { body: jsonBody(RegisterRequest) },
   responses: { 201: json(PublicUser, 'The new account'), ...pick(400, 409, 413, 429, 503) },
 });
 const login = createRoute({
-  method: 'post', path: '/api/users/login', tags: ['users'], summary: 'Exchange credentials for an access token',
+  method: 'post',
+  path: '/api/users/login',
+  tags: ['users'],
+  summary: 'Exchange credentials for an access token',
   request: { body: jsonBody(LoginRequest) },
   responses: { 200: json(TokenResponse, 'An access token'), ...pick(400, 401, 413, 429, 503) },
 });
 const me = createRoute({
-  method: 'get', path: '/api/users/me', tags: ['users'], summary: 'The caller', security: bearer,
+  method: 'get',
+  path: '/api/users/me',
+  tags: ['users'],
+  summary: 'The caller',
+  security: bearer,
   responses: { 200: json(PublicUser, 'The authenticated user'), ...pick(401, 429, 503) },
 });
 
@@ -44,7 +54,8 @@ export function registerUserRoutes(app: OpenAPIHono<GatewayEnv>, deps: UserRoute
     try {
       return c.json(await deps.users.login(body, c.get('requestId')), 200);
     } catch (error) {
-      if (error instanceof ServiceRejectedError && error.code === ErrorCode.INVALID_CREDENTIALS) deps.loginFailures.recordFailure(key);
+      if (error instanceof ServiceRejectedError && error.code === ErrorCode.INVALID_CREDENTIALS)
+        deps.loginFailures.recordFailure(key);
       throw error;
     }
   });
@@ -55,7 +66,8 @@ export function registerUserRoutes(app: OpenAPIHono<GatewayEnv>, deps: UserRoute
       return c.json({ id, email, name, role }, 200);
     } catch (error) {
       // A valid token for an account that no longer exists proves nothing.
-      if (error instanceof ServiceRejectedError && error.status === 404) throw new ProblemError(401, ErrorCode.UNAUTHORIZED, 'The account no longer exists');
+      if (error instanceof ServiceRejectedError && error.status === 404)
+        throw new ProblemError(401, ErrorCode.UNAUTHORIZED, 'The account no longer exists');
       throw error;
     }
   });

@@ -25,10 +25,26 @@ export async function startFakeServices() {
   const products = new Map<string, Product>();
   const orders = new Map<string, Order>();
   const frame = (): Hono<AppEnv> => {
-    const app = createServiceApp({ logger: createLogger('fake', 'silent'), metrics: createMetrics('fake', false), serviceToken: SERVICE_TOKEN, readiness: {} });
+    const app = createServiceApp({
+      logger: createLogger('fake', 'silent'),
+      metrics: createMetrics('fake', false),
+      serviceToken: SERVICE_TOKEN,
+      readiness: {},
+    });
     app.use('/v1/*', async (c, next) => {
-      const body: unknown = ['POST', 'PATCH', 'PUT'].includes(c.req.method) ? await c.req.raw.clone().json().catch(() => undefined) : undefined;
-      seen.push({ method: c.req.method, path: c.req.path, authorization: c.req.header('authorization'), requestId: c.req.header('x-request-id'), body });
+      const body: unknown = ['POST', 'PATCH', 'PUT'].includes(c.req.method)
+        ? await c.req.raw
+            .clone()
+            .json()
+            .catch(() => undefined)
+        : undefined;
+      seen.push({
+        method: c.req.method,
+        path: c.req.path,
+        authorization: c.req.header('authorization'),
+        requestId: c.req.header('x-request-id'),
+        body,
+      });
       await next();
     });
     return app;
@@ -37,26 +53,47 @@ export async function startFakeServices() {
   const usersApp = frame();
   usersApp.post('/v1/users', async (c) => {
     const { email, password, name } = await c.req.json<{ email: string; password: string; name: string }>();
-    if ([...users.values()].some((u) => u.email.toLowerCase() === email.toLowerCase())) throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken');
+    if ([...users.values()].some((u) => u.email.toLowerCase() === email.toLowerCase()))
+      throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken');
     const user = { id: `u_${users.size + 1}`, email, name, role: 'customer' as Role, password };
     users.set(user.id, user);
-    return c.json({ id: user.id, email, name, role: user.role, status: 'active', createdAt: new Date().toISOString() }, 201);
+    return c.json(
+      { id: user.id, email, name, role: user.role, status: 'active', createdAt: new Date().toISOString() },
+      201,
+    );
   });
   usersApp.post('/v1/sessions', async (c) => {
     const { email, password } = await c.req.json<{ email: string; password: string }>();
     const user = [...users.values()].find((u) => u.email.toLowerCase() === email.trim().toLowerCase());
-    if (!user || user.password !== password) throw new ProblemError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
+    if (!user || user.password !== password)
+      throw new ProblemError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
     return c.json({ accessToken: `token-for-${user.id}`, tokenType: 'Bearer', expiresIn: 900 });
   });
   usersApp.get('/v1/users/:id', (c) => {
     const user = users.get(c.req.param('id'));
     if (!user) throw notFound();
-    return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, status: 'active', createdAt: new Date().toISOString() });
+    return c.json({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      status: 'active',
+      createdAt: new Date().toISOString(),
+    });
   });
 
   const productsApp = frame();
-  productsApp.get('/v1/products', (c) => c.json({ items: [...products.values()].filter((p) => p.name.includes(c.req.query('q') ?? '')), nextCursor: null }));
-  productsApp.get('/v1/products/:id', (c) => c.json(products.get(c.req.param('id')) ?? (() => { throw notFound(); })()));
+  productsApp.get('/v1/products', (c) =>
+    c.json({ items: [...products.values()].filter((p) => p.name.includes(c.req.query('q') ?? '')), nextCursor: null }),
+  );
+  productsApp.get('/v1/products/:id', (c) =>
+    c.json(
+      products.get(c.req.param('id')) ??
+        (() => {
+          throw notFound();
+        })(),
+    ),
+  );
   productsApp.post('/v1/products', async (c) => {
     const body = await c.req.json<Partial<Product>>();
     if ([...products.values()].some((p) => p.sku === body.sku)) throw new ProblemError(409, 'SKU_TAKEN', 'SKU taken');
@@ -78,14 +115,29 @@ export async function startFakeServices() {
   });
 
   const ordersApp = frame();
-  ordersApp.get('/v1/orders/:id', (c) => c.json(orders.get(c.req.param('id')) ?? (() => { throw notFound(); })()));
+  ordersApp.get('/v1/orders/:id', (c) =>
+    c.json(
+      orders.get(c.req.param('id')) ??
+        (() => {
+          throw notFound();
+        })(),
+    ),
+  );
   ordersApp.put('/v1/orders/:id', async (c) => {
     const id = c.req.param('id');
     const existing = orders.get(id);
     if (existing) return c.json(existing, 200);
     const body = await c.req.json<Omit<Order, 'id'>>();
     const at = new Date().toISOString();
-    const order: Order = { ...body, id, status: 'PENDING', failureReason: null, totalCents: null, createdAt: at, updatedAt: at };
+    const order: Order = {
+      ...body,
+      id,
+      status: 'PENDING',
+      failureReason: null,
+      totalCents: null,
+      createdAt: at,
+      updatedAt: at,
+    };
     orders.set(id, order);
     return c.json(order, 201);
   });
@@ -94,7 +146,9 @@ export async function startFakeServices() {
     return c.json({ items: mine.slice(0, Number(c.req.query('limit') ?? 20)), nextCursor: null });
   });
 
-  const servers: RunningServer[] = await Promise.all([usersApp, productsApp, ordersApp].map((app) => startHttpServer(app, 0)));
+  const servers: RunningServer[] = await Promise.all(
+    [usersApp, productsApp, ordersApp].map((app) => startHttpServer(app, 0)),
+  );
   const [usersServer, productsServer, ordersServer] = servers as [RunningServer, RunningServer, RunningServer];
   return {
     seen,

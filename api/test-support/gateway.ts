@@ -21,10 +21,16 @@ export const testConfig = (overrides: Partial<GatewayAppConfig> = {}): GatewayAp
 });
 
 /** The real gateway wired to fake services over HTTP, a real JWKS, and an in-memory Temporal double. */
-export function buildGateway(services: FakeServices, issuer: TokenIssuer, overrides: Partial<GatewayAppConfig> = {}, extra: Partial<GatewayDeps> = {}) {
+export function buildGateway(
+  services: FakeServices,
+  issuer: TokenIssuer,
+  overrides: Partial<GatewayAppConfig> = {},
+  extra: Partial<GatewayDeps> = {},
+) {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const temporal = createMemoryOrderWorkflows();
-  const client = (service: string, baseUrl: string) => withBreaker(createServiceClient({ service, baseUrl, token: SERVICE_TOKEN, timeoutMs: 2000 }));
+  const client = (service: string, baseUrl: string) =>
+    withBreaker(createServiceClient({ service, baseUrl, token: SERVICE_TOKEN, timeoutMs: 2000 }));
   const app = createGatewayApp({
     config: testConfig(overrides),
     logger: createLogger('api-test', 'silent'),
@@ -33,7 +39,11 @@ export function buildGateway(services: FakeServices, issuer: TokenIssuer, overri
     products: createProductsClient(client('products', services.urls.products)),
     orders: createOrdersClient(client('orders', services.urls.orders)),
     orderWorkflows: temporal.workflows,
-    verifyToken: createJwtVerifier({ keys: remoteKeys(issuer.url), issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAULT }),
+    verifyToken: createJwtVerifier({
+      keys: remoteKeys(issuer.url),
+      issuer: TOKEN_ISSUER_DEFAULT,
+      audience: TOKEN_AUDIENCE_DEFAULT,
+    }),
     clock: () => now,
     clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1',
     ...extra,

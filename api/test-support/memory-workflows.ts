@@ -29,8 +29,15 @@ export function createMemoryOrderWorkflows() {
       starts.push(input);
       if (runs.has(input.orderId)) return;
       const state: OrderSagaState = {
-        orderId: input.orderId, customerId: input.customerId, status: 'PENDING', failureReason: null, currency: input.currency,
-        items: input.items.map((i) => ({ ...i, name: null, unitPriceCents: null })), totalCents: null, cancellable: true, steps: [],
+        orderId: input.orderId,
+        customerId: input.customerId,
+        status: 'PENDING',
+        failureReason: null,
+        currency: input.currency,
+        items: input.items.map((i) => ({ ...i, name: null, unitPriceCents: null })),
+        totalCents: null,
+        cancellable: true,
+        steps: [],
       };
       runs.set(input.orderId, { input, memo, summary, running: true, state, startTime: new Date() });
     },
@@ -39,8 +46,14 @@ export function createMemoryOrderWorkflows() {
       const found = runs.get(id);
       if (!found) return undefined;
       return {
-        workflowId: id, workflowType: WORKFLOW_TYPE, running: found.running, status: found.running ? 'RUNNING' : 'COMPLETED',
-        customerId: found.input.customerId, memo: found.memo, startTime: found.startTime, closeTime: found.running ? undefined : new Date(),
+        workflowId: id,
+        workflowType: WORKFLOW_TYPE,
+        running: found.running,
+        status: found.running ? 'RUNNING' : 'COMPLETED',
+        customerId: found.input.customerId,
+        memo: found.memo,
+        startTime: found.startTime,
+        closeTime: found.running ? undefined : new Date(),
       };
     },
     async query(id) {
@@ -51,7 +64,12 @@ export function createMemoryOrderWorkflows() {
       const found = run(id);
       if (!found.running) return 'closed';
       if (!found.state.cancellable) return 'not-cancellable';
-      found.state = { ...found.state, status: 'CANCELLED', cancellable: false, steps: [...found.state.steps, { name: 'cancel', status: 'completed', at: new Date().toISOString() }] };
+      found.state = {
+        ...found.state,
+        status: 'CANCELLED',
+        cancellable: false,
+        steps: [...found.state.steps, { name: 'cancel', status: 'completed', at: new Date().toISOString() }],
+      };
       found.running = false;
       return 'accepted';
     },

@@ -39,13 +39,25 @@ function canonicalJson(value: unknown): string {
  * outcome in the same transaction. Callers hold the order's row lock, so concurrent duplicates
  * wait here and replay instead of reaching the provider again. Refusals (thrown) are not stored.
  */
-export async function runIdempotent(tx: OrdersTx, call: IdempotentCall, perform: () => Promise<PaymentOutcome>): Promise<PaymentOutcome> {
+export async function runIdempotent(
+  tx: OrdersTx,
+  call: IdempotentCall,
+  perform: () => Promise<PaymentOutcome>,
+): Promise<PaymentOutcome> {
   const hash = requestHash(call.request);
-  const scope = and(eq(idempotencyKeys.operation, call.operation), eq(idempotencyKeys.orderId, call.orderId), eq(idempotencyKeys.key, call.key));
+  const scope = and(
+    eq(idempotencyKeys.operation, call.operation),
+    eq(idempotencyKeys.orderId, call.orderId),
+    eq(idempotencyKeys.key, call.key),
+  );
   const [stored] = await tx.select().from(idempotencyKeys).where(scope);
   if (stored) {
     if (stored.requestHash !== hash) {
-      throw new ProblemError(409, ErrorCode.PAYMENT_CONFLICT, 'This Idempotency-Key was already used with a different request');
+      throw new ProblemError(
+        409,
+        ErrorCode.PAYMENT_CONFLICT,
+        'This Idempotency-Key was already used with a different request',
+      );
     }
     return { payment: stored.responseBody as Payment, declined: stored.responseStatus === 422 };
   }

@@ -13,12 +13,19 @@ import { createSimulatedProvider } from './provider.js';
 
 const MIGRATION_LOCK_KEY = 7003;
 
-const telemetry = startTelemetry({ serviceName: 'orders', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+const telemetry = startTelemetry({
+  serviceName: 'orders',
+  otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+});
 const config = loadConfigOrExit(OrdersConfig);
 const logger = createLogger('orders', config.LOG_LEVEL);
 
 await ensureDatabase(config.ORDERS_DATABASE_URL);
-await migrateWithLock(config.ORDERS_DATABASE_URL, fileURLToPath(new URL('./drizzle', import.meta.url)), MIGRATION_LOCK_KEY);
+await migrateWithLock(
+  config.ORDERS_DATABASE_URL,
+  fileURLToPath(new URL('./drizzle', import.meta.url)),
+  MIGRATION_LOCK_KEY,
+);
 
 const sql = postgres(config.ORDERS_DATABASE_URL, { max: 10, onnotice: () => {} });
 const app = createOrdersApp({

@@ -18,7 +18,8 @@ export function computeTotalCents(items: readonly OrderItem[]): number | null {
     if (item.unitPriceCents === null) return null;
     total += item.quantity * item.unitPriceCents;
   }
-  if (!Number.isSafeInteger(total)) throw validationProblem([{ path: 'items', message: 'order total is out of range' }]);
+  if (!Number.isSafeInteger(total))
+    throw validationProblem([{ path: 'items', message: 'order total is out of range' }]);
   return total;
 }
 

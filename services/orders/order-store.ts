@@ -3,7 +3,14 @@ import type { CreateOrderRequest, Order, Step, TransitionRequest } from '../../c
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import type { OrdersDb } from './db.js';
-import { compareContent, computeTotalCents, decodeCursor, encodeCursor, normalizeItems, toOrder } from './order-mapping.js';
+import {
+  compareContent,
+  computeTotalCents,
+  decodeCursor,
+  encodeCursor,
+  normalizeItems,
+  toOrder,
+} from './order-mapping.js';
 import { transitionOrder } from './order-transitions.js';
 import { orders, orderStatusHistory } from './schema.js';
 
@@ -86,7 +93,11 @@ export function createOrderStore(db: OrdersDb): OrderStore {
     transition: (id, request) => transitionOrder(db, id, request),
 
     async setSteps(id, steps) {
-      const [row] = await db.update(orders).set({ steps, updatedAt: sql`now()` }).where(eq(orders.id, id)).returning();
+      const [row] = await db
+        .update(orders)
+        .set({ steps, updatedAt: sql`now()` })
+        .where(eq(orders.id, id))
+        .returning();
       if (!row) throw notFound(`Order ${id} not found`);
       return toOrder(row);
     },

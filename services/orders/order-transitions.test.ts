@@ -14,14 +14,22 @@ async function newOrder(): Promise<string> {
 }
 
 async function pay(id: string, until: 'authorized' | 'captured', amountCents = 3000): Promise<void> {
-  const authorize = await h.call('POST', '/v1/payments/authorize', { orderId: id, amountCents, paymentMethod: 'tok_visa' }, { 'idempotency-key': `${id}:a` });
+  const authorize = await h.call(
+    'POST',
+    '/v1/payments/authorize',
+    { orderId: id, amountCents, paymentMethod: 'tok_visa' },
+    { 'idempotency-key': `${id}:a` },
+  );
   expect(authorize.status).toBe(200);
-  if (until === 'captured') expect((await h.call('POST', `/v1/payments/${id}/capture`, {}, { 'idempotency-key': `${id}:c` })).status).toBe(200);
+  if (until === 'captured')
+    expect((await h.call('POST', `/v1/payments/${id}/capture`, {}, { 'idempotency-key': `${id}:c` })).status).toBe(200);
 }
 
 const transition = (id: string, body: Record<string, unknown>) => h.call('POST', `/v1/orders/${id}/transitions`, body);
 const history = async (id: string) =>
-  (await h.sql`select from_status, to_status, failure_reason from order_status_history where order_id = ${id} order by id`).map((r) => [r.from_status, r.to_status, r.failure_reason]);
+  (
+    await h.sql`select from_status, to_status, failure_reason from order_status_history where order_id = ${id} order by id`
+  ).map((r) => [r.from_status, r.to_status, r.failure_reason]);
 
 describe('legal transitions', () => {
   it('PENDING → CONFIRMED with one captured payment equal to the total, recording history and steps', async () => {
@@ -31,16 +39,25 @@ describe('legal transitions', () => {
     const { status, body } = await transition(id, { to: 'CONFIRMED', steps });
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'CONFIRMED', failureReason: null, steps });
-    expect(await history(id)).toEqual([[null, 'PENDING', null], ['PENDING', 'CONFIRMED', null]]);
+    expect(await history(id)).toEqual([
+      [null, 'PENDING', null],
+      ['PENDING', 'CONFIRMED', null],
+    ]);
   });
 
-  it.each(['OUT_OF_STOCK', 'PRODUCT_NOT_FOUND', 'PAYMENT_DECLINED', 'CUSTOMER_INACTIVE'])('PENDING → FAILED (%s)', async (reason) => {
-    const id = await newOrder();
-    const { status, body } = await transition(id, { to: 'FAILED', failureReason: reason });
-    expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'FAILED', failureReason: reason });
-    expect(await history(id)).toEqual([[null, 'PENDING', null], ['PENDING', 'FAILED', reason]]);
-  });
+  it.each(['OUT_OF_STOCK', 'PRODUCT_NOT_FOUND', 'PAYMENT_DECLINED', 'CUSTOMER_INACTIVE'])(
+    'PENDING → FAILED (%s)',
+    async (reason) => {
+      const id = await newOrder();
+      const { status, body } = await transition(id, { to: 'FAILED', failureReason: reason });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: 'FAILED', failureReason: reason });
+      expect(await history(id)).toEqual([
+        [null, 'PENDING', null],
+        ['PENDING', 'FAILED', reason],
+      ]);
+    },
+  );
 
   it('PENDING → CANCELLED, also with a voided payment', async () => {
     const id = await newOrder();
@@ -86,7 +103,10 @@ describe('refused transitions', () => {
     for (const id of [none, authorized]) {
       const refused = await transition(id, { to: 'CONFIRMED' });
       expect(refused.status).toBe(409);
-      expect(refused.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', detail: expect.stringMatching(/captured payment/) });
+      expect(refused.body).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        detail: expect.stringMatching(/captured payment/),
+      });
       expect((await h.call('GET', `/v1/orders/${id}`)).body.status).toBe('PENDING');
       expect(await history(id)).toHaveLength(1);
     }
@@ -116,7 +136,12 @@ describe('refused transitions', () => {
 
   it('validates the body: failureReason iff FAILED, known targets only', async () => {
     const id = await newOrder();
-    for (const body of [{ to: 'FAILED' }, { to: 'CANCELLED', failureReason: 'OUT_OF_STOCK' }, { to: 'PENDING' }, { to: 'FAILED', failureReason: 'NOPE' }]) {
+    for (const body of [
+      { to: 'FAILED' },
+      { to: 'CANCELLED', failureReason: 'OUT_OF_STOCK' },
+      { to: 'PENDING' },
+      { to: 'FAILED', failureReason: 'NOPE' },
+    ]) {
       const { status, body: problem } = await transition(id, body);
       expect(status).toBe(400);
       expect(problem.code).toBe('VALIDATION_FAILED');
@@ -129,14 +154,19 @@ describe('races', () => {
   it('racing CANCELLED vs FAILED has exactly one winning transition per order', async () => {
     for (let round = 0; round < 5; round++) {
       const id = await newOrder();
-      const bodies = Array.from({ length: 20 }, (_, i) => (i % 2 ? { to: 'CANCELLED' } : { to: 'FAILED', failureReason: 'OUT_OF_STOCK' }));
+      const bodies = Array.from({ length: 20 }, (_, i) =>
+        i % 2 ? { to: 'CANCELLED' } : { to: 'FAILED', failureReason: 'OUT_OF_STOCK' },
+      );
       const results = await Promise.all(bodies.map((body) => transition(id, body)));
       const winners = new Set(results.filter((r) => r.status === 200).map((r) => r.body.status));
       expect(winners.size).toBe(1);
       const [winner] = winners;
       results.filter((r) => r.status !== 200).forEach((r) => expect(r.body.code).toBe('ILLEGAL_TRANSITION'));
       expect(results.filter((r) => r.status === 409)).toHaveLength(10);
-      expect(await history(id)).toEqual([[null, 'PENDING', null], ['PENDING', winner, winner === 'FAILED' ? 'OUT_OF_STOCK' : null]]);
+      expect(await history(id)).toEqual([
+        [null, 'PENDING', null],
+        ['PENDING', winner, winner === 'FAILED' ? 'OUT_OF_STOCK' : null],
+      ]);
     }
   });
 

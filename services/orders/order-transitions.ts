@@ -15,18 +15,30 @@ export async function transitionOrder(db: OrdersDb, id: string, request: Transit
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(orders)
-      .set({ status: request.to, failureReason, updatedAt: sql`now()`, ...(request.steps ? { steps: request.steps } : {}) })
+      .set({
+        status: request.to,
+        failureReason,
+        updatedAt: sql`now()`,
+        ...(request.steps ? { steps: request.steps } : {}),
+      })
       .where(and(eq(orders.id, id), eq(orders.status, 'PENDING')))
       .returning();
     if (!updated) return repeatOrRefuse(tx, id, request, failureReason);
     await assertPaymentGuard(tx, updated);
-    await tx.insert(orderStatusHistory).values({ orderId: id, fromStatus: 'PENDING', toStatus: request.to, failureReason });
+    await tx
+      .insert(orderStatusHistory)
+      .values({ orderId: id, fromStatus: 'PENDING', toStatus: request.to, failureReason });
     return toOrder(updated);
   });
 }
 
 /** Repeating the transition that already happened is a safe retry; anything else is refused. */
-async function repeatOrRefuse(tx: OrdersTx, id: string, request: TransitionRequest, failureReason: string | null): Promise<Order> {
+async function repeatOrRefuse(
+  tx: OrdersTx,
+  id: string,
+  request: TransitionRequest,
+  failureReason: string | null,
+): Promise<Order> {
   const [current] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
   if (!current) throw notFound(`Order ${id} not found`);
   if (current.status !== request.to || current.failureReason !== failureReason) {
@@ -34,7 +46,11 @@ async function repeatOrRefuse(tx: OrdersTx, id: string, request: TransitionReque
     throw illegalTransition(`Order ${id} is ${now}; it cannot become ${request.to}`);
   }
   if (!request.steps) return toOrder(current);
-  const [row] = await tx.update(orders).set({ steps: request.steps, updatedAt: sql`now()` }).where(eq(orders.id, id)).returning();
+  const [row] = await tx
+    .update(orders)
+    .set({ steps: request.steps, updatedAt: sql`now()` })
+    .where(eq(orders.id, id))
+    .returning();
   return toOrder(row ?? current);
 }
 
@@ -47,11 +63,15 @@ async function assertPaymentGuard(tx: OrdersTx, order: OrderRow): Promise<void> 
       throw illegalTransition(`Order ${order.id} cannot be CONFIRMED: it needs exactly one captured payment`);
     }
     if (order.totalCents === null || payment.amountCents !== order.totalCents || payment.currency !== order.currency) {
-      throw illegalTransition(`Order ${order.id} cannot be CONFIRMED: the captured payment does not equal the order total`);
+      throw illegalTransition(
+        `Order ${order.id} cannot be CONFIRMED: the captured payment does not equal the order total`,
+      );
     }
     return;
   }
   if (captured.length > 0) {
-    throw illegalTransition(`Order ${order.id} cannot become ${order.status} while its payment is captured: refund it first`);
+    throw illegalTransition(
+      `Order ${order.id} cannot become ${order.status} while its payment is captured: refund it first`,
+    );
   }
 }

@@ -14,7 +14,14 @@ describe('PUT /v1/orders/:id', () => {
     const { status, body } = await h.call('PUT', `/v1/orders/${id}`, { ...pricedOrder(), totalCents: 1 });
     expect(status).toBe(201);
     const order = Order.parse(body);
-    expect(order).toMatchObject({ id, status: 'PENDING', failureReason: null, totalCents: 3000, currency: 'USD', steps: [] });
+    expect(order).toMatchObject({
+      id,
+      status: 'PENDING',
+      failureReason: null,
+      totalCents: 3000,
+      currency: 'USD',
+      steps: [],
+    });
     expect((await h.call('GET', `/v1/orders/${id}`)).body).toEqual(order);
   });
 
@@ -32,12 +39,19 @@ describe('PUT /v1/orders/:id', () => {
     const again = await h.call('PUT', `/v1/orders/${id}`, pricedOrder());
     expect(again.status).toBe(200);
     expect(again.body.steps).toEqual(steps);
-    for (const change of [{ customerId: 'cus_2' }, { paymentMethod: 'tok_mastercard' }, { workflowId: 'wf_2' }, { currency: 'EUR' }]) {
+    for (const change of [
+      { customerId: 'cus_2' },
+      { paymentMethod: 'tok_mastercard' },
+      { workflowId: 'wf_2' },
+      { currency: 'EUR' },
+    ]) {
       const conflict = await h.call('PUT', `/v1/orders/${id}`, pricedOrder(change));
       expect(conflict.status).toBe(409);
       expect(conflict.body.code).toBe('ORDER_CONFLICT');
     }
-    const otherQuantity = pricedOrder({ items: [{ productId: 'p_1', name: 'Mug', quantity: 3, unitPriceCents: 1250 }] });
+    const otherQuantity = pricedOrder({
+      items: [{ productId: 'p_1', name: 'Mug', quantity: 3, unitPriceCents: 1250 }],
+    });
     expect((await h.call('PUT', `/v1/orders/${id}`, otherQuantity)).body.code).toBe('ORDER_CONFLICT');
   });
 
@@ -53,16 +67,30 @@ describe('PUT /v1/orders/:id', () => {
     const steps = [{ name: 'priceItems', status: 'completed' as const, at: new Date().toISOString() }];
     const priced = await h.call('PUT', `/v1/orders/${id}`, pricedOrder({ steps }));
     expect(priced.status).toBe(200);
-    expect(priced.body).toMatchObject({ totalCents: 3000, steps, items: [{ name: 'Mug', unitPriceCents: 1250 }, { name: 'Tea', unitPriceCents: 500 }] });
+    expect(priced.body).toMatchObject({
+      totalCents: 3000,
+      steps,
+      items: [
+        { name: 'Mug', unitPriceCents: 1250 },
+        { name: 'Tea', unitPriceCents: 500 },
+      ],
+    });
     // A late unpriced create (the gateway losing the race with the saga) leaves the prices alone.
     expect((await h.call('PUT', `/v1/orders/${id}`, unpriced)).body).toMatchObject({ totalCents: 3000 });
-    const repriced = pricedOrder({ items: [{ productId: 'p_1', name: 'Mug', quantity: 2, unitPriceCents: 1 }, { productId: 'p_2', name: 'Tea', quantity: 1, unitPriceCents: 500 }] });
+    const repriced = pricedOrder({
+      items: [
+        { productId: 'p_1', name: 'Mug', quantity: 2, unitPriceCents: 1 },
+        { productId: 'p_2', name: 'Tea', quantity: 1, unitPriceCents: 500 },
+      ],
+    });
     expect((await h.call('PUT', `/v1/orders/${id}`, repriced)).body.code).toBe('ORDER_CONFLICT');
   });
 
   it('creates exactly once under concurrent duplicates', async () => {
     const id = uniqueId();
-    const results = await Promise.all(Array.from({ length: 20 }, () => h.call('PUT', `/v1/orders/${id}`, pricedOrder())));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => h.call('PUT', `/v1/orders/${id}`, pricedOrder())),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(19);
@@ -147,14 +175,17 @@ describe('GET /v1/orders', () => {
       seen.push(...body.items.map((o: Order) => o.id));
       cursor = body.nextCursor;
     } while (cursor);
-    const expected = (await h.sql`select id from orders where customer_id = ${customerId} order by created_at desc, id desc`).map((r) => r.id);
+    const expected = (
+      await h.sql`select id from orders where customer_id = ${customerId} order by created_at desc, id desc`
+    ).map((r) => r.id);
     expect(seen).toEqual(expected);
     expect(new Set(seen)).toEqual(new Set(ids));
     expect(seen[0]).toBe(ids[6]);
   });
 
   it('defaults the limit to 20 and validates limit and cursor', async () => {
-    for (let i = 0; i < 21; i++) await h.call('PUT', `/v1/orders/${uniqueId()}`, pricedOrder({ customerId: 'cus_many' }));
+    for (let i = 0; i < 21; i++)
+      await h.call('PUT', `/v1/orders/${uniqueId()}`, pricedOrder({ customerId: 'cus_many' }));
     const page = await h.call('GET', '/v1/orders?customerId=cus_many');
     expect(page.body.items).toHaveLength(20);
     expect(page.body.nextCursor).toEqual(expect.any(String));

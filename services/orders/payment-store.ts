@@ -22,7 +22,16 @@ export const paymentConflict = (detail: string) => new ProblemError(409, ErrorCo
 export function toPayment(row: PaymentRow): Payment {
   const { id, orderId, amountCents, currency, declineCode } = row;
   const status = row.status as Payment['status'];
-  return { id, orderId, status, amountCents, currency, declineCode, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  return {
+    id,
+    orderId,
+    status,
+    amountCents,
+    currency,
+    declineCode,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 /**
@@ -46,7 +55,9 @@ export function createPaymentStore(db: OrdersDb, provider: PaymentProvider): Pay
   return {
     authorize: (request, key) =>
       inOrderLock(request.orderId, (tx, order) =>
-        runIdempotent(tx, { operation: 'authorize', orderId: order.id, key, request }, () => authorize(tx, provider, order, request, key)),
+        runIdempotent(tx, { operation: 'authorize', orderId: order.id, key, request }, () =>
+          authorize(tx, provider, order, request, key),
+        ),
       ),
     settle: (operation, orderId, key) =>
       inOrderLock(orderId, (tx, order) =>
@@ -59,13 +70,25 @@ export function createPaymentStore(db: OrdersDb, provider: PaymentProvider): Pay
   };
 }
 
-async function authorize(tx: OrdersTx, provider: PaymentProvider, order: LockedOrder, request: AuthorizeRequest, key: string): Promise<PaymentOutcome> {
-  if (order.status !== 'PENDING') throw paymentConflict(`Order ${order.id} is ${order.status}; payments can no longer be authorized`);
+async function authorize(
+  tx: OrdersTx,
+  provider: PaymentProvider,
+  order: LockedOrder,
+  request: AuthorizeRequest,
+  key: string,
+): Promise<PaymentOutcome> {
+  if (order.status !== 'PENDING')
+    throw paymentConflict(`Order ${order.id} is ${order.status}; payments can no longer be authorized`);
   const [existing] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
-  if (existing) throw paymentConflict(`Order ${order.id} already has a ${existing.status} payment under another Idempotency-Key`);
+  if (existing)
+    throw paymentConflict(`Order ${order.id} already has a ${existing.status} payment under another Idempotency-Key`);
   if (order.totalCents !== request.amountCents || order.currency !== request.currency) {
     const expected = order.totalCents === null ? 'no priced total' : `${order.totalCents} ${order.currency}`;
-    throw new ProblemError(409, ErrorCode.AMOUNT_MISMATCH, `Amount ${request.amountCents} ${request.currency} does not match the order total (${expected})`);
+    throw new ProblemError(
+      409,
+      ErrorCode.AMOUNT_MISMATCH,
+      `Amount ${request.amountCents} ${request.currency} does not match the order total (${expected})`,
+    );
   }
   const result = await callProvider(() => provider.authorize({ ...request, idempotencyKey: key }));
   const [row] = await tx
@@ -91,14 +114,26 @@ const settleRules: Record<Settle, { from: string; to: string; doneWhen: string[]
   refund: { from: 'captured', to: 'refunded', doneWhen: ['refunded', 'declined'] },
 };
 
-async function settle(tx: OrdersTx, provider: PaymentProvider, operation: Settle, order: LockedOrder, key: string): Promise<PaymentOutcome> {
+async function settle(
+  tx: OrdersTx,
+  provider: PaymentProvider,
+  operation: Settle,
+  order: LockedOrder,
+  key: string,
+): Promise<PaymentOutcome> {
   const [payment] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   if (!payment) throw notFound(`Order ${order.id} has no payment`);
   const rule = settleRules[operation];
   if (rule.doneWhen.includes(payment.status)) return { payment: toPayment(payment), declined: false };
-  if (payment.status !== rule.from) throw paymentConflict(`Payment of order ${order.id} is ${payment.status}; ${operation} needs ${rule.from}`);
+  if (payment.status !== rule.from)
+    throw paymentConflict(`Payment of order ${order.id} is ${payment.status}; ${operation} needs ${rule.from}`);
   assertOrderAllows(operation, order);
-  const charge = { reference: payment.providerReference ?? '', amountCents: payment.amountCents, currency: payment.currency, idempotencyKey: key };
+  const charge = {
+    reference: payment.providerReference ?? '',
+    amountCents: payment.amountCents,
+    currency: payment.currency,
+    idempotencyKey: key,
+  };
   await callProvider(() => provider[operation](charge));
   const [updated] = await tx
     .update(payments)
@@ -111,8 +146,10 @@ async function settle(tx: OrdersTx, provider: PaymentProvider, operation: Settle
 
 /** Keeps the order invariants: no capture once final, no refund of a confirmed order's money. */
 function assertOrderAllows(operation: PaymentOperation, order: LockedOrder): void {
-  if (operation === 'capture' && order.status !== 'PENDING') throw paymentConflict(`Order ${order.id} is ${order.status}; its payment cannot be captured`);
-  if (operation === 'refund' && order.status === 'CONFIRMED') throw paymentConflict(`Order ${order.id} is CONFIRMED; its payment cannot be refunded`);
+  if (operation === 'capture' && order.status !== 'PENDING')
+    throw paymentConflict(`Order ${order.id} is ${order.status}; its payment cannot be captured`);
+  if (operation === 'refund' && order.status === 'CONFIRMED')
+    throw paymentConflict(`Order ${order.id} is CONFIRMED; its payment cannot be refunded`);
 }
 
 async function callProvider<T>(call: () => Promise<T>): Promise<T> {
@@ -120,6 +157,12 @@ async function callProvider<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if (!(error instanceof PaymentProviderUnavailableError)) throw error;
-    throw new ProblemError(503, ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE, `Payment provider unavailable: ${error.message}`, {}, { 'Retry-After': '1' });
+    throw new ProblemError(
+      503,
+      ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE,
+      `Payment provider unavailable: ${error.message}`,
+      {},
+      { 'Retry-After': '1' },
+    );
   }
 }

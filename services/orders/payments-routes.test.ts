@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Payment } from '../../contracts/orders.js';
-import { createOrdersHarness, pricedOrder, probeProvider, uniqueId, type OrdersHarness, type ProbedProvider } from './testing.js';
+import {
+  createOrdersHarness,
+  pricedOrder,
+  probeProvider,
+  uniqueId,
+  type OrdersHarness,
+  type ProbedProvider,
+} from './testing.js';
 
 let h: OrdersHarness;
 let provider: ProbedProvider;
@@ -17,7 +24,12 @@ async function newOrder(overrides = {}): Promise<string> {
 }
 
 const authorize = (orderId: string, key: string, body: Record<string, unknown> = {}) =>
-  h.call('POST', '/v1/payments/authorize', { orderId, amountCents: 3000, paymentMethod: 'tok_visa', ...body }, { 'idempotency-key': key });
+  h.call(
+    'POST',
+    '/v1/payments/authorize',
+    { orderId, amountCents: 3000, paymentMethod: 'tok_visa', ...body },
+    { 'idempotency-key': key },
+  );
 const settle = (orderId: string, operation: 'capture' | 'void' | 'refund', key: string) =>
   h.call('POST', `/v1/payments/${orderId}/${operation}`, undefined, { 'idempotency-key': key });
 const snapshot = () => ({ ...provider.calls });
@@ -27,7 +39,13 @@ describe('authorize', () => {
     const id = await newOrder();
     const { status, body } = await authorize(id, 'k1', { paymentMethod });
     expect(status).toBe(200);
-    expect(Payment.parse(body)).toMatchObject({ orderId: id, status: 'authorized', amountCents: 3000, currency: 'USD', declineCode: null });
+    expect(Payment.parse(body)).toMatchObject({
+      orderId: id,
+      status: 'authorized',
+      amountCents: 3000,
+      currency: 'USD',
+      declineCode: null,
+    });
     expect((await h.call('GET', `/v1/payments/${id}`)).body).toEqual(body);
   });
 
@@ -94,7 +112,11 @@ describe('authorize', () => {
 
   it('requires the Idempotency-Key header and a valid body', async () => {
     const id = await newOrder();
-    const missing = await h.call('POST', '/v1/payments/authorize', { orderId: id, amountCents: 3000, paymentMethod: 'tok_visa' });
+    const missing = await h.call('POST', '/v1/payments/authorize', {
+      orderId: id,
+      amountCents: 3000,
+      paymentMethod: 'tok_visa',
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.errors[0].path).toBe('Idempotency-Key');
     expect((await authorize(id, 'x'.repeat(256))).status).toBe(400);

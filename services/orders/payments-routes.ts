@@ -12,14 +12,18 @@ const IdempotencyKey = z.string().min(1).max(255);
 
 function idempotencyKey(c: Context): string {
   const parsed = IdempotencyKey.safeParse(c.req.header('idempotency-key'));
-  if (!parsed.success) throw validationProblem([{ path: 'Idempotency-Key', message: 'header required, 1–255 characters' }]);
+  if (!parsed.success)
+    throw validationProblem([{ path: 'Idempotency-Key', message: 'header required, 1–255 characters' }]);
   return parsed.data;
 }
 
 function respond(c: Context, { payment, declined }: PaymentOutcome): Response {
   if (declined) {
     const code = payment.declineCode ?? 'declined';
-    throw new ProblemError(422, ErrorCode.PAYMENT_DECLINED, `Payment declined: ${code}`, { declineCode: code, payment });
+    throw new ProblemError(422, ErrorCode.PAYMENT_DECLINED, `Payment declined: ${code}`, {
+      declineCode: code,
+      payment,
+    });
   }
   return c.json(payment);
 }

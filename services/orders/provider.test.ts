@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulatedProvider } from './provider.js';
 
-const charge = (paymentMethod: string) => ({ orderId: 'o', amountCents: 100, currency: 'USD', paymentMethod, idempotencyKey: 'k' });
+const charge = (paymentMethod: string) => ({
+  orderId: 'o',
+  amountCents: 100,
+  currency: 'USD',
+  paymentMethod,
+  idempotencyKey: 'k',
+});
 
 describe('createSimulatedProvider', () => {
   const provider = createSimulatedProvider();

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import type { OrderItem, Step } from '../../contracts/orders.js';
 
 // Millisecond precision so the list cursor (a JS Date) compares exactly with stored values.
@@ -62,7 +73,9 @@ export const payments = pgTable(
     createdAt: millis('created_at'),
     updatedAt: millis('updated_at'),
   },
-  (t) => [check('payments_status_check', sql`${t.status} in ('authorized', 'captured', 'voided', 'refunded', 'declined')`)],
+  (t) => [
+    check('payments_status_check', sql`${t.status} in ('authorized', 'captured', 'voided', 'refunded', 'declined')`),
+  ],
 );
 
 /** Stored outcomes of payment calls, keyed by operation + order + Idempotency-Key. */

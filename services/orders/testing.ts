@@ -22,12 +22,20 @@ type ResponseBody = any;
 export interface OrdersHarness {
   app: Hono<AppEnv>;
   sql: postgres.Sql;
-  call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: ResponseBody }>;
+  call: (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; body: ResponseBody }>;
   close: () => Promise<void>;
 }
 
 /** The real app on a throwaway, migrated PostgreSQL database (test files only: uses inject). */
-export async function createOrdersHarness(label: string, provider: PaymentProvider = createSimulatedProvider()): Promise<OrdersHarness> {
+export async function createOrdersHarness(
+  label: string,
+  provider: PaymentProvider = createSimulatedProvider(),
+): Promise<OrdersHarness> {
   const url = await createTestDatabase(inject('postgresUrl'), inject('runId'), label);
   await migrateWithLock(url, migrationsFolder, 7003);
   const sql = postgres(url, { max: 20, onnotice: () => {} });
@@ -52,7 +60,8 @@ export async function createOrdersHarness(label: string, provider: PaymentProvid
 }
 
 let sequence = 0;
-export const uniqueId = (prefix = 'ord') => `${prefix}_${Date.now().toString(36)}_${(sequence++).toString(36).padStart(6, '0')}`;
+export const uniqueId = (prefix = 'ord') =>
+  `${prefix}_${Date.now().toString(36)}_${(sequence++).toString(36).padStart(6, '0')}`;
 
 /** A priced order: 2 × 1250 + 1 × 500 = 3000 cents. */
 export function pricedOrder(overrides: Partial<CreateOrderRequest> = {}): Record<string, unknown> {
@@ -80,15 +89,17 @@ export interface ProbedProvider extends PaymentProvider {
 export function probeProvider(inner: PaymentProvider = createSimulatedProvider(), delayMs = 15): ProbedProvider {
   const calls: Record<ProviderCall, number> = { authorize: 0, capture: 0, void: 0, refund: 0 };
   const failures: Record<ProviderCall, number> = { authorize: 0, capture: 0, void: 0, refund: 0 };
-  const wrap = <A, R>(operation: ProviderCall, fn: (arg: A) => Promise<R>) => async (arg: A): Promise<R> => {
-    calls[operation] += 1;
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (failures[operation] > 0) {
-      failures[operation] -= 1;
-      throw new PaymentProviderUnavailableError('simulated outage');
-    }
-    return fn(arg);
-  };
+  const wrap =
+    <A, R>(operation: ProviderCall, fn: (arg: A) => Promise<R>) =>
+    async (arg: A): Promise<R> => {
+      calls[operation] += 1;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (failures[operation] > 0) {
+        failures[operation] -= 1;
+        throw new PaymentProviderUnavailableError('simulated outage');
+      }
+      return fn(arg);
+    };
   return {
     calls,
     failNext: (operation, count) => void (failures[operation] = count),

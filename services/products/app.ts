@@ -44,7 +44,8 @@ const toEntry = (doc: LedgerDoc): LedgerEntry => ({
 
 function orderIdOf(raw: string): string {
   const parsed = OrderId.safeParse(raw);
-  if (!parsed.success) throw validationProblem([{ path: 'orderId', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
+  if (!parsed.success)
+    throw validationProblem([{ path: 'orderId', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
   return parsed.data;
 }
 
@@ -59,13 +60,20 @@ export function createProductsApp({ db, logger, metrics, serviceToken, mutex }: 
   const ledger = createLedger(store, { mutex, onConflict: () => conflicts.inc() });
   const catalog = createCatalog(store, ledger);
   const reservations = createReservations(store, ledger, catalog);
-  const app = createServiceApp({ logger, metrics, serviceToken, readiness: { mongo: async () => void (await db.command({ ping: 1 })) } });
+  const app = createServiceApp({
+    logger,
+    metrics,
+    serviceToken,
+    readiness: { mongo: async () => void (await db.command({ ping: 1 })) },
+  });
 
   app.get('/v1/products', async (c) => c.json(await catalog.list(readQuery(c, ListProductsQuery))));
   app.post('/v1/products', async (c) => c.json(await catalog.create(await readJson(c, CreateProductRequest)), 201));
   app.post('/v1/products/lookup', async (c) => c.json(await catalog.lookup((await readJson(c, LookupRequest)).ids)));
   app.get('/v1/products/:id', async (c) => c.json(await catalog.get(c.req.param('id'))));
-  app.patch('/v1/products/:id', async (c) => c.json(await catalog.update(c.req.param('id'), await readJson(c, UpdateProductRequest))));
+  app.patch('/v1/products/:id', async (c) =>
+    c.json(await catalog.update(c.req.param('id'), await readJson(c, UpdateProductRequest))),
+  );
   app.post('/v1/products/:id/restock', async (c) => {
     const key = c.req.header('idempotency-key');
     if (key !== undefined && !IdempotencyKey.safeParse(key).success) {
@@ -85,8 +93,12 @@ export function createProductsApp({ db, logger, metrics, serviceToken, mutex }: 
     const { lines } = await readJson(c, ReserveRequest);
     return c.json(await reservations.reserve(orderId, lines));
   });
-  app.post('/v1/reservations/:orderId/release', async (c) => c.json(await reservations.release(orderIdOf(c.req.param('orderId')))));
-  app.post('/v1/reservations/:orderId/commit', async (c) => c.json(await reservations.commit(orderIdOf(c.req.param('orderId')))));
+  app.post('/v1/reservations/:orderId/release', async (c) =>
+    c.json(await reservations.release(orderIdOf(c.req.param('orderId')))),
+  );
+  app.post('/v1/reservations/:orderId/commit', async (c) =>
+    c.json(await reservations.commit(orderIdOf(c.req.param('orderId')))),
+  );
   app.get('/v1/reservations/:orderId', async (c) => c.json(await reservations.get(orderIdOf(c.req.param('orderId')))));
 
   return { app, store, ledger, catalog, reservations };

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Product } from '../../contracts/products.js';
 import { ensureIndexes } from './store.js';
-import { call, createProduct, expectConsistentLedger, ledgerOf, openTestDb, type ProductsApp } from './test-support/app.js';
+import {
+  call,
+  createProduct,
+  expectConsistentLedger,
+  ledgerOf,
+  openTestDb,
+  type ProductsApp,
+} from './test-support/app.js';
 
 let env: Awaited<ReturnType<typeof openTestDb>>;
 let app: ProductsApp;
@@ -17,7 +24,15 @@ describe('products catalog', () => {
     const res = await call(app, 'POST', '/v1/products', { sku: 'Desk-1', name: 'Oak Desk', priceCents: 19900 });
     expect(res.status).toBe(201);
     const product = res.body as unknown as Product;
-    expect(product).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), sku: 'Desk-1', name: 'Oak Desk', description: '', priceCents: 19900, currency: 'USD', stock: 0 });
+    expect(product).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      sku: 'Desk-1',
+      name: 'Oak Desk',
+      description: '',
+      priceCents: 19900,
+      currency: 'USD',
+      stock: 0,
+    });
     expect((await call(app, 'GET', `/v1/products/${product.id}`)).body).toEqual(product);
     await ensureIndexes(app.store); // idempotent at every start
   });
@@ -32,7 +47,11 @@ describe('products catalog', () => {
 
   it('updates name, description and price but not stock', async () => {
     const product = await createProduct(app, 'CHAIR-1', 4);
-    const res = await call(app, 'PATCH', `/v1/products/${product.id}`, { name: 'Chair', description: 'Comfy', priceCents: 4500 });
+    const res = await call(app, 'PATCH', `/v1/products/${product.id}`, {
+      name: 'Chair',
+      description: 'Comfy',
+      priceCents: 4500,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...product, name: 'Chair', description: 'Comfy', priceCents: 4500 });
     expect((await call(app, 'PATCH', `/v1/products/${product.id}`, { stock: 100 })).status).toBe(400);
@@ -42,18 +61,26 @@ describe('products catalog', () => {
   it('restocks, once per Idempotency-Key, and records it in the ledger', async () => {
     const product = await createProduct(app, 'SHELF-1', 2);
     const key = { 'idempotency-key': 'restock-shelf-1' };
-    const results = await Promise.all(Array.from({ length: 5 }, () => call(app, 'POST', `/v1/products/${product.id}/restock`, { quantity: 10 }, key)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => call(app, 'POST', `/v1/products/${product.id}/restock`, { quantity: 10 }, key)),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect((await call(app, 'POST', `/v1/products/${product.id}/restock`, { quantity: 3 })).body.stock).toBe(15);
     const entries = await ledgerOf(app, product.id);
-    expect(entries.map((e) => [e.kind, e.delta, e.available])).toEqual([['initial', 2, 2], ['restock', 10, 12], ['restock', 3, 15]]);
+    expect(entries.map((e) => [e.kind, e.delta, e.available])).toEqual([
+      ['initial', 2, 2],
+      ['restock', 10, 12],
+      ['restock', 3, 15],
+    ]);
     expect(expectConsistentLedger(entries).available).toBe(15);
   });
 
   it('looks up many ids at once, reporting the missing ones', async () => {
     const a = await createProduct(app, 'LOOK-A', 3);
     const b = await createProduct(app, 'LOOK-B', 0);
-    const res = await call(app, 'POST', '/v1/products/lookup', { ids: [b.id, 'nope', a.id, '0123456789abcdef01234567', a.id] });
+    const res = await call(app, 'POST', '/v1/products/lookup', {
+      ids: [b.id, 'nope', a.id, '0123456789abcdef01234567', a.id],
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ items: [b, a], missing: ['nope', '0123456789abcdef01234567'] });
   });
@@ -78,9 +105,19 @@ describe('products catalog', () => {
       const res = await call(app, method, path, body);
       expect([method, path, res.status, res.body.code]).toEqual([method, path, status, code]);
     }
-    const badKey = await call(app, 'POST', `/v1/products/${product.id}/restock`, { quantity: 1 }, { 'idempotency-key': 'k'.repeat(256) });
+    const badKey = await call(
+      app,
+      'POST',
+      `/v1/products/${product.id}/restock`,
+      { quantity: 1 },
+      { 'idempotency-key': 'k'.repeat(256) },
+    );
     expect(badKey.status).toBe(400);
-    const malformed = await app.app.request('/v1/products', { method: 'POST', headers: { authorization: `Bearer test-service-token-0123456789`, 'content-type': 'application/json' }, body: '{' });
+    const malformed = await app.app.request('/v1/products', {
+      method: 'POST',
+      headers: { authorization: `Bearer test-service-token-0123456789`, 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(malformed.status).toBe(400);
   });
 

@@ -72,11 +72,18 @@ export function createCatalog({ products }: Pick<Store, 'products'>, ledger: Led
     try {
       await products.insertOne(doc);
     } catch (error) {
-      if (isDuplicateKey(error)) throw new ProblemError(409, ErrorCode.SKU_TAKEN, `SKU ${input.sku} is taken`, { sku: input.sku });
+      if (isDuplicateKey(error))
+        throw new ProblemError(409, ErrorCode.SKU_TAKEN, `SKU ${input.sku} is taken`, { sku: input.sku });
       throw error;
     }
     const id = doc._id.toHexString();
-    await ledger.append({ productId: id, delta: input.stock ?? 0, kind: 'initial', opKey: `initial:${id}`, guarded: false });
+    await ledger.append({
+      productId: id,
+      delta: input.stock ?? 0,
+      kind: 'initial',
+      opKey: `initial:${id}`,
+      guarded: false,
+    });
     return get(id);
   }
 
@@ -102,10 +109,17 @@ export function createCatalog({ products }: Pick<Store, 'products'>, ledger: Led
       const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
       filter.$or = [{ name: pattern }, { sku: pattern }];
     }
-    const docs = await products.find(filter).sort({ _id: 1 }).limit(query.limit + 1).toArray();
+    const docs = await products
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(query.limit + 1)
+      .toArray();
     const page = docs.slice(0, query.limit);
     const last = page.at(-1);
-    return { items: await withStock(page), nextCursor: docs.length > query.limit && last ? encodeCursor(last._id) : null };
+    return {
+      items: await withStock(page),
+      nextCursor: docs.length > query.limit && last ? encodeCursor(last._id) : null,
+    };
   }
 
   async function lookup(ids: string[]) {

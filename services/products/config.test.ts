@@ -21,7 +21,11 @@ describe('ProductsConfig', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['MONGO_URL', 'PRODUCTS_PORT', 'SERVICE_TOKEN']);
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual([
+        'MONGO_URL',
+        'PRODUCTS_PORT',
+        'SERVICE_TOKEN',
+      ]);
     }
   });
 });

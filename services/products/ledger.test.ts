@@ -22,7 +22,16 @@ describe('ledger.append without any mutex', () => {
   it('never oversells: 60 racing guarded takes of 1 on a stock of 7 → exactly 7 applied', async () => {
     await ledger.append({ productId: 'p-race', delta: 7, kind: 'initial', opKey: 'initial:p-race', guarded: false });
     const outcomes = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => ledger.append({ productId: 'p-race', delta: -1, kind: 'reserve', opKey: `reserve:o${i}:p-race`, orderId: `o${i}`, guarded: true })),
+      Array.from({ length: 60 }, (_, i) =>
+        ledger.append({
+          productId: 'p-race',
+          delta: -1,
+          kind: 'reserve',
+          opKey: `reserve:o${i}:p-race`,
+          orderId: `o${i}`,
+          guarded: true,
+        }),
+      ),
     );
     expect(outcomes.filter((o) => o === 'applied')).toHaveLength(7);
     expect(outcomes.filter((o) => o === 'short')).toHaveLength(53);
@@ -34,7 +43,14 @@ describe('ledger.append without any mutex', () => {
 
   it('applies one opKey exactly once, however many concurrent and later duplicates', async () => {
     await ledger.append({ productId: 'p-dup', delta: 5, kind: 'initial', opKey: 'initial:p-dup', guarded: false });
-    const move = { productId: 'p-dup', delta: -5, kind: 'reserve' as const, opKey: 'reserve:x:p-dup', orderId: 'x', guarded: true };
+    const move = {
+      productId: 'p-dup',
+      delta: -5,
+      kind: 'reserve' as const,
+      opKey: 'reserve:x:p-dup',
+      orderId: 'x',
+      guarded: true,
+    };
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => ledger.append(move)));
     expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(19);
@@ -44,12 +60,15 @@ describe('ledger.append without any mutex', () => {
     expect(await ledger.entries('p-dup')).toHaveLength(2);
   });
 
-  it('finds the latest entry from another instance\'s stale view (gap-free seqs, galloping search)', async () => {
+  it("finds the latest entry from another instance's stale view (gap-free seqs, galloping search)", async () => {
     const other = createLedger(createStore(env.db), { mutex: noMutex });
     expect(await other.stockOf('p-head')).toBe(0);
-    for (let i = 1; i <= 37; i++) await ledger.append({ productId: 'p-head', delta: i, kind: 'restock', opKey: `head:${i}`, guarded: false });
+    for (let i = 1; i <= 37; i++)
+      await ledger.append({ productId: 'p-head', delta: i, kind: 'restock', opKey: `head:${i}`, guarded: false });
     expect(await other.stockOf('p-head')).toBe((37 * 38) / 2);
-    expect(await other.append({ productId: 'p-head', delta: -700, kind: 'reserve', opKey: 'head:take', guarded: true })).toBe('applied');
+    expect(
+      await other.append({ productId: 'p-head', delta: -700, kind: 'reserve', opKey: 'head:take', guarded: true }),
+    ).toBe('applied');
     expect(await ledger.stockOf('p-head')).toBe(703 - 700);
     expect(await createLedger(createStore(env.db)).stockOf('p-head')).toBe(3);
     expect(expectConsistentLedger(await asEntries('p-head')).available).toBe(3);

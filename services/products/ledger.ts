@@ -71,7 +71,13 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
         options.onConflict?.();
         await sleep(Math.random() * Math.min(50, 2 ** Math.min(attempt, 6)));
       }
-      throw new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, 'Inventory is under heavy contention; retry', {}, { 'Retry-After': '1' });
+      throw new ProblemError(
+        503,
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'Inventory is under heavy contention; retry',
+        {},
+        { 'Retry-After': '1' },
+      );
     });
   }
 
@@ -85,7 +91,8 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
   }
 
   const entries = (productId: string) => ledger.find({ productId }).sort({ seq: 1 }).toArray();
-  const orderEntries = (orderId: string, kind: MovementKind) => ledger.find({ orderId, kind }).sort({ productId: 1 }).toArray();
+  const orderEntries = (orderId: string, kind: MovementKind) =>
+    ledger.find({ orderId, kind }).sort({ productId: 1 }).toArray();
 
   return { append, stockOf, stocks, entries, orderEntries };
 }

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { call, createProduct, expectConsistentLedger, ledgerOf, openTestDb, type ProductsApp } from './test-support/app.js';
+import {
+  call,
+  createProduct,
+  expectConsistentLedger,
+  ledgerOf,
+  openTestDb,
+  type ProductsApp,
+} from './test-support/app.js';
 
 let env: Awaited<ReturnType<typeof openTestDb>>;
 let app: ProductsApp;
@@ -32,7 +39,11 @@ describe('reservations: single-step behaviour', () => {
     expect(await stockOf(p.id)).toBe(3);
     expect((await call(app, 'GET', '/v1/reservations/o-basic')).body.status).toBe('committed');
     const kinds = (await ledgerOf(app, p.id)).map((e) => [e.kind, e.delta, e.orderId]);
-    expect(kinds).toEqual([['initial', 5, null], ['reserve', -2, 'o-basic'], ['commit', 0, 'o-basic']]);
+    expect(kinds).toEqual([
+      ['initial', 5, null],
+      ['reserve', -2, 'o-basic'],
+      ['commit', 0, 'o-basic'],
+    ]);
   });
 
   it('release gives stock back exactly once; commit after release is refused', async () => {
@@ -61,8 +72,16 @@ describe('reservations: single-step behaviour', () => {
   });
 
   it('is all-or-nothing across lines: one short line holds nothing anywhere', async () => {
-    const [a, b, c] = [await createProduct(app, 'R-A', 5), await createProduct(app, 'R-B', 1), await createProduct(app, 'R-C', 5)];
-    const lines = [{ productId: c.id, quantity: 2 }, { productId: b.id, quantity: 2 }, { productId: a.id, quantity: 2 }];
+    const [a, b, c] = [
+      await createProduct(app, 'R-A', 5),
+      await createProduct(app, 'R-B', 1),
+      await createProduct(app, 'R-C', 5),
+    ];
+    const lines = [
+      { productId: c.id, quantity: 2 },
+      { productId: b.id, quantity: 2 },
+      { productId: a.id, quantity: 2 },
+    ];
     for (let i = 0; i < 2; i++) {
       const res = await reserve(app, 'o-multi', lines);
       expect([res.status, res.body.code, res.body.productId]).toEqual([409, 'OUT_OF_STOCK', b.id]);
@@ -75,17 +94,36 @@ describe('reservations: single-step behaviour', () => {
 
   it('answers its error paths', async () => {
     const p = await createProduct(app, 'R-ERR', 1);
-    const missing = await reserve(app, 'o-missing', [{ productId: p.id, quantity: 1 }, { productId: 'ffffffffffffffffffffffff', quantity: 1 }]);
-    expect([missing.status, missing.body.code, missing.body.productId]).toEqual([404, 'PRODUCT_NOT_FOUND', 'ffffffffffffffffffffffff']);
+    const missing = await reserve(app, 'o-missing', [
+      { productId: p.id, quantity: 1 },
+      { productId: 'ffffffffffffffffffffffff', quantity: 1 },
+    ]);
+    expect([missing.status, missing.body.code, missing.body.productId]).toEqual([
+      404,
+      'PRODUCT_NOT_FOUND',
+      'ffffffffffffffffffffffff',
+    ]);
     expect(await stockOf(p.id)).toBe(1);
     const neverHeld = await commit(app, 'o-never');
     expect([neverHeld.status, neverHeld.body.code]).toEqual([409, 'RESERVATION_NOT_HELD']);
     expect((await call(app, 'GET', '/v1/reservations/o-never')).status).toBe(404);
-    for (const body of [{ lines: [] }, { lines: [{ productId: p.id, quantity: 0 }] }, { lines: [{ productId: p.id, quantity: 1 }, { productId: p.id, quantity: 1 }] }]) {
+    for (const body of [
+      { lines: [] },
+      { lines: [{ productId: p.id, quantity: 0 }] },
+      {
+        lines: [
+          { productId: p.id, quantity: 1 },
+          { productId: p.id, quantity: 1 },
+        ],
+      },
+    ]) {
       const res = await call(app, 'PUT', '/v1/reservations/o-bad', body);
       expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     }
-    expect((await call(app, 'PUT', `/v1/reservations/${'x'.repeat(129)}`, { lines: [{ productId: p.id, quantity: 1 }] })).status).toBe(400);
+    expect(
+      (await call(app, 'PUT', `/v1/reservations/${'x'.repeat(129)}`, { lines: [{ productId: p.id, quantity: 1 }] }))
+        .status,
+    ).toBe(400);
     const unauthorized = await app.app.request('/v1/reservations/o-x', { method: 'PUT', body: '{}' });
     expect(unauthorized.status).toBe(401);
   });

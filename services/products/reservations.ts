@@ -18,7 +18,10 @@ export type Reservations = ReturnType<typeof createReservations>;
  */
 export function createReservations(store: Pick<Store, 'reservations' | 'finals'>, ledger: Ledger, catalog: Catalog) {
   /** Inserts `doc` unless a document with its _id exists; either way returns the one that won. */
-  async function insertOnce<T extends { _id: string }>(collection: { insertOne(d: T): Promise<unknown>; findOne(f: { _id: string }): Promise<unknown> }, doc: T): Promise<T> {
+  async function insertOnce<T extends { _id: string }>(
+    collection: { insertOne(d: T): Promise<unknown>; findOne(f: { _id: string }): Promise<unknown> },
+    doc: T,
+  ): Promise<T> {
     try {
       await collection.insertOne(doc);
       return doc;
@@ -31,14 +34,22 @@ export function createReservations(store: Pick<Store, 'reservations' | 'finals'>
   }
 
   const decide = (doc: ReservationDoc) => insertOnce(store.reservations, doc);
-  const finalize = (orderId: string, kind: FinalDoc['kind']) => insertOnce(store.finals, { _id: orderId, kind, at: new Date() });
+  const finalize = (orderId: string, kind: FinalDoc['kind']) =>
+    insertOnce(store.finals, { _id: orderId, kind, at: new Date() });
   const finalOf = (orderId: string) => store.finals.findOne({ _id: orderId });
 
   /** Gives back every unit this order took; each line at most once, so it is safe to repeat. */
   async function reverseAll(orderId: string): Promise<void> {
     for (const entry of await ledger.orderEntries(orderId, 'reserve')) {
       const opKey = `release:${orderId}:${entry.productId}`;
-      await ledger.append({ productId: entry.productId, delta: -entry.delta, kind: 'release', opKey, orderId, guarded: false });
+      await ledger.append({
+        productId: entry.productId,
+        delta: -entry.delta,
+        kind: 'release',
+        opKey,
+        orderId,
+        guarded: false,
+      });
     }
   }
 
@@ -46,8 +57,16 @@ export function createReservations(store: Pick<Store, 'reservations' | 'finals'>
     const sorted = [...lines].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
     for (const { productId, quantity } of sorted) {
       const opKey = `reserve:${orderId}:${productId}`;
-      const outcome = await ledger.append({ productId, delta: -quantity, kind: 'reserve', opKey, orderId, guarded: true });
-      if (outcome === 'short') return decide({ _id: orderId, status: 'rejected', lines, shortProductId: productId, at: new Date() });
+      const outcome = await ledger.append({
+        productId,
+        delta: -quantity,
+        kind: 'reserve',
+        opKey,
+        orderId,
+        guarded: true,
+      });
+      if (outcome === 'short')
+        return decide({ _id: orderId, status: 'rejected', lines, shortProductId: productId, at: new Date() });
     }
     return decide({ _id: orderId, status: 'held', lines, at: new Date() });
   }
@@ -103,7 +122,14 @@ export function createReservations(store: Pick<Store, 'reservations' | 'finals'>
     if (final.kind === 'released') throw released(orderId);
     // Zero-delta audit entries: the units sold are those of the order's reserve entries.
     for (const { productId } of decision.lines) {
-      await ledger.append({ productId, delta: 0, kind: 'commit', opKey: `commit:${orderId}:${productId}`, orderId, guarded: false });
+      await ledger.append({
+        productId,
+        delta: 0,
+        kind: 'commit',
+        opKey: `commit:${orderId}:${productId}`,
+        orderId,
+        guarded: false,
+      });
     }
     return { orderId, status: 'committed', lines: decision.lines };
   }

@@ -6,7 +6,8 @@ let env: Awaited<ReturnType<typeof openTestDb>>;
 let app: ProductsApp;
 const created: Product[] = [];
 
-const search = async (query: Record<string, string>) => call(app, 'GET', `/v1/products?${new URLSearchParams(query).toString()}`);
+const search = async (query: Record<string, string>) =>
+  call(app, 'GET', `/v1/products?${new URLSearchParams(query).toString()}`);
 const skusOf = (res: { body: Record<string, unknown> }) => (res.body.items as Product[]).map((p) => p.sku).sort();
 
 beforeAll(async () => {
@@ -14,7 +15,8 @@ beforeAll(async () => {
   app = env.app;
   const names = ['Blue Mug', 'Red MUG', 'Teapot', 'Plate (large)', 'a.*b', 'Dollar $ Sign', '{"$gt":""}'];
   for (const [i, name] of names.entries()) created.push(await createProduct(app, `SKU-${i}`, i, { name }));
-  for (let i = 0; i < 18; i++) created.push(await createProduct(app, `bulk.${String(i).padStart(2, '0')}`, 1, { name: `Bulk item ${i}` }));
+  for (let i = 0; i < 18; i++)
+    created.push(await createProduct(app, `bulk.${String(i).padStart(2, '0')}`, 1, { name: `Bulk item ${i}` }));
 });
 afterAll(() => env?.close());
 
@@ -22,7 +24,16 @@ describe('GET /v1/products search', () => {
   it('matches name or sku case-insensitively as a substring', async () => {
     expect(skusOf(await search({ q: 'mug' }))).toEqual(['SKU-0', 'SKU-1']);
     expect(skusOf(await search({ q: 'sku-2' }))).toEqual(['SKU-2']);
-    expect(skusOf(await search({ q: 'BULK.1', limit: '100' }))).toEqual(['bulk.10', 'bulk.11', 'bulk.12', 'bulk.13', 'bulk.14', 'bulk.15', 'bulk.16', 'bulk.17']);
+    expect(skusOf(await search({ q: 'BULK.1', limit: '100' }))).toEqual([
+      'bulk.10',
+      'bulk.11',
+      'bulk.12',
+      'bulk.13',
+      'bulk.14',
+      'bulk.15',
+      'bulk.16',
+      'bulk.17',
+    ]);
   });
 
   it('treats regex metacharacters and operator-looking text literally', async () => {
@@ -64,7 +75,14 @@ describe('GET /v1/products search', () => {
   });
 
   it('rejects an invalid limit or cursor with 400 VALIDATION_FAILED', async () => {
-    for (const query of [{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { cursor: 'not-a-cursor' }, { cursor: '' }, { q: 'x'.repeat(201) }] as Record<string, string>[]) {
+    for (const query of [
+      { limit: '0' },
+      { limit: '101' },
+      { limit: 'ten' },
+      { cursor: 'not-a-cursor' },
+      { cursor: '' },
+      { q: 'x'.repeat(201) },
+    ] as Record<string, string>[]) {
       const res = await search(query);
       expect([query, res.status, res.body.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
     }

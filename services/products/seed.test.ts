@@ -15,7 +15,10 @@ describe('seedDemoCatalog', () => {
   it('seeds 12 products once even when two instances start at the same time', async () => {
     const logger = createLogger('products', 'silent');
     const [one, two] = [env.app, env.newApp()];
-    const created = await Promise.all([seedDemoCatalog(one.store, one.catalog, logger), seedDemoCatalog(two.store, two.catalog, logger)]);
+    const created = await Promise.all([
+      seedDemoCatalog(one.store, one.catalog, logger),
+      seedDemoCatalog(two.store, two.catalog, logger),
+    ]);
     expect(created[0] + created[1]).toBe(12);
     expect(await seedDemoCatalog(one.store, one.catalog, logger)).toBe(0);
     const items = (await call(one, 'GET', '/v1/products?limit=100')).body.items as Product[];

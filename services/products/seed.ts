@@ -23,7 +23,11 @@ export const demoCatalog: CreateProductRequest[] = [
  * Inserts the demo catalog when the catalog is empty. Two processes seeding at once are safe:
  * the unique SKU index lets one insert per SKU win, and only the winner books the initial stock.
  */
-export async function seedDemoCatalog(store: Pick<Store, 'products'>, catalog: Catalog, logger: Logger): Promise<number> {
+export async function seedDemoCatalog(
+  store: Pick<Store, 'products'>,
+  catalog: Catalog,
+  logger: Logger,
+): Promise<number> {
   if ((await store.products.countDocuments({}, { limit: 1 })) > 0) return 0;
   let created = 0;
   for (const product of demoCatalog) {

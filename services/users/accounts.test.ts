@@ -11,8 +11,12 @@ const DISABLED_PASSWORD = 'disabled-secret-passphrase';
 
 beforeAll(async () => {
   h = await createHarness('users_login');
-  user = (await (await post(h.app, '/v1/users', { email: 'linus@example.com', password: PASSWORD, name: 'Linus' })).json()) as PublicUser;
-  const disabled = (await (await post(h.app, '/v1/users', { email: 'off@example.com', password: DISABLED_PASSWORD, name: 'Off' })).json()) as PublicUser;
+  user = (await (
+    await post(h.app, '/v1/users', { email: 'linus@example.com', password: PASSWORD, name: 'Linus' })
+  ).json()) as PublicUser;
+  const disabled = (await (
+    await post(h.app, '/v1/users', { email: 'off@example.com', password: DISABLED_PASSWORD, name: 'Off' })
+  ).json()) as PublicUser;
   await put(h.app, `/v1/users/${disabled.id}/status`, { status: 'disabled' });
 });
 afterAll(async () => h?.close());
@@ -27,12 +31,21 @@ describe('POST /v1/sessions', () => {
     expect(body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     expect(decodeProtectedHeader(body.accessToken)).toMatchObject({ alg: 'EdDSA', kid: h.keys.signing.kid });
     const claims = decodeJwt(body.accessToken);
-    expect(claims).toMatchObject({ sub: user.id, role: 'customer', iss: 'durable-shop-users', aud: 'durable-shop-api' });
+    expect(claims).toMatchObject({
+      sub: user.id,
+      role: 'customer',
+      iss: 'durable-shop-users',
+      aud: 'durable-shop-api',
+    });
     expect(claims.exp! - claims.iat!).toBe(900);
   });
 
   it('gives one identical 401 for unknown email, wrong password and disabled account', async () => {
-    const answers = await Promise.all([login('nobody@example.com', PASSWORD), login('linus@example.com', 'wrong-password'), login('off@example.com', DISABLED_PASSWORD)]);
+    const answers = await Promise.all([
+      login('nobody@example.com', PASSWORD),
+      login('linus@example.com', 'wrong-password'),
+      login('off@example.com', DISABLED_PASSWORD),
+    ]);
     const bodies = await Promise.all(answers.map((r) => r.text()));
     expect(answers.map((r) => r.status)).toEqual([401, 401, 401]);
     expect(answers.map((r) => r.headers.get('content-type'))).toEqual(Array(3).fill('application/problem+json'));
@@ -53,12 +66,18 @@ describe('POST /v1/sessions', () => {
   });
 
   it('logs register and login outcomes at info, never the password or its hash', async () => {
-    const [{ password_hash: hash }] = (await h.sql`select password_hash from users where id = ${user.id}`) as unknown as [{ password_hash: string }];
+    const [{ password_hash: hash }] =
+      (await h.sql`select password_hash from users where id = ${user.id}`) as unknown as [{ password_hash: string }];
     const logs = h.logs.text();
-    const events = h.logs.lines.map((line) => JSON.parse(line) as { level: number; event?: string; outcome?: string; reason?: string });
+    const events = h.logs.lines.map(
+      (line) => JSON.parse(line) as { level: number; event?: string; outcome?: string; reason?: string },
+    );
     expect(events).toContainEqual(expect.objectContaining({ level: 30, event: 'register', outcome: 'created' }));
     expect(events).toContainEqual(expect.objectContaining({ level: 30, event: 'login', outcome: 'success' }));
-    expect(events).toContainEqual(expect.objectContaining({ level: 30, event: 'login', outcome: 'refused', reason: 'disabled' }));
-    for (const secret of [PASSWORD, DISABLED_PASSWORD, 'wrong-password', hash, '$argon2']) expect(logs).not.toContain(secret);
+    expect(events).toContainEqual(
+      expect.objectContaining({ level: 30, event: 'login', outcome: 'refused', reason: 'disabled' }),
+    );
+    for (const secret of [PASSWORD, DISABLED_PASSWORD, 'wrong-password', hash, '$argon2'])
+      expect(logs).not.toContain(secret);
   });
 });

@@ -1,5 +1,12 @@
 import { ErrorCode } from '../../contracts/problem.js';
-import type { AccountStatus, LoginRequest, PublicUser, RegisterRequest, TokenResponse, UserRecord } from '../../contracts/users.js';
+import type {
+  AccountStatus,
+  LoginRequest,
+  PublicUser,
+  RegisterRequest,
+  TokenResponse,
+  UserRecord,
+} from '../../contracts/users.js';
 import type { Logger } from '../../lib/logger.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import type { PasswordHasher } from './passwords.js';
@@ -21,8 +28,17 @@ export interface Accounts {
   setStatus: (id: string, status: AccountStatus) => Promise<UserRecord>;
 }
 
-export const toPublicUser = (row: UserRow): PublicUser => ({ id: row.id, email: row.email, name: row.name, role: row.role });
-export const toUserRecord = (row: UserRow): UserRecord => ({ ...toPublicUser(row), status: row.status, createdAt: row.createdAt.toISOString() });
+export const toPublicUser = (row: UserRow): PublicUser => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+});
+export const toUserRecord = (row: UserRow): UserRecord => ({
+  ...toPublicUser(row),
+  status: row.status,
+  createdAt: row.createdAt.toISOString(),
+});
 
 const emailTaken = () => new ProblemError(409, ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
 // One answer for unknown email, wrong password and disabled account: nothing to enumerate.
@@ -42,7 +58,9 @@ export function createAccounts({ store, passwords, tokens, logger }: AccountsDep
     },
     login: async ({ email, password }) => {
       const row = await store.findByEmail(normaliseEmail(email));
-      const valid = row ? await passwords.verify(row.passwordHash, password) : await passwords.verifyAgainstDummy(password);
+      const valid = row
+        ? await passwords.verify(row.passwordHash, password)
+        : await passwords.verifyAgainstDummy(password);
       if (!row || !valid || row.status !== 'active') {
         const reason = !row ? 'unknown_email' : !valid ? 'wrong_password' : 'disabled';
         logger.info({ event: 'login', outcome: 'refused', reason, userId: row?.id }, 'login refused');

@@ -10,8 +10,13 @@ afterAll(async () => h?.close());
 
 const PASSWORD = 'sup3r-secret-passphrase';
 /** The i-th spelling of `email`: bit (position mod 5) of i decides upper or lower case. */
-const caseVariant = (email: string, i: number) => [...email].map((ch, at) => ((i >> at % 5) & 1 ? ch.toUpperCase() : ch)).join('');
-const problemOf = async (response: Response) => ({ status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> });
+const caseVariant = (email: string, i: number) =>
+  [...email].map((ch, at) => ((i >> (at % 5)) & 1 ? ch.toUpperCase() : ch)).join('');
+const problemOf = async (response: Response) => ({
+  status: response.status,
+  type: response.headers.get('content-type'),
+  body: (await response.json()) as Record<string, unknown>,
+});
 
 describe('POST /v1/users', () => {
   it('registers a customer with a normalised email and never returns the password or hash', async () => {
@@ -28,7 +33,11 @@ describe('POST /v1/users', () => {
 
   it('refuses a case-variant of a registered email with 409 EMAIL_TAKEN', async () => {
     const response = await post(h.app, '/v1/users', { email: 'ADA@example.com', password: PASSWORD, name: 'Other' });
-    expect(await problemOf(response)).toMatchObject({ status: 409, type: 'application/problem+json', body: { code: 'EMAIL_TAKEN' } });
+    expect(await problemOf(response)).toMatchObject({
+      status: 409,
+      type: 'application/problem+json',
+      body: { code: 'EMAIL_TAKEN' },
+    });
   });
 
   it.each([
@@ -45,8 +54,12 @@ describe('POST /v1/users', () => {
   });
 
   it('accepts a password of exactly 8 and exactly 128 characters', async () => {
-    expect((await post(h.app, '/v1/users', { email: 'eight@example.com', password: '12345678', name: 'E' })).status).toBe(201);
-    expect((await post(h.app, '/v1/users', { email: 'max@example.com', password: 'y'.repeat(128), name: 'M' })).status).toBe(201);
+    expect(
+      (await post(h.app, '/v1/users', { email: 'eight@example.com', password: '12345678', name: 'E' })).status,
+    ).toBe(201);
+    expect(
+      (await post(h.app, '/v1/users', { email: 'max@example.com', password: 'y'.repeat(128), name: 'M' })).status,
+    ).toBe(201);
   });
 
   it('rejects malformed JSON with 400 MALFORMED_JSON', async () => {
@@ -57,7 +70,9 @@ describe('POST /v1/users', () => {
   it('lets exactly one of 20 concurrent registrations of case-variants of one email win', async () => {
     const variants = Array.from({ length: 20 }, (_, i) => caseVariant('race.condition@example.com', i));
     expect(new Set(variants).size).toBe(20);
-    const responses = await Promise.all(variants.map((email, i) => post(h.app, '/v1/users', { email, password: PASSWORD, name: `Racer ${i}` })));
+    const responses = await Promise.all(
+      variants.map((email, i) => post(h.app, '/v1/users', { email, password: PASSWORD, name: `Racer ${i}` })),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
@@ -81,22 +96,36 @@ describe('GET /v1/users/:id and PUT /v1/users/:id/status', () => {
     expect(Date.parse(record.createdAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
-  it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid'])('answers 404 NOT_FOUND for unknown id %s', async (unknown) => {
-    expect(await problemOf(await h.app.request(`/v1/users/${unknown}`, { headers: auth }))).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
-    expect(await problemOf(await put(h.app, `/v1/users/${unknown}/status`, { status: 'disabled' }))).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
-  });
+  it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid'])(
+    'answers 404 NOT_FOUND for unknown id %s',
+    async (unknown) => {
+      expect(await problemOf(await h.app.request(`/v1/users/${unknown}`, { headers: auth }))).toMatchObject({
+        status: 404,
+        body: { code: 'NOT_FOUND' },
+      });
+      expect(await problemOf(await put(h.app, `/v1/users/${unknown}/status`, { status: 'disabled' }))).toMatchObject({
+        status: 404,
+        body: { code: 'NOT_FOUND' },
+      });
+    },
+  );
 
   it('disables and re-activates an account', async () => {
     const disabled = await put(h.app, `/v1/users/${id}/status`, { status: 'disabled' });
     expect(disabled.status).toBe(200);
     expect(UserRecord.parse(await disabled.json()).status).toBe('disabled');
-    expect(((await (await h.app.request(`/v1/users/${id}`, { headers: auth })).json()) as UserRecord).status).toBe('disabled');
+    expect(((await (await h.app.request(`/v1/users/${id}`, { headers: auth })).json()) as UserRecord).status).toBe(
+      'disabled',
+    );
     const active = await put(h.app, `/v1/users/${id}/status`, { status: 'active' });
     expect(UserRecord.parse(await active.json()).status).toBe('active');
   });
 
   it('rejects an unknown status with 400 VALIDATION_FAILED', async () => {
-    expect(await problemOf(await put(h.app, `/v1/users/${id}/status`, { status: 'banned' }))).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await problemOf(await put(h.app, `/v1/users/${id}/status`, { status: 'banned' }))).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED' },
+    });
   });
 });
 
@@ -108,10 +137,17 @@ describe('service token and public routes', () => {
     ['PUT', '/v1/users/00000000-0000-4000-8000-000000000000/status'],
   ];
   it.each(routes)('%s %s answers 401 without or with a wrong service token', async (method, path) => {
-    const attempts: Record<string, string>[] = [{ 'content-type': 'application/json' }, { 'content-type': 'application/json', authorization: 'Bearer wrong-token-wrong-token' }];
+    const attempts: Record<string, string>[] = [
+      { 'content-type': 'application/json' },
+      { 'content-type': 'application/json', authorization: 'Bearer wrong-token-wrong-token' },
+    ];
     for (const headers of attempts) {
       const response = await h.app.request(path, { method, headers, body: method === 'GET' ? undefined : '{}' });
-      expect(await problemOf(response)).toMatchObject({ status: 401, type: 'application/problem+json', body: { code: 'UNAUTHORIZED' } });
+      expect(await problemOf(response)).toMatchObject({
+        status: 401,
+        type: 'application/problem+json',
+        body: { code: 'UNAUTHORIZED' },
+      });
     }
   });
 
@@ -119,7 +155,9 @@ describe('service token and public routes', () => {
     const response = await h.app.request('/.well-known/jwks.json');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { keys: Record<string, unknown>[] };
-    expect(body.keys).toEqual([{ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: h.keys.signing.kid, alg: 'EdDSA', use: 'sig' }]);
+    expect(body.keys).toEqual([
+      { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: h.keys.signing.kid, alg: 'EdDSA', use: 'sig' },
+    ]);
     expect(body.keys[0]).not.toHaveProperty('d');
   });
 

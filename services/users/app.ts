@@ -18,7 +18,15 @@ export interface UsersAppDeps {
   readiness?: Record<string, ReadinessCheck>;
 }
 
-export function createUsersApp({ logger, metrics, serviceToken, store, passwords, tokens, readiness }: UsersAppDeps): Hono<AppEnv> {
+export function createUsersApp({
+  logger,
+  metrics,
+  serviceToken,
+  store,
+  passwords,
+  tokens,
+  readiness,
+}: UsersAppDeps): Hono<AppEnv> {
   const app = createServiceApp({ logger, metrics, serviceToken, readiness: readiness ?? { postgres: store.ping } });
   registerUserRoutes(app, createAccounts({ store, passwords, tokens, logger }), tokens);
   return app;

@@ -33,7 +33,11 @@ describe('UsersConfig', () => {
   });
 
   it('lists every problem at once', () => {
-    const problems = problemsOf({ USERS_PORT: 'abc', ACCESS_TOKEN_TTL_SECONDS: '901', USERS_DATABASE_URL: 'http://x/y' });
+    const problems = problemsOf({
+      USERS_PORT: 'abc',
+      ACCESS_TOKEN_TTL_SECONDS: '901',
+      USERS_DATABASE_URL: 'http://x/y',
+    });
     expect(problems.join('\n')).toMatch(/SERVICE_TOKEN/);
     expect(problems.join('\n')).toMatch(/USERS_PORT/);
     expect(problems.join('\n')).toMatch(/ACCESS_TOKEN_TTL_SECONDS/);
@@ -43,21 +47,34 @@ describe('UsersConfig', () => {
 
   it('lists admin problems alongside the others', () => {
     const problems = problemsOf({ USERS_PORT: 'abc', ADMIN_EMAIL: 'a@b.co' });
-    expect(problems).toEqual([expect.stringMatching(/^USERS_PORT/), expect.stringMatching(/^SERVICE_TOKEN/), expect.stringMatching(/^ADMIN_PASSWORD/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^USERS_PORT/),
+      expect.stringMatching(/^SERVICE_TOKEN/),
+      expect.stringMatching(/^ADMIN_PASSWORD/),
+    ]);
   });
 
   it('rejects a short service token', () => {
-    expect(problemsOf({ SERVICE_TOKEN: 'short' })).toEqual([expect.stringMatching(/^SERVICE_TOKEN: must be at least 16/)]);
+    expect(problemsOf({ SERVICE_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(/^SERVICE_TOKEN: must be at least 16/),
+    ]);
   });
 
   it('requires the admin email and password together', () => {
-    expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_EMAIL: 'a@b.co' })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD:/)]);
-    expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_PASSWORD: 'secret-pass' })).toEqual([expect.stringMatching(/^ADMIN_EMAIL:/)]);
+    expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_EMAIL: 'a@b.co' })).toEqual([
+      expect.stringMatching(/^ADMIN_PASSWORD:/),
+    ]);
+    expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_PASSWORD: 'secret-pass' })).toEqual([
+      expect.stringMatching(/^ADMIN_EMAIL:/),
+    ]);
     expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'secret-pass' })).toEqual([]);
   });
 
   it('validates the admin email and password like a registration', () => {
     const problems = problemsOf({ SERVICE_TOKEN: token, ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'short' });
-    expect(problems).toEqual([expect.stringMatching(/^ADMIN_EMAIL: must be a valid email/), expect.stringMatching(/^ADMIN_PASSWORD: must be at least 8/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^ADMIN_EMAIL: must be a valid email/),
+      expect.stringMatching(/^ADMIN_PASSWORD: must be at least 8/),
+    ]);
   });
 });

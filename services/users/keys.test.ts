@@ -16,8 +16,12 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-const privateJwk = async (kid: string) => ({ ...(await exportJWK((await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })).privateKey)), kid });
-const issuerFor = (keys: Awaited<ReturnType<typeof loadSigningKeys>>) => createTokenIssuer({ keys, issuer: 'iss', audience: 'aud', ttlSeconds: 60 });
+const privateJwk = async (kid: string) => ({
+  ...(await exportJWK((await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })).privateKey)),
+  kid,
+});
+const issuerFor = (keys: Awaited<ReturnType<typeof loadSigningKeys>>) =>
+  createTokenIssuer({ keys, issuer: 'iss', audience: 'aud', ttlSeconds: 60 });
 
 describe('signing keys', () => {
   it('generates a dev key once, persists it with mode 0600 and reuses it on restart', async () => {
@@ -44,11 +48,18 @@ describe('signing keys', () => {
 
   it('signs with the first configured key and publishes all of them (rotation)', async () => {
     const [current, previous] = [await privateJwk('2025-02'), await privateJwk('2025-01')];
-    const rotated = await loadSigningKeys({ privateKeysJson: JSON.stringify([current, previous]), dataDir: await tempDir() });
+    const rotated = await loadSigningKeys({
+      privateKeysJson: JSON.stringify([current, previous]),
+      dataDir: await tempDir(),
+    });
     expect(rotated.signing.kid).toBe('2025-02');
     expect(rotated.publicJwks.map((jwk) => jwk.kid)).toEqual(['2025-02', '2025-01']);
-    for (const jwk of rotated.publicJwks) expect(Object.keys(jwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x']);
-    const beforeRotation = await loadSigningKeys({ privateKeysJson: JSON.stringify([previous]), dataDir: await tempDir() });
+    for (const jwk of rotated.publicJwks)
+      expect(Object.keys(jwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x']);
+    const beforeRotation = await loadSigningKeys({
+      privateKeysJson: JSON.stringify([previous]),
+      dataDir: await tempDir(),
+    });
     const { accessToken } = await issuerFor(beforeRotation).issue({ sub: 'u1', role: 'admin' });
     const { protectedHeader } = await jwtVerify(accessToken, createLocalJWKSet({ keys: rotated.publicJwks }));
     expect(protectedHeader.kid).toBe('2025-01');
@@ -69,10 +80,16 @@ describe('signing keys', () => {
   ])('rejects %s without echoing key material', async (_label, input, message) => {
     const jwk = await privateJwk('k1');
     const json =
-      input === 'NO_KID' ? JSON.stringify([{ ...jwk, kid: undefined }]) :
-      input === 'DUPLICATE' ? JSON.stringify([jwk, jwk]) :
-      input === 'PUBLIC' ? JSON.stringify([{ ...jwk, d: undefined }]) : input;
-    const error = await loadSigningKeys({ privateKeysJson: json, dataDir: await tempDir() }).catch((e: unknown) => e as Error);
+      input === 'NO_KID'
+        ? JSON.stringify([{ ...jwk, kid: undefined }])
+        : input === 'DUPLICATE'
+          ? JSON.stringify([jwk, jwk])
+          : input === 'PUBLIC'
+            ? JSON.stringify([{ ...jwk, d: undefined }])
+            : input;
+    const error = await loadSigningKeys({ privateKeysJson: json, dataDir: await tempDir() }).catch(
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain(jwk.d!);

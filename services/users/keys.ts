@@ -33,7 +33,10 @@ export interface KeySource {
 }
 
 export async function loadSigningKeys({ privateKeysJson, dataDir }: KeySource): Promise<SigningKeys> {
-  const jwks = privateKeysJson === undefined ? await loadOrCreateDevKeys(dataDir) : parsePrivateJwks(privateKeysJson, 'JWT_PRIVATE_KEYS');
+  const jwks =
+    privateKeysJson === undefined
+      ? await loadOrCreateDevKeys(dataDir)
+      : parsePrivateJwks(privateKeysJson, 'JWT_PRIVATE_KEYS');
   return fromPrivateJwks(jwks);
 }
 

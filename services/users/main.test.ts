@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainPath], { env: { PATH: process.env.PATH, ...env }, cwd: process.cwd() });
+  const child = spawn(process.execPath, ['--import', 'tsx', mainPath], {
+    env: { PATH: process.env.PATH, ...env },
+    cwd: process.cwd(),
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -43,7 +46,15 @@ function start(env: Record<string, string>) {
   return { child, listening, exited, output: () => stdout + stderr };
 }
 
-const serviceEnv = () => ({ SERVICE_TOKEN, USERS_PORT: '0', USERS_DATABASE_URL: dbUrl, DATA_DIR: dataDir, ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'boss-passphrase', LOG_LEVEL: 'info' });
+const serviceEnv = () => ({
+  SERVICE_TOKEN,
+  USERS_PORT: '0',
+  USERS_DATABASE_URL: dbUrl,
+  DATA_DIR: dataDir,
+  ADMIN_EMAIL: 'boss@example.com',
+  ADMIN_PASSWORD: 'boss-passphrase',
+  LOG_LEVEL: 'info',
+});
 
 async function jwksKids(url: string) {
   const body = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };

@@ -15,7 +15,10 @@ import { seedAdmin } from './seed-admin.js';
 import { createUserStore } from './store.js';
 import { createTokenIssuer } from './tokens.js';
 
-const telemetry = startTelemetry({ serviceName: 'users', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+const telemetry = startTelemetry({
+  serviceName: 'users',
+  otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+});
 const config = loadConfigOrExit(UsersConfig);
 const logger = createLogger('users', config.LOG_LEVEL);
 
@@ -26,14 +29,29 @@ try {
   const store = createUserStore(drizzle(sql));
   const passwords = await createPasswordHasher();
   const keys = await loadSigningKeys({ privateKeysJson: config.JWT_PRIVATE_KEYS, dataDir: config.DATA_DIR });
-  const tokens = createTokenIssuer({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const tokens = createTokenIssuer({
+    keys,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await seedAdmin({ store, passwords, logger }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   }
 
-  const app = createUsersApp({ logger, metrics: createMetrics('users'), serviceToken: config.SERVICE_TOKEN, store, passwords, tokens });
+  const app = createUsersApp({
+    logger,
+    metrics: createMetrics('users'),
+    serviceToken: config.SERVICE_TOKEN,
+    store,
+    passwords,
+    tokens,
+  });
   const server = await startHttpServer(app, config.USERS_PORT, config.USERS_HOST);
-  logger.info({ url: server.url, signingKid: keys.signing.kid, publishedKids: keys.publicJwks.map((k) => k.kid) }, 'users service listening');
+  logger.info(
+    { url: server.url, signingKid: keys.signing.kid, publishedKids: keys.publicJwks.map((k) => k.kid) },
+    'users service listening',
+  );
   onShutdown(logger, [() => server.close(), () => sql.end({ timeout: 5 }), () => telemetry.shutdown()]);
 } catch (error) {
   logger.fatal({ err: error }, 'users service failed to start');

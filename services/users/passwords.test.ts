@@ -25,7 +25,11 @@ describe('password hasher', () => {
   it('spends comparable time on the dummy verification as on a real one', async () => {
     const hasher = await createPasswordHasher();
     const stored = await hasher.hash('correct horse battery');
-    const [real, dummy] = await medianDurations(9, () => hasher.verify(stored, 'wrong password'), () => hasher.verifyAgainstDummy('wrong password'));
+    const [real, dummy] = await medianDurations(
+      9,
+      () => hasher.verify(stored, 'wrong password'),
+      () => hasher.verifyAgainstDummy('wrong password'),
+    );
     expect(await hasher.verifyAgainstDummy('anything')).toBe(false);
     // Both run the same argon2id work; an early return would be orders of magnitude faster.
     expect(dummy! / real!).toBeGreaterThan(0.4);

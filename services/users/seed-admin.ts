@@ -11,7 +11,10 @@ export interface AdminSeed {
 export type SeedOutcome = 'created' | 'exists';
 
 /** Creates the admin when its email is free; the unique index makes concurrent start-ups safe. */
-export async function seedAdmin(deps: { store: UserStore; passwords: PasswordHasher; logger: Logger }, admin: AdminSeed): Promise<SeedOutcome> {
+export async function seedAdmin(
+  deps: { store: UserStore; passwords: PasswordHasher; logger: Logger },
+  admin: AdminSeed,
+): Promise<SeedOutcome> {
   const { store, passwords, logger } = deps;
   if (await store.findByEmail(admin.email)) {
     logger.info({ event: 'seed_admin', outcome: 'exists' }, 'admin account already exists');
@@ -24,6 +27,9 @@ export async function seedAdmin(deps: { store: UserStore; passwords: PasswordHas
     role: 'admin',
   });
   const outcome: SeedOutcome = row ? 'created' : 'exists';
-  logger.info({ event: 'seed_admin', outcome, userId: row?.id }, outcome === 'created' ? 'admin account created' : 'admin account already exists');
+  logger.info(
+    { event: 'seed_admin', outcome, userId: row?.id },
+    outcome === 'created' ? 'admin account created' : 'admin account already exists',
+  );
   return outcome;
 }

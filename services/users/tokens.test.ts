@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT, generateKeyPair, type JSONWebKeySet } from 'jose';
-import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT, type PublicUser, type TokenResponse } from '../../contracts/users.js';
+import {
+  TOKEN_AUDIENCE_DEFAULT,
+  TOKEN_ISSUER_DEFAULT,
+  type PublicUser,
+  type TokenResponse,
+} from '../../contracts/users.js';
 import { createTokenIssuer, type TokenIssuerOptions } from './tokens.js';
 import { createHarness, post, type Harness } from './test-support/harness.js';
 
@@ -12,15 +17,27 @@ const expected = { issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAUL
 
 beforeAll(async () => {
   h = await createHarness('users_tokens');
-  user = (await (await post(h.app, '/v1/users', { email: 'tokens@example.com', password: 'token-passphrase', name: 'T' })).json()) as PublicUser;
-  token = ((await (await post(h.app, '/v1/sessions', { email: 'tokens@example.com', password: 'token-passphrase' })).json()) as TokenResponse).accessToken;
+  user = (await (
+    await post(h.app, '/v1/users', { email: 'tokens@example.com', password: 'token-passphrase', name: 'T' })
+  ).json()) as PublicUser;
+  token = (
+    (await (
+      await post(h.app, '/v1/sessions', { email: 'tokens@example.com', password: 'token-passphrase' })
+    ).json()) as TokenResponse
+  ).accessToken;
   // What the gateway does: verify against the JWKS the service publishes.
   jwks = createLocalJWKSet((await (await h.app.request('/.well-known/jwks.json')).json()) as JSONWebKeySet);
 });
 afterAll(async () => h?.close());
 
 const mint = (options: Partial<TokenIssuerOptions>) =>
-  createTokenIssuer({ keys: h.keys, issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAULT, ttlSeconds: 900, ...options }).issue({ sub: user.id, role: 'customer' });
+  createTokenIssuer({
+    keys: h.keys,
+    issuer: TOKEN_ISSUER_DEFAULT,
+    audience: TOKEN_AUDIENCE_DEFAULT,
+    ttlSeconds: 900,
+    ...options,
+  }).issue({ sub: user.id, role: 'customer' });
 const segments = (jwt: string) => jwt.split('.') as [string, string, string];
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -52,12 +69,18 @@ describe('access tokens verified against the served JWKS', () => {
 
   it('rejects a token for another audience', async () => {
     const { accessToken } = await mint({ audience: 'someone-else' });
-    await expect(jwtVerify(accessToken, jwks, expected)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
+    await expect(jwtVerify(accessToken, jwks, expected)).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'aud',
+    });
   });
 
   it('rejects a token from another issuer', async () => {
     const { accessToken } = await mint({ issuer: 'evil-issuer' });
-    await expect(jwtVerify(accessToken, jwks, expected)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'iss' });
+    await expect(jwtVerify(accessToken, jwks, expected)).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'iss',
+    });
   });
 
   it('rejects an unsigned alg: none token', async () => {
@@ -70,7 +93,9 @@ describe('access tokens verified against the served JWKS', () => {
   it('rejects a tampered payload', async () => {
     const [header, , signature] = segments(token);
     const promoted = b64({ ...decodeJwt(token), role: 'admin' });
-    await expect(jwtVerify(`${header}.${promoted}.${signature}`, jwks, expected)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+    await expect(jwtVerify(`${header}.${promoted}.${signature}`, jwks, expected)).rejects.toMatchObject({
+      code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    });
   });
 
   it('rejects a token signed by a key with an unknown kid', async () => {
@@ -80,6 +105,8 @@ describe('access tokens verified against the served JWKS', () => {
 
   it('rejects a token signed by another key under the real kid', async () => {
     const forged = await signWithForeignKey(h.keys.signing.kid);
-    await expect(jwtVerify(forged, jwks, expected)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+    await expect(jwtVerify(forged, jwks, expected)).rejects.toMatchObject({
+      code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    });
   });
 });

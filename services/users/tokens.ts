@@ -16,7 +16,13 @@ export interface TokenIssuer {
   jwks: () => { keys: PublicJwk[] };
 }
 
-export function createTokenIssuer({ keys, issuer, audience, ttlSeconds, now = () => Math.floor(Date.now() / 1000) }: TokenIssuerOptions): TokenIssuer {
+export function createTokenIssuer({
+  keys,
+  issuer,
+  audience,
+  ttlSeconds,
+  now = () => Math.floor(Date.now() / 1000),
+}: TokenIssuerOptions): TokenIssuer {
   return {
     issue: async ({ sub, role }) => {
       const issuedAt = now();

@@ -18,7 +18,9 @@ beforeAll(async () => {
   api = createApiClient(stack.urls.api);
   adminToken = await api.login(stack.admin.email, stack.admin.password);
   customer = await api.registerAndLogin(uniqueEmail('contract'));
-  productId = (await api.createProduct(adminToken, { sku: uniqueSku('C'), name: 'Contract', priceCents: 100, stock: 5 })).id;
+  productId = (
+    await api.createProduct(adminToken, { sku: uniqueSku('C'), name: 'Contract', priceCents: 100, stock: 5 })
+  ).id;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -27,7 +29,13 @@ afterAll(async () => {
 function expectProblem(response: { status: number; headers: Headers; body: any }, status: number, code?: string) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
-  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String), code: code ?? expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+    code: code ?? expect.any(String),
+  });
   expect(response.headers.get('x-request-id')).toBeTruthy();
 }
 
@@ -44,20 +52,36 @@ describe('bad order input creates nothing', () => {
     ['quantity 0', { items: [{ productId: 'x', quantity: 0 }], paymentMethod: 'tok_visa' }],
     ['quantity 1001', { items: [{ productId: 'x', quantity: 1001 }], paymentMethod: 'tok_visa' }],
     ['operator object as productId', { items: [{ productId: { $gt: '' }, quantity: 1 }], paymentMethod: 'tok_visa' }],
-    ['duplicate productId', { items: [{ productId: 'a', quantity: 1 }, { productId: 'a', quantity: 2 }], paymentMethod: 'tok_visa' }],
-    ['51 lines', { items: Array.from({ length: 51 }, (_, i) => ({ productId: `p${i}`, quantity: 1 })), paymentMethod: 'tok_visa' }],
+    [
+      'duplicate productId',
+      {
+        items: [
+          { productId: 'a', quantity: 1 },
+          { productId: 'a', quantity: 2 },
+        ],
+        paymentMethod: 'tok_visa',
+      },
+    ],
+    [
+      '51 lines',
+      { items: Array.from({ length: 51 }, (_, i) => ({ productId: `p${i}`, quantity: 1 })), paymentMethod: 'tok_visa' },
+    ],
     ['missing paymentMethod', { items: [{ productId: 'x', quantity: 1 }] }],
   ];
   it.each(cases)('%s → 400', async (_name, body) => {
-    const response = typeof body === 'string'
-      ? await api.request('POST', '/api/orders', { token: customer.token, raw: body })
-      : await api.request('POST', '/api/orders', { token: customer.token, body });
+    const response =
+      typeof body === 'string'
+        ? await api.request('POST', '/api/orders', { token: customer.token, raw: body })
+        : await api.request('POST', '/api/orders', { token: customer.token, body });
     expectProblem(response, 400);
     expect(await ordersOf(customer.token)).toEqual([]);
   });
 
   it('oversize body → 413', async () => {
-    const response = await api.request('POST', '/api/orders', { token: customer.token, raw: JSON.stringify({ items: [], paymentMethod: 'x'.repeat(10_000) }) });
+    const response = await api.request('POST', '/api/orders', {
+      token: customer.token,
+      raw: JSON.stringify({ items: [], paymentMethod: 'x'.repeat(10_000) }),
+    });
     expectProblem(response, 413);
     expect(await ordersOf(customer.token)).toEqual([]);
   });
@@ -76,14 +100,20 @@ describe('authentication', () => {
       .setExpirationTime('10m')
       .sign(privateKey);
     for (const token of [undefined, 'garbage', none, forged]) {
-      const response = await api.request('POST', '/api/orders', { token, body: { items: [{ productId, quantity: 1 }], paymentMethod: 'tok_visa' } });
+      const response = await api.request('POST', '/api/orders', {
+        token,
+        body: { items: [{ productId, quantity: 1 }], paymentMethod: 'tok_visa' },
+      });
       expectProblem(response, 401);
     }
     expect((await api.getProduct(productId)).stock).toBe(5);
   });
 
   it('refuses a customer on admin routes with 403', async () => {
-    const response = await api.request('POST', '/api/products', { token: customer.token, body: { sku: uniqueSku('X'), name: 'x', priceCents: 1 } });
+    const response = await api.request('POST', '/api/products', {
+      token: customer.token,
+      body: { sku: uniqueSku('X'), name: 'x', priceCents: 1 },
+    });
     expectProblem(response, 403);
   });
 
@@ -101,7 +131,14 @@ describe('health and docs', () => {
     expect(metrics.body).toContain('http_request');
     const doc = await api.request<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json');
     expect(doc.body.openapi).toMatch(/^3\.1/);
-    for (const path of ['/api/users/register', '/api/users/login', '/api/users/me', '/api/products', '/api/orders', '/api/orders/{id}/cancel']) {
+    for (const path of [
+      '/api/users/register',
+      '/api/users/login',
+      '/api/users/me',
+      '/api/products',
+      '/api/orders',
+      '/api/orders/{id}/cancel',
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
   });
@@ -111,10 +148,19 @@ describe('in a real browser', () => {
   const executablePath = '/usr/bin/chromium';
   let browser: Browser | undefined;
   beforeAll(async () => {
-    if (!existsSync(executablePath)) throw new Error('Debian chromium is required for the browser test (.ci/run installs it)');
+    if (!existsSync(executablePath))
+      throw new Error('Debian chromium is required for the browser test (.ci/run installs it)');
     browser = await chromium.launch({
       executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {

@@ -8,7 +8,11 @@ import { useTestStack } from '../support/stack.js';
 const e2e = useTestStack('load', { ORDER_CANCEL_WINDOW_MS: '0' });
 
 async function capturedPayment(orderId: string) {
-  const client = createServiceClient({ service: 'orders', baseUrl: e2e.stack.urls.orders, token: e2e.stack.serviceToken });
+  const client = createServiceClient({
+    service: 'orders',
+    baseUrl: e2e.stack.urls.orders,
+    token: e2e.stack.serviceToken,
+  });
   try {
     return await client.call('GET', `/v1/payments/${orderId}`, Payment);
   } catch (error) {
@@ -23,9 +27,16 @@ async function customers(count: number) {
 
 describe('many buyers racing for a few units', () => {
   it('sells exactly the stock: 5 units, 30 buyers → 5 confirmed, 25 out of stock, stock 0', async () => {
-    const item = await e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku('HOT'), name: 'Hot item', priceCents: 500, stock: 5 });
+    const item = await e2e.api.createProduct(e2e.adminToken, {
+      sku: uniqueSku('HOT'),
+      name: 'Hot item',
+      priceCents: 500,
+      stock: 5,
+    });
     const buyers = await customers(30);
-    const placed = await Promise.all(buyers.map((b) => e2e.api.placeOrder(b.token, [{ productId: item.id, quantity: 1 }])));
+    const placed = await Promise.all(
+      buyers.map((b) => e2e.api.placeOrder(b.token, [{ productId: item.id, quantity: 1 }])),
+    );
     expect(placed.every((p) => p.status === 202)).toBe(true);
     const orders = await Promise.all(placed.map((p, i) => e2e.api.waitForFinal(buyers[i]!.token, p.body.id, 120_000)));
     const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
@@ -40,16 +51,37 @@ describe('many buyers racing for a few units', () => {
 describe('a mix of outcomes under load', () => {
   it('conserves stock and money across 40 concurrent orders', async () => {
     const products = await Promise.all(
-      [6, 40, 60].map((stock, i) => e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku(`MIX${i}`), name: `Mix ${i}`, priceCents: 100 * (i + 1), stock })),
+      [6, 40, 60].map((stock, i) =>
+        e2e.api.createProduct(e2e.adminToken, {
+          sku: uniqueSku(`MIX${i}`),
+          name: `Mix ${i}`,
+          priceCents: 100 * (i + 1),
+          stock,
+        }),
+      ),
     );
     const buyers = await customers(8);
-    const methods = ['tok_visa', 'tok_mastercard', 'tok_chargeDeclined', 'tok_visa', 'tok_chargeDeclinedInsufficientFunds'];
+    const methods = [
+      'tok_visa',
+      'tok_mastercard',
+      'tok_chargeDeclined',
+      'tok_visa',
+      'tok_chargeDeclinedInsufficientFunds',
+    ];
     const requests = Array.from({ length: 40 }, (_, i) => {
-      const lines = products.filter((_, p) => (i + p) % 2 === 0).map((p, j) => ({ productId: p.id, quantity: 1 + ((i + j) % 2) }));
-      return { buyer: buyers[i % buyers.length]!, lines: lines.length ? lines : [{ productId: products[0]!.id, quantity: 1 }], method: methods[i % methods.length]! };
+      const lines = products
+        .filter((_, p) => (i + p) % 2 === 0)
+        .map((p, j) => ({ productId: p.id, quantity: 1 + ((i + j) % 2) }));
+      return {
+        buyer: buyers[i % buyers.length]!,
+        lines: lines.length ? lines : [{ productId: products[0]!.id, quantity: 1 }],
+        method: methods[i % methods.length]!,
+      };
     });
     const placed = await Promise.all(requests.map((r) => e2e.api.placeOrder(r.buyer.token, r.lines, r.method)));
-    const orders: Order[] = await Promise.all(placed.map((p, i) => e2e.api.waitForFinal(requests[i]!.buyer.token, p.body.id, 120_000)));
+    const orders: Order[] = await Promise.all(
+      placed.map((p, i) => e2e.api.waitForFinal(requests[i]!.buyer.token, p.body.id, 120_000)),
+    );
 
     for (const product of products) {
       const sold = orders
@@ -79,7 +111,12 @@ describe('a mix of outcomes under load', () => {
 
 describe('durability: processes die mid-saga', () => {
   it('completes an order exactly once after the worker is killed and replaced', async () => {
-    const item = await e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku('DUR'), name: 'Durable', priceCents: 700, stock: 3 });
+    const item = await e2e.api.createProduct(e2e.adminToken, {
+      sku: uniqueSku('DUR'),
+      name: 'Durable',
+      priceCents: 700,
+      stock: 3,
+    });
     const buyer = (await customers(1))[0]!;
     await e2e.stack.stopOne('worker');
     const placed = await e2e.api.placeOrder(buyer.token, [{ productId: item.id, quantity: 1 }]);
@@ -94,7 +131,12 @@ describe('durability: processes die mid-saga', () => {
   });
 
   it('rides out an orders-service outage: the saga retries until the service is back', async () => {
-    const item = await e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku('OUT'), name: 'Outage', priceCents: 300, stock: 3 });
+    const item = await e2e.api.createProduct(e2e.adminToken, {
+      sku: uniqueSku('OUT'),
+      name: 'Outage',
+      priceCents: 300,
+      stock: 3,
+    });
     const buyer = (await customers(1))[0]!;
     await e2e.stack.stopOne('orders');
     const placed = await e2e.api.placeOrder(buyer.token, [{ productId: item.id, quantity: 1 }]);

@@ -35,19 +35,18 @@ describe('order outcomes', () => {
     expect(await payment(order.id)).toMatchObject({ status: 'captured', amountCents: 3998 });
   });
 
-  it.each([
-    ['tok_chargeDeclined'],
-    ['tok_chargeDeclinedInsufficientFunds'],
-    ['not-a-token'],
-  ])('fails a declined payment (%s) and gives the stock back', async (paymentMethod) => {
-    const item = await product(3);
-    const customer = await e2e.api.registerAndLogin(uniqueEmail());
-    const placed = await e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 3 }], paymentMethod);
-    const order = await e2e.api.waitForFinal(customer.token, placed.body.id);
-    expect(order).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
-    expect((await e2e.api.getProduct(item.id)).stock).toBe(3);
-    expect((await payment(order.id)).status).not.toBe('captured');
-  });
+  it.each([['tok_chargeDeclined'], ['tok_chargeDeclinedInsufficientFunds'], ['not-a-token']])(
+    'fails a declined payment (%s) and gives the stock back',
+    async (paymentMethod) => {
+      const item = await product(3);
+      const customer = await e2e.api.registerAndLogin(uniqueEmail());
+      const placed = await e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 3 }], paymentMethod);
+      const order = await e2e.api.waitForFinal(customer.token, placed.body.id);
+      expect(order).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
+      expect((await e2e.api.getProduct(item.id)).stock).toBe(3);
+      expect((await payment(order.id)).status).not.toBe('captured');
+    },
+  );
 
   it('fails an order for more than the stock with OUT_OF_STOCK and holds nothing', async () => {
     const item = await product(1);
@@ -69,7 +68,9 @@ describe('order outcomes', () => {
   it('fails the order of a disabled customer with CUSTOMER_INACTIVE', async () => {
     const item = await product(2);
     const customer = await e2e.api.registerAndLogin(uniqueEmail());
-    await internal(e2e.stack.urls.users).call('PUT', `/v1/users/${customer.id}/status`, UserRecord, { body: { status: 'disabled' } });
+    await internal(e2e.stack.urls.users).call('PUT', `/v1/users/${customer.id}/status`, UserRecord, {
+      body: { status: 'disabled' },
+    });
     const placed = await e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 1 }]);
     const order = await e2e.api.waitForFinal(customer.token, placed.body.id);
     expect(order).toMatchObject({ status: 'FAILED', failureReason: 'CUSTOMER_INACTIVE' });
@@ -104,7 +105,9 @@ describe('idempotent placement', () => {
     const item = await product(10);
     const customer = await e2e.api.registerAndLogin(uniqueEmail());
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 1 }], 'tok_visa', 'same-key')),
+      Array.from({ length: 8 }, () =>
+        e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 1 }], 'tok_visa', 'same-key'),
+      ),
     );
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
     await e2e.api.waitForFinal(customer.token, responses[0]!.body.id);
@@ -119,7 +122,9 @@ describe('ownership and cancellation', () => {
     const stranger = await e2e.api.registerAndLogin(uniqueEmail('stranger'));
     const placed = await e2e.api.placeOrder(owner.token, [{ productId: item.id, quantity: 1 }]);
     expect((await e2e.api.request('GET', `/api/orders/${placed.body.id}`, { token: stranger.token })).status).toBe(404);
-    expect((await e2e.api.request('POST', `/api/orders/${placed.body.id}/cancel`, { token: stranger.token })).status).toBe(404);
+    expect(
+      (await e2e.api.request('POST', `/api/orders/${placed.body.id}/cancel`, { token: stranger.token })).status,
+    ).toBe(404);
     expect((await e2e.api.request('GET', `/api/orders/${placed.body.id}`, { token: e2e.adminToken })).status).toBe(200);
     const strangerList = await e2e.api.request<{ items: unknown[] }>('GET', '/api/orders', { token: stranger.token });
     expect(strangerList.body.items).toEqual([]);

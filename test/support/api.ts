@@ -9,7 +9,11 @@ export interface ApiResponse<T = unknown> {
 
 /** A thin HTTP client for the public gateway contract, as a black-box test would use it. */
 export function createApiClient(baseUrl: string) {
-  async function request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async function request<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.raw;
@@ -31,8 +35,11 @@ export function createApiClient(baseUrl: string) {
   }
 
   async function registerAndLogin(email: string, password = 'password-123', name = 'Test User') {
-    const registered = await request<{ id: string }>('POST', '/api/users/register', { body: { email, password, name } });
-    if (registered.status !== 201) throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
+    const registered = await request<{ id: string }>('POST', '/api/users/register', {
+      body: { email, password, name },
+    });
+    if (registered.status !== 201)
+      throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
     const token = await login(email, password);
     return { id: registered.body.id, token };
   }
@@ -43,7 +50,10 @@ export function createApiClient(baseUrl: string) {
     return response.body.accessToken;
   }
 
-  async function createProduct(adminToken: string, input: { sku: string; name: string; priceCents: number; stock: number }): Promise<Product> {
+  async function createProduct(
+    adminToken: string,
+    input: { sku: string; name: string; priceCents: number; stock: number },
+  ): Promise<Product> {
     const response = await request<Product>('POST', '/api/products', { token: adminToken, body: input });
     if (response.status !== 201) throw new Error(`create product: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
@@ -55,7 +65,12 @@ export function createApiClient(baseUrl: string) {
     return response.body;
   }
 
-  async function placeOrder(token: string, items: { productId: string; quantity: number }[], paymentMethod = 'tok_visa', idempotencyKey?: string) {
+  async function placeOrder(
+    token: string,
+    items: { productId: string; quantity: number }[],
+    paymentMethod = 'tok_visa',
+    idempotencyKey?: string,
+  ) {
     const headers: Record<string, string> = idempotencyKey ? { 'idempotency-key': idempotencyKey } : {};
     return request<Order>('POST', '/api/orders', { token, body: { items, paymentMethod }, headers });
   }

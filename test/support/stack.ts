@@ -26,7 +26,10 @@ export async function startTestStack(label: string, env: Record<string, string> 
     createTestDatabase(postgresUrl, runId, `${label}_orders`),
   ]);
   const names: AppProcessName[] = ['api', 'users', 'products', 'orders', 'worker'];
-  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<AppProcessName, number>;
+  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<
+    AppProcessName,
+    number
+  >;
   const serviceToken = `test-token-${Math.random().toString(36).slice(2)}-${Date.now()}`;
   const admin = { email: `admin-${label}@example.com`, password: 'admin-password-123' };
   const logFile = join(inject('logDir'), `stack-${label}.log`);

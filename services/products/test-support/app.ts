@@ -19,7 +19,13 @@ export async function openTestDb(mongoUrl: string, runId: string, label: string)
   await client.connect();
   const db: Db = client.db(testMongoDbName(runId, label));
   const newApp = (mutex?: KeyedMutex): ProductsApp =>
-    createProductsApp({ db, logger: createLogger('products', 'silent'), metrics: createMetrics('products', false), serviceToken: TOKEN, mutex });
+    createProductsApp({
+      db,
+      logger: createLogger('products', 'silent'),
+      metrics: createMetrics('products', false),
+      serviceToken: TOKEN,
+      mutex,
+    });
   const first = newApp();
   await ensureIndexes(first.store);
   const close = async () => {
@@ -30,7 +36,13 @@ export async function openTestDb(mongoUrl: string, runId: string, label: string)
 }
 
 /** Calls the app in-process and returns status + parsed JSON. */
-export async function call(target: ProductsApp, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function call(
+  target: ProductsApp,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const init: RequestInit = { method, headers: { ...auth, ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
@@ -38,11 +50,26 @@ export async function call(target: ProductsApp, method: string, path: string, bo
   }
   const response = await target.app.request(path, init);
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { code?: string }, headers: response.headers };
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { code?: string },
+    headers: response.headers,
+  };
 }
 
-export async function createProduct(target: ProductsApp, sku: string, stock: number, extra: Record<string, unknown> = {}): Promise<Product> {
-  const res = await call(target, 'POST', '/v1/products', { sku, name: `Product ${sku}`, priceCents: 1000, stock, ...extra });
+export async function createProduct(
+  target: ProductsApp,
+  sku: string,
+  stock: number,
+  extra: Record<string, unknown> = {},
+): Promise<Product> {
+  const res = await call(target, 'POST', '/v1/products', {
+    sku,
+    name: `Product ${sku}`,
+    priceCents: 1000,
+    stock,
+    ...extra,
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as unknown as Product;
 }

@@ -56,8 +56,20 @@ export async function createHarness(label: string): Promise<Harness> {
   const keys = await loadSigningKeys({ dataDir });
   const logs = memoryLogStream();
   const logger = createLogger('users', 'debug', logs.stream);
-  const tokens = createTokenIssuer({ keys, issuer: TOKEN_ISSUER_DEFAULT, audience: TOKEN_AUDIENCE_DEFAULT, ttlSeconds: 900 });
-  const app = createUsersApp({ logger, metrics: createMetrics('users', false), serviceToken: SERVICE_TOKEN, store, passwords, tokens });
+  const tokens = createTokenIssuer({
+    keys,
+    issuer: TOKEN_ISSUER_DEFAULT,
+    audience: TOKEN_AUDIENCE_DEFAULT,
+    ttlSeconds: 900,
+  });
+  const app = createUsersApp({
+    logger,
+    metrics: createMetrics('users', false),
+    serviceToken: SERVICE_TOKEN,
+    store,
+    passwords,
+    tokens,
+  });
   const close = async () => {
     await sql.end({ timeout: 5 });
     await rm(dataDir, { recursive: true, force: true });
