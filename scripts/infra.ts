@@ -17,6 +17,13 @@ export interface TemporalOptions {
   output?: Writable;
 }
 
+/**
+ * SQLite settings for a file-backed server: WAL with synchronous=NORMAL commits without an fsync per
+ * transaction (2–3× the workflows/s of the defaults). A crashed process loses nothing; a power loss
+ * or OS crash may roll back the last transactions, never corrupt the file.
+ */
+export const DURABLE_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
+
 const searchAttributeFlags = Object.values(SearchAttribute).flatMap((name) => [
   '--search-attribute',
   `${name}=Keyword`,
@@ -34,7 +41,10 @@ export async function startTemporal(options: TemporalOptions): Promise<ManagedPr
     String(options.uiPort),
   ];
   args.push('--log-level', 'error', '--namespace', 'default', ...searchAttributeFlags);
-  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.dbFile) {
+    args.push('--db-filename', options.dbFile);
+    for (const pragma of DURABLE_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
+  }
   if (options.headless) args.push('--headless');
   const proc = spawnManaged('temporal', options.bin, args, { output: options.output });
   const address = `127.0.0.1:${options.port}`;
