@@ -61,7 +61,7 @@ export default tseslint.config(
   ...serviceBoundaries,
   {
     files: ['workflows/**/*.ts'],
-    ignores: ['workflows/**/*.test.ts', 'workflows/fixtures/**'],
+    ignores: ['workflows/**/*.test.ts', 'workflows/test-support/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -41,6 +41,7 @@ const temporal = await startTemporal({
   port: temporalPort,
   uiPort,
   headless: true,
+  dbFile: join(tmpdir(), `${prefix}-temporal.db`),
   output: log,
 });
 const ferret = await startFerretDb({

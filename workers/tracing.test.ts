@@ -1,5 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Client, Connection } from '@temporalio/client';
@@ -14,8 +12,8 @@ import { WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
 import { startHttpServer, type RunningServer } from '../lib/http-server.js';
 import { startTelemetry, type Telemetry } from '../lib/telemetry.js';
 import { waitFor } from '../scripts/processes.js';
-import { quietTemporalLogs } from '../workflows/fixtures/harness.js';
-import { historyFromFixture } from '../workflows/fixtures/history-json.js';
+import { quietTemporalLogs } from '../workflows/test-support/harness.js';
+import { loadHistories } from '../workflows/test-support/histories.js';
 import { tracingWorkerOptions, WORKFLOW_TRACING_MODULE } from './tracing.js';
 import { createWorker, defaultWorkflowsPath } from './worker.js';
 
@@ -136,14 +134,7 @@ describe.each(['source', 'prebuilt'] as const)('tracing an order through Tempora
 
 describe('replay with the tracing interceptors in the bundle', () => {
   it('replays every recorded history, which was captured without them', async () => {
-    const fixturesDir = fileURLToPath(new URL('../workflows/fixtures/', import.meta.url));
-    const files = (await readdir(fixturesDir)).filter((file) => file.endsWith('.json'));
-    const histories = await Promise.all(
-      files.map(async (file) => ({
-        workflowId: file.replace(/\.json$/, ''),
-        history: historyFromFixture(await readFile(`${fixturesDir}${file}`, 'utf8')),
-      })),
-    );
+    const histories = await loadHistories();
     const results: ReplayResult[] = [];
     for await (const result of Worker.runReplayHistories(
       { workflowBundle: bundle, ...tracingWorkerOptions(undefined, true) },

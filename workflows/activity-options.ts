@@ -1,4 +1,9 @@
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { SagaActivities } from '../activities/activities.js';
 import { BusinessFailure, type PlaceOrderInput } from '../contracts/order-saga.js';
 
@@ -25,9 +30,17 @@ export function compensationOptions(input: PlaceOrderInput): ActivityOptions {
   return { startToCloseTimeout: '10s', retry: retryPolicy(input, []) };
 }
 
-export type ActivitiesWithSummary = (summary: string) => ReturnType<typeof proxyActivities<SagaActivities>>;
+export type SagaStubs = ReturnType<typeof proxyActivities<SagaActivities>>;
+export type ActivitiesWithSummary = (summary: string) => SagaStubs;
 
 /** Activity stubs whose calls carry a human-readable summary in the Web UI. */
 export function activitiesWith(options: ActivityOptions): ActivitiesWithSummary {
   return (summary) => proxyActivities<SagaActivities>({ ...options, summary });
+}
+
+/** Local activity stubs (run inside the workflow task: no server round trip), with the same summaries. */
+export function localActivitiesWith(options: ActivityOptions): ActivitiesWithSummary {
+  const { startToCloseTimeout, retry } = options;
+  const local: LocalActivityOptions = { startToCloseTimeout, retry };
+  return (summary) => proxyLocalActivities<SagaActivities>({ ...local, summary });
 }

@@ -19,9 +19,11 @@ const reasons: readonly FailureReason[] = [
   BusinessFailure.PAYMENT_DECLINED,
 ];
 
+/** A regular activity's refusal arrives as ActivityFailure(ApplicationFailure); a local activity's as the ApplicationFailure. */
 function businessReason(error: unknown): FailureReason | undefined {
-  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
-  return reasons.find((reason) => reason === (error.cause as ApplicationFailure).type);
+  const refusal = error instanceof ActivityFailure ? error.cause : error;
+  if (!(refusal instanceof ApplicationFailure)) return undefined;
+  return reasons.find((reason) => reason === refusal.type);
 }
 
 /**

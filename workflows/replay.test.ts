@@ -1,16 +1,15 @@
-import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultWorkflowsPath } from '../workers/worker.js';
-import { quietTemporalLogs } from './fixtures/harness.js';
-import { historyFromFixture } from './fixtures/history-json.js';
-import { fixtureOutcomes } from './fixtures/outcomes.js';
+import { quietTemporalLogs } from './test-support/harness.js';
+import { loadHistories, type RecordedHistory } from './test-support/histories.js';
+import { fixtureOutcomes } from './test-support/outcomes.js';
+import { LEAN_ROUND_TRIPS } from './patches.js';
 
-const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const nondeterministicPath = fileURLToPath(new URL('./fixtures/nondeterministic-workflows.ts', import.meta.url));
-let histories: { workflowId: string; history: ReturnType<typeof historyFromFixture> }[];
+const nondeterministicPath = fileURLToPath(new URL('./test-support/nondeterministic-workflows.ts', import.meta.url));
+let histories: RecordedHistory[];
 
 async function replayAll(workflowsPath: string): Promise<ReplayResult[]> {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
@@ -21,21 +20,24 @@ async function replayAll(workflowsPath: string): Promise<ReplayResult[]> {
 
 beforeAll(async () => {
   quietTemporalLogs();
-  const files = (await readdir(fixturesDir)).filter((file) => file.endsWith('.json')).sort();
-  histories = await Promise.all(
-    files.map(async (file) => ({
-      workflowId: file.replace(/\.json$/, ''),
-      history: historyFromFixture(await readFile(`${fixturesDir}${file}`, 'utf8')),
-    })),
-  );
+  histories = await loadHistories();
 });
 
 describe('replay of recorded histories', () => {
-  it('has a fixture for every captured outcome', () => {
-    expect(histories.map((h) => h.workflowId).sort()).toEqual(fixtureOutcomes.map((o) => o.name).sort());
+  it('has, for the path before the patches and for each patch, a history of every captured outcome', () => {
+    const outcomes = fixtureOutcomes.map((o) => o.name).sort();
+    const generations = ['unpatched', LEAN_ROUND_TRIPS];
+    expect([...new Set(histories.map((h) => h.generation))].sort()).toEqual(generations.sort());
+    for (const generation of generations) {
+      const recorded = histories
+        .filter((h) => h.generation === generation)
+        .map((h) => h.outcome)
+        .sort();
+      expect(recorded, generation).toEqual(outcomes);
+    }
   });
 
-  it('replays every fixture with the current workflow code without error', async () => {
+  it('replays every history with the current workflow code without error', async () => {
     const results = await replayAll(defaultWorkflowsPath());
     expect(results).toHaveLength(histories.length);
     for (const result of results)
@@ -47,7 +49,7 @@ describe('replay of recorded histories', () => {
     expect(results).toHaveLength(histories.length);
     for (const result of results) {
       expect(result.error, result.workflowId).toBeInstanceOf(DeterminismViolationError);
-      expect(result.error?.message).toMatch(/activity/i);
+      expect(result.error?.message, result.workflowId).toMatch(/activity/i);
     }
   });
 });

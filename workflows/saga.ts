@@ -1,18 +1,28 @@
-import { CancellationScope, condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { CreateOrderInput, StepInput } from '../activities/activities.js';
 import { SagaStep, SearchAttributeKeys, type PlaceOrderInput } from '../contracts/order-saga.js';
 import type { FailureReason } from '../contracts/orders.js';
-import { activitiesWith, compensationOptions, forwardOptions, type ActivitiesWithSummary } from './activity-options.js';
+import {
+  activitiesWith,
+  compensationOptions,
+  forwardOptions,
+  localActivitiesWith,
+  type ActivitiesWithSummary,
+  type SagaStubs,
+} from './activity-options.js';
 import { Compensations } from './compensations.js';
 import type { FinalStatus, OrderState } from './order-state.js';
 import { CancelRequested, outcomeOf } from './outcome.js';
-
-type Stub = ReturnType<ActivitiesWithSummary>;
+import { LEAN_ROUND_TRIPS } from './patches.js';
 
 /** The steps of one order, in order, with their compensations. */
 export class OrderSaga {
   private readonly forwardActs: ActivitiesWithSummary;
   private readonly safeActs: ActivitiesWithSummary;
+  /** Short idempotent reads and order-record writes: local activities on the lean path. */
+  private readonly localActs: ActivitiesWithSummary;
+  private readonly finalizeActs: ActivitiesWithSummary;
+  private readonly lean: boolean;
   private readonly compensations = new Compensations();
   private readonly ref: StepInput;
   private createArgs?: CreateOrderInput;
@@ -24,6 +34,9 @@ export class OrderSaga {
   ) {
     this.forwardActs = activitiesWith(forwardOptions(input));
     this.safeActs = activitiesWith(compensationOptions(input));
+    this.lean = patched(LEAN_ROUND_TRIPS);
+    this.localActs = this.lean ? localActivitiesWith(forwardOptions(input)) : this.forwardActs;
+    this.finalizeActs = this.lean ? localActivitiesWith(compensationOptions(input)) : this.safeActs;
     this.ref = { orderId: input.orderId, requestId: input.requestId };
   }
 
@@ -46,12 +59,18 @@ export class OrderSaga {
 
   private async forward(): Promise<void> {
     const { input, order, ref } = this;
-    await this.step(SagaStep.getCustomer, `Check customer ${input.customerId}`, (a) =>
-      a.getCustomer({ ...ref, customerId: input.customerId }),
+    await this.step(
+      SagaStep.getCustomer,
+      `Check customer ${input.customerId}`,
+      (a) => a.getCustomer({ ...ref, customerId: input.customerId }),
+      this.localActs,
     );
     order.price(
-      await this.step(SagaStep.priceItems, `Price ${input.items.length} item(s)`, (a) =>
-        a.priceItems({ ...ref, items: input.items }),
+      await this.step(
+        SagaStep.priceItems,
+        `Price ${input.items.length} item(s)`,
+        (a) => a.priceItems({ ...ref, items: input.items }),
+        this.localActs,
       ),
     );
     await this.createOrderRecord();
@@ -75,20 +94,30 @@ export class OrderSaga {
     order.pointOfNoReturn = true;
     // Past this point the order completes: no cancel, no workflow cancellation stops it.
     await CancellationScope.nonCancellable(async () => {
-      await this.step(SagaStep.capturePayment, `Capture ${amountCents} ${input.currency}`, (a) =>
-        a.capturePayment({ ...ref, amountCents }),
-      );
-      await this.step(SagaStep.commitInventory, 'Commit reserved inventory', (a) => a.commitInventory(ref));
+      const capture = () =>
+        this.step(SagaStep.capturePayment, `Capture ${amountCents} ${input.currency}`, (a) =>
+          a.capturePayment({ ...ref, amountCents }),
+        );
+      const commit = () =>
+        this.step(SagaStep.commitInventory, 'Commit reserved inventory', (a) => a.commitInventory(ref));
+      // Both are retried until they succeed, so neither needs the other's result: one round trip for two.
+      if (this.lean) await Promise.all([capture(), commit()]);
+      else await capture().then(commit);
     });
   }
 
   /** Runs one forward step; an accepted cancel stops the saga here, at the boundary. */
-  private async step<T>(name: string, summary: string, call: (acts: Stub) => Promise<T>): Promise<T> {
+  private async step<T>(
+    name: string,
+    summary: string,
+    call: (acts: SagaStubs) => Promise<T>,
+    acts = this.forwardActs,
+  ): Promise<T> {
     if (this.order.cancelRequested && this.order.cancellable) throw new CancelRequested();
     setCurrentDetails(`Order ${this.input.orderId}: ${summary}`);
     this.order.mark(name, 'started');
     try {
-      const result = await call(this.forwardActs(summary));
+      const result = await call(acts(summary));
       this.order.mark(name, 'completed');
       return result;
     } catch (error) {
@@ -98,7 +127,7 @@ export class OrderSaga {
   }
 
   private async createOrderRecord(): Promise<void> {
-    await this.step(SagaStep.createOrder, 'Record the order', (a) => {
+    const record = (a: SagaStubs) => {
       const { customerId, currency, paymentMethod } = this.input;
       this.createArgs ??= {
         ...this.ref,
@@ -109,7 +138,8 @@ export class OrderSaga {
         steps: this.order.stepsCopy(),
       };
       return a.createOrder(this.createArgs);
-    });
+    };
+    await this.step(SagaStep.createOrder, 'Record the order', record, this.localActs);
     this.orderCreated = true;
   }
 
@@ -132,7 +162,7 @@ export class OrderSaga {
   private async finalize(to: FinalStatus, failureReason?: FailureReason): Promise<void> {
     const steps = this.order.stepsCopy();
     await CancellationScope.nonCancellable(() =>
-      this.safeActs(`Mark order ${to}`).finalizeOrder({ ...this.ref, to, failureReason, steps }),
+      this.finalizeActs(`Mark order ${to}`).finalizeOrder({ ...this.ref, to, failureReason, steps }),
     );
     this.order.status = to;
     this.order.failureReason = failureReason ?? null;

@@ -1,0 +1,8 @@
+// Patch ids of the saga's command changes. An id stays while histories without it may still replay
+// (see README "Change the workflow safely"); remove its old branch with deprecatePatch() after that.
+
+/**
+ * Fewer server round trips per order: customer check, pricing, the order record and finalization
+ * as local activities; capture and commit in parallel. Histories before it keep the all-regular path.
+ */
+export const LEAN_ROUND_TRIPS = 'lean-round-trips-v1';
