@@ -17,7 +17,7 @@ export interface PlaceOrderInput {
   requestId?: string;
   /** sha256 of the customer + canonical request body, compared on Idempotency-Key reuse. */
   requestHash?: string;
-  /** Tests only: first activity retry interval (default 1000 ms). */
+  /** Tests only: first activity retry interval (default 300 ms, see workflows/activity-options.ts). */
   retryInitialIntervalMs?: number;
 }
 
