@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
+import { ensureWorkflowBundle } from './bundle-workflows.js';
 import { httpOk, spawnManaged, waitFor, type ManagedProcess } from './processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -59,14 +60,22 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     ORDERS_URL: urls.orders,
   };
 
+  const envOf = (name: AppProcessName): NodeJS.ProcessEnv => ({
+    ...process.env,
+    ...baseEnv,
+    ...options.envFor?.[name],
+  });
+  // Built (or found in the cache) while the services start; the worker then starts without webpack.
+  const workerEnv = envOf('worker');
+  const workflowBundle = workerEnv.WORKFLOW_BUNDLE_PATH
+    ? Promise.resolve(workerEnv.WORKFLOW_BUNDLE_PATH)
+    : ensureWorkflowBundle({ tracing: Boolean(workerEnv.OTEL_EXPORTER_OTLP_ENDPOINT) });
+  workflowBundle.catch(() => undefined); // awaited (and reported) when the worker starts
+
   const startOne = async (name: AppProcessName) => {
     const spec = APP_PROCESSES.find((p) => p.name === name)!;
-    const env = {
-      ...process.env,
-      ...baseEnv,
-      ...options.envFor?.[name],
-      [spec.portVar]: String(options.ports[name]),
-    };
+    const env = { ...envOf(name), [spec.portVar]: String(options.ports[name]) };
+    if (name === 'worker') env.WORKFLOW_BUNDLE_PATH = await workflowBundle;
     const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', spec.entry], {
       cwd: root,
       env,
