@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
+import { compiledEntry, ensureCompiled } from './build-dist.js';
 import { ensureWorkflowBundle } from './bundle-workflows.js';
 import { httpOk, spawnManaged, waitFor, type ManagedProcess } from './processes.js';
 
@@ -23,6 +24,11 @@ export interface AppStackOptions {
   envFor?: Partial<Record<AppProcessName, Record<string, string>>>;
   output?: Writable;
   readyTimeoutMs?: number;
+  /**
+   * Run the compiled JavaScript (dist/, built here if stale) with plain node, as `npm start` does;
+   * otherwise the TypeScript sources through tsx (tests: no compile step in the run).
+   */
+  compiled?: boolean;
 }
 
 export interface AppStack {
@@ -52,6 +58,7 @@ export function serviceUrls(ports: Record<AppProcessName, number>): Record<AppPr
  */
 export async function startAppStack(options: AppStackOptions): Promise<AppStack> {
   const urls = serviceUrls(options.ports);
+  if (options.compiled) await ensureCompiled((line) => options.output?.write(`[stack] ${line}\n`));
   const processes = new Map<AppProcessName, ManagedProcess>();
   const baseEnv: Record<string, string> = {
     ...options.env,
@@ -76,7 +83,8 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     const spec = APP_PROCESSES.find((p) => p.name === name)!;
     const env = { ...envOf(name), [spec.portVar]: String(options.ports[name]) };
     if (name === 'worker') env.WORKFLOW_BUNDLE_PATH = await workflowBundle;
-    const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', spec.entry], {
+    const args = options.compiled ? [compiledEntry(spec.entry)] : ['--import', 'tsx', spec.entry];
+    const proc = spawnManaged(name, process.execPath, args, {
       cwd: root,
       env,
       output: options.output,

@@ -121,6 +121,7 @@ async function main(): Promise<void> {
   stack = await startAppStack({
     ports,
     output,
+    compiled: true,
     env: {
       SERVICE_TOKEN: await serviceToken(),
       DATA_DIR: dataDir,

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { SpanPipeline } from '../lib/telemetry.js';
-import { tracingWorkerOptions } from './tracing.js';
 
 export interface WorkerLimits {
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks: number;
+  /** Workflows kept in memory between tasks (a running saga stays cached; a finished one is evicted). */
+  maxCachedWorkflows: number;
 }
 
 export interface CreateWorkerOptions {
@@ -30,6 +31,13 @@ export function defaultWorkflowsPath(): string {
   return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/workflows.js', import.meta.url));
 }
 
+/** The OpenTelemetry interceptors are loaded only when tracing is on; off, a no-op sink drops the spans of a bundle that carries them. */
+async function tracingOptions(tracing: SpanPipeline | undefined, prebuiltBundle: boolean) {
+  if (!tracing) return { sinks: { exporter: { export: { fn: () => {} } } } };
+  const { tracingWorkerOptions } = await import('./tracing.js');
+  return tracingWorkerOptions(tracing, prebuiltBundle);
+}
+
 /** The order worker: saga workflows plus the activities that call the services. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const { connection, namespace = 'default', taskQueue, activities, limits = {} } = options;
@@ -42,9 +50,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue,
     activities,
     ...code,
-    ...tracingWorkerOptions(options.tracing, options.workflowBundle !== undefined),
+    ...(await tracingOptions(options.tracing, options.workflowBundle !== undefined)),
     maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities ?? 100,
+    maxConcurrentLocalActivityExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 40,
+    // The SDK's default sizes the cache from the heap limit (thousands of workflows): an order saga
+    // lives seconds, so a few hundred cover any realistic backlog at a fraction of the memory.
+    maxCachedWorkflows: limits.maxCachedWorkflows ?? 500,
+    reuseV8Context: true,
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
   });
 }
