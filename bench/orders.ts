@@ -1,10 +1,15 @@
-// Whole-system benchmark: orders placed through the gateway and carried to CONFIRMED by the saga.
-// Prints throughput, latency percentiles and each process's memory. Bounded; cleans up after itself.
-//   npx tsx bench/orders.ts [orders=200] [concurrency=20] [pollMs=500]
-import { readFile } from 'node:fs/promises';
+// Whole-system benchmark of the configuration `npm start` runs: Temporal on a file (WAL, synchronous=normal),
+// compiled JavaScript, the cached workflow bundle; cancel window 0, rate limits off. In the same run, the
+// engine's ceiling: a no-op workflow with the saga's number and kind of activities on the same server.
+// Prints figures, asserts nothing. Bounded; cleans up after itself.
+//   npx tsx bench/orders.ts [orders=300] [customers=16]
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { OrderSagaState } from '../contracts/order-saga.js';
 import { ensureDatabase } from '../lib/pg.js';
 import { databaseUrl, dropDatabases } from '../scripts/databases.js';
 import { startFerretDb, startTemporal } from '../scripts/infra.js';
@@ -12,10 +17,11 @@ import { freePort } from '../scripts/processes.js';
 import { startAppStack, type AppProcessName } from '../scripts/stack.js';
 import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
 import { createApiClient } from '../test/support/api.js';
+import { noopActivities } from './ceiling/activities.js';
+import { closedLoop, openLoop, percentiles, rssMb } from './support.js';
 
-const total = Number(process.argv[2] ?? 200);
-const concurrency = Number(process.argv[3] ?? 20);
-const pollMs = Number(process.argv[4] ?? 500);
+const total = Number(process.argv[2] ?? 300);
+const customers = Number(process.argv[3] ?? 16);
 const pg = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prefix = `bench_${Date.now().toString(36)}`;
 const dbs = {
@@ -23,27 +29,14 @@ const dbs = {
   orders: databaseUrl(pg, `${prefix}_orders`),
   ferret: databaseUrl(pg, `${prefix}_ferretdb`),
 };
-const log = createWriteStream(join(tmpdir(), `${prefix}.log`));
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-
-async function rssMb(pid: number | undefined): Promise<string> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return `${(kb / 1024).toFixed(0)} MB`;
-}
+const logPath = join(tmpdir(), `${prefix}.log`);
+const log = createWriteStream(logPath);
+const say = (line: string) => console.log(line);
 
 const [temporalPort, uiPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
-const temporal = await startTemporal({
-  bin: await ensureTemporal(),
-  port: temporalPort,
-  uiPort,
-  headless: true,
-  dbFile: join(tmpdir(), `${prefix}-temporal.db`),
-  output: log,
-});
+const address = `127.0.0.1:${temporalPort}`;
+const dbFile = join(tmpdir(), `${prefix}-temporal.db`);
+const temporal = await startTemporal({ bin: await ensureTemporal(), port: temporalPort, uiPort, dbFile, output: log });
 const ferret = await startFerretDb({
   bin: await ensureFerretDb(),
   port: mongoPort,
@@ -57,18 +50,20 @@ const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, aw
   AppProcessName,
   number
 >;
+const admin = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
 const stack = await startAppStack({
   ports,
   output: log,
+  compiled: true,
   env: {
     SERVICE_TOKEN: `bench-token-${prefix}`,
     DATA_DIR: join(tmpdir(), prefix),
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    TEMPORAL_ADDRESS: address,
     MONGO_URL: `mongodb://127.0.0.1:${mongoPort}/`,
     USERS_DATABASE_URL: dbs.users,
     ORDERS_DATABASE_URL: dbs.orders,
-    ADMIN_EMAIL: 'bench-admin@example.com',
-    ADMIN_PASSWORD: 'bench-admin-password',
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
     RATE_LIMIT_IP_PER_MIN: '0',
     RATE_LIMIT_ORDERS_PER_MIN: '0',
     RATE_LIMIT_LOGIN_FAILURES: '0',
@@ -76,61 +71,90 @@ const stack = await startAppStack({
     LOG_LEVEL: 'warn',
   },
 });
+const connection = await Connection.connect({ address });
+const client = new Client({ connection });
+const rssLine = async () => {
+  const parts = [];
+  for (const [name, proc] of stack.processes) parts.push(`${name} ${(await rssMb(proc.child.pid)).toFixed(0)} MB`);
+  return parts.join(', ');
+};
 
 try {
+  say(`durable stack (file DB, WAL, compiled JS) on ${address}; log ${logPath}`);
+  await new Promise((r) => setTimeout(r, 3000));
+  say(`idle RSS: ${await rssLine()}`);
+  const restarts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await stack.restart('worker');
+    restarts.push(performance.now() - t0);
+  }
+  say(`worker restart → serving (/healthz 200): ${restarts.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+
   const api = createApiClient(stack.urls.api);
-  const admin = await api.login('bench-admin@example.com', 'bench-admin-password');
-  const product = await api.createProduct(admin, {
+  const adminToken = await api.login(admin.email, admin.password);
+  const product = await api.createProduct(adminToken, {
     sku: `BENCH-${prefix}`.toUpperCase(),
     name: 'Bench',
     priceCents: 100,
-    stock: total,
+    stock: 100_000,
   });
   const buyers = await Promise.all(
-    Array.from({ length: concurrency }, (_, i) =>
-      api.registerAndLogin(`buyer${i}-${prefix}@example.com`, 'bench-password'),
-    ),
+    Array.from({ length: customers }, (_, i) => api.registerAndLogin(`buyer${i}-${prefix}@example.com`, 'bench-pw-1')),
   );
-
   const accept: number[] = [];
   const complete: number[] = [];
-  const saga: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    buyers.map(async (buyer) => {
-      while (next < total) {
-        next += 1;
-        const t0 = performance.now();
-        const placed = await api.placeOrder(buyer.token, [{ productId: product.id, quantity: 1 }]);
-        accept.push(performance.now() - t0);
-        const order = await api.waitForFinal(buyer.token, placed.body.id, 120_000, pollMs);
-        if (order.status !== 'CONFIRMED') throw new Error(`unexpected ${order.status}`);
-        complete.push(performance.now() - t0);
-        saga.push(Date.parse(order.updatedAt) - Date.parse(order.createdAt));
-      }
-    }),
+  /** One order: POST → 202, then the workflow's result (a long poll, no GET polling); CONFIRMED or it throws. */
+  const order = async (buyer: (typeof buyers)[number]) => {
+    const t0 = performance.now();
+    const placed = await api.placeOrder(buyer.token, [{ productId: product.id, quantity: 1 }]);
+    if (placed.status !== 202) throw new Error(`POST /api/orders answered ${placed.status}`);
+    accept.push(performance.now() - t0);
+    const state = (await client.workflow.getHandle(placed.body.id).result()) as OrderSagaState;
+    if (state.status !== 'CONFIRMED') throw new Error(`order ${placed.body.id} ended ${state.status}`);
+    complete.push(performance.now() - t0);
+  };
+
+  for (let i = 0; i < 3; i++) await order(buyers[0]!); // warm-up
+  accept.length = complete.length = 0;
+  for (let i = 0; i < 20; i++) await order(buyers[0]!);
+  say(`one order on an idle stack, placement → CONFIRMED (20 in a row): ${percentiles(complete)}`);
+  say(`  its POST → 202: ${percentiles(accept)}`);
+
+  const ceilingWorker = await Worker.create({
+    connection: await NativeConnection.connect({ address }),
+    taskQueue: `ceiling-${prefix}`,
+    workflowsPath: fileURLToPath(new URL('./ceiling/workflows.ts', import.meta.url)),
+    activities: noopActivities,
+  });
+  const ceilingRun = ceilingWorker.run();
+  const ceiling = await closedLoop(total, customers, async (i) => {
+    const id = `ceiling-${prefix}-${i}`;
+    await client.workflow.execute('noopSaga', { workflowId: id, taskQueue: `ceiling-${prefix}` });
+  });
+  ceilingWorker.shutdown();
+  await ceilingRun;
+  say(
+    `engine ceiling (no-op workflow, 4 local + 4 regular activities, ${customers} starters): ${ceiling.toFixed(1)}/s`,
   );
-  const seconds = (performance.now() - started) / 1000;
-  accept.sort((a, b) => a - b);
-  complete.sort((a, b) => a - b);
-  saga.sort((a, b) => a - b);
-  console.log(
-    `orders: ${complete.length} confirmed with ${concurrency} concurrent customers in ${seconds.toFixed(1)} s`,
-  );
-  console.log(`throughput: ${(complete.length / seconds).toFixed(1)} orders/s confirmed`);
-  console.log(
-    `accepted (POST → 202):  p50 ${fmt(percentile(accept, 50))}  p95 ${fmt(percentile(accept, 95))}  p99 ${fmt(percentile(accept, 99))}`,
-  );
-  console.log(
-    `saga (recorded → CONFIRMED, server clock): p50 ${fmt(percentile(saga, 50))}  p95 ${fmt(percentile(saga, 95))}  p99 ${fmt(percentile(saga, 99))}`,
-  );
-  console.log(
-    `confirmed as a polling client sees it (GET every ${pollMs} ms): p50 ${fmt(percentile(complete, 50))}  p95 ${fmt(percentile(complete, 95))}  p99 ${fmt(percentile(complete, 99))}`,
-  );
-  console.log(`final stock: ${(await api.getProduct(product.id)).stock} (expected 0)`);
-  for (const [name, proc] of stack.processes) console.log(`rss ${name}: ${await rssMb(proc.child.pid)}`);
+
+  accept.length = complete.length = 0;
+  const throughput = await closedLoop(total, customers, (i) => order(buyers[i % customers]!));
+  say(`saga: ${total} orders CONFIRMED by ${customers} customers: ${throughput.toFixed(1)} orders/s`);
+  say(`  ratio saga / ceiling: ${((100 * throughput) / ceiling).toFixed(0)} %`);
+  say(`  accept (POST → 202): ${percentiles(accept)}`);
+  say(`  completion (POST → CONFIRMED): ${percentiles(complete)}`);
+  say(`  RSS after load: ${await rssLine()}`);
+
+  accept.length = complete.length = 0;
+  const rate = Math.max(1, Math.round(throughput / 2));
+  let n = 0;
+  await openLoop(rate, 20, () => order(buyers[n++ % customers]!));
+  say(`at half the max (${rate} orders/s for 20 s, open loop): accept ${percentiles(accept)}`);
+  say(`  completion: ${percentiles(complete)}`);
+  say(`final stock: ${(await api.getProduct(product.id)).stock} (expected ${100_000 - 23 - total - rate * 20})`);
 } finally {
+  await connection.close();
   await stack.stop();
   await ferret.stop();
   await temporal.stop();

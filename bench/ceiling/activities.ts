@@ -1,0 +1,5 @@
+export const noopActivities = {
+  async noop(step: string): Promise<string> {
+    return step;
+  },
+};

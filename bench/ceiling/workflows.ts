@@ -1,0 +1,18 @@
+// The engine's ceiling for the order saga: the same commands (local activities for the reads, the order
+// record and finalize; regular ones for reserve, authorize, then capture and commit together), doing nothing.
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { noopActivities } from './activities.js';
+
+const options = { startToCloseTimeout: '10s' } as const;
+const local = proxyLocalActivities<typeof noopActivities>(options);
+const regular = proxyActivities<typeof noopActivities>(options);
+
+export async function noopSaga(): Promise<void> {
+  await local.noop('getCustomer');
+  await local.noop('priceItems');
+  await local.noop('createOrder');
+  await regular.noop('reserveInventory');
+  await regular.noop('authorizePayment');
+  await Promise.all([regular.noop('capturePayment'), regular.noop('commitInventory')]);
+  await local.noop('finalizeOrder');
+}
