@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { OrderSagaState } from '../contracts/order-saga.js';
 import { ensureDatabase } from '../lib/pg.js';
 import { databaseUrl, dropDatabases } from '../scripts/databases.js';
@@ -32,6 +32,7 @@ const dbs = {
 const logPath = join(tmpdir(), `${prefix}.log`);
 const log = createWriteStream(logPath);
 const say = (line: string) => console.log(line);
+Runtime.install({ logger: new DefaultLogger('WARN') }); // the in-process ceiling worker: no INFO chatter
 
 const [temporalPort, uiPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
 const address = `127.0.0.1:${temporalPort}`;

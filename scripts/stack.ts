@@ -16,6 +16,12 @@ export const APP_PROCESSES = [
 ] as const;
 export type AppProcessName = (typeof APP_PROCESSES)[number]['name'];
 
+/**
+ * V8's young generation defaults to 16 MB semi-spaces per isolate (the worker has two: main and workflow
+ * thread); 1 MB keeps each idle process ~20–30 MB smaller for slightly more frequent, shorter scavenges.
+ */
+const NODE_FLAGS = ['--max-semi-space-size=1'];
+
 export interface AppStackOptions {
   ports: Record<AppProcessName, number>;
   /** Environment shared by every process (URLs, token, database URLs, limits…). */
@@ -83,7 +89,8 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     const spec = APP_PROCESSES.find((p) => p.name === name)!;
     const env = { ...envOf(name), [spec.portVar]: String(options.ports[name]) };
     if (name === 'worker') env.WORKFLOW_BUNDLE_PATH = await workflowBundle;
-    const args = options.compiled ? [compiledEntry(spec.entry)] : ['--import', 'tsx', spec.entry];
+    const entry = options.compiled ? [compiledEntry(spec.entry)] : ['--import', 'tsx', spec.entry];
+    const args = [...NODE_FLAGS, ...entry];
     const proc = spawnManaged(name, process.execPath, args, {
       cwd: root,
       env,

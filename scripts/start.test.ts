@@ -3,13 +3,16 @@ import { readdir, readFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiClient, uniqueEmail } from '../test/support/api.js';
+import { ensureCompiled } from './build-dist.js';
 import { freePort } from './processes.js';
 
 // `npm start` itself: real tools, ready line, data kept across restarts, wiped by --fresh, and
 // Ctrl-C leaves nothing behind.
 const launched: ChildProcess[] = [];
+// `npm start` runs dist/; compiling here keeps that one-off cost out of the launch's time budget.
+beforeAll(() => ensureCompiled(), 180_000);
 afterAll(() => {
   for (const child of launched) {
     try {
