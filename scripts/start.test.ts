@@ -133,7 +133,7 @@ describe('npm start', () => {
     const fresh = await launch(env, ['--fresh']);
     await expect(api.login(email, 'persist-password')).rejects.toThrow(/401/);
     // A child that dies is reported loudly and takes the whole stack down with a non-zero exit.
-    const users = (await processesUsing(dataDir)).find((p) => p.cmdline.includes('services/users/main.ts'));
+    const users = (await processesUsing(dataDir)).find((p) => /services\/users\/main\.(ts|js)/.test(p.cmdline));
     expect(users).toBeDefined();
     process.kill(users!.pid, 'SIGKILL');
     expect(await fresh.exited).toBe(1);
