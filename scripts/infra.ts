@@ -15,6 +15,8 @@ export interface TemporalOptions {
   dbFile?: string;
   headless?: boolean;
   output?: Writable;
+  /** Told the process as soon as it is spawned (a supervisor restarting it must be able to stop it). */
+  onSpawn?: (proc: ManagedProcess) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function startTemporal(options: TemporalOptions): Promise<ManagedPr
   }
   if (options.headless) args.push('--headless');
   const proc = spawnManaged('temporal', options.bin, args, { output: options.output });
+  options.onSpawn?.(proc);
   const address = `127.0.0.1:${options.port}`;
   await Promise.race([
     waitFor('Temporal', () => temporalReady(address), 90_000, 300),
@@ -92,6 +95,7 @@ export interface FerretOptions {
   /** FerretDB opens up to 50 PostgreSQL connections by default; several stacks share one server. */
   maxConnections?: number;
   output?: Writable;
+  onSpawn?: (proc: ManagedProcess) => void;
 }
 
 function withPoolLimit(url: string, max: number): string {
@@ -113,6 +117,7 @@ export async function startFerretDb(options: FerretOptions): Promise<ManagedProc
     '--log-level=error',
   ];
   const proc = spawnManaged('ferretdb', options.bin, args, { output: options.output });
+  options.onSpawn?.(proc);
   const url = `mongodb://127.0.0.1:${options.port}/`;
   await Promise.race([
     waitFor('FerretDB', () => mongoReady(url), 60_000, 200),

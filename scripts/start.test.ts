@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { componentPids, processesUsing } from '../test/chaos/components.js';
 import { createApiClient, uniqueEmail } from '../test/support/api.js';
 import { ensureCompiled } from './build-dist.js';
-import { freePort } from './processes.js';
+import { freePort, httpOk, waitFor } from './processes.js';
 
 // `npm start` itself: real tools, ready line, data kept across restarts, wiped by --fresh, and
 // Ctrl-C leaves nothing behind.
@@ -58,17 +58,6 @@ async function launch(env: Record<string, string>, args: string[] = []) {
     }, 100);
   });
   return { child, lines, exited, stopped };
-}
-
-/** Processes started for this run: their command line or environment names its data dir. */
-async function processesUsing(marker: string): Promise<{ pid: number; cmdline: string }[]> {
-  const found: { pid: number; cmdline: string }[] = [];
-  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
-    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    if (cmdline.includes(marker) || environ.includes(`DATA_DIR=${marker}\0`)) found.push({ pid: Number(pid), cmdline });
-  }
-  return found;
 }
 
 async function portsInUse(ports: number[]): Promise<number[]> {
@@ -132,12 +121,45 @@ describe('npm start', () => {
 
     const fresh = await launch(env, ['--fresh']);
     await expect(api.login(email, 'persist-password')).rejects.toThrow(/401/);
-    // A child that dies is reported loudly and takes the whole stack down with a non-zero exit.
-    const users = (await processesUsing(dataDir)).find((p) => /services\/users\/main\.(ts|js)/.test(p.cmdline));
-    expect(users).toBeDefined();
-    process.kill(users!.pid, 'SIGKILL');
+    // A child that dies is restarted with a loud line; the gateway is ready again within 15 s, the rest untouched.
+    const before = await componentPids(dataDir);
+    expect(Object.keys(before)).toHaveLength(7);
+    process.kill(before.users!, 'SIGKILL');
+    await waitFor(
+      'users restarted and the gateway ready',
+      async () => {
+        const now = await componentPids(dataDir);
+        return (
+          now.users !== undefined &&
+          now.users !== before.users &&
+          (await httpOk(`http://127.0.0.1:${ports.API_PORT}/readyz`))
+        );
+      },
+      15_000,
+      100,
+    );
+    expect(fresh.lines.some((l) => l.includes('users exited unexpectedly (SIGKILL); restart 1'))).toBe(true);
+    const after = await componentPids(dataDir);
+    expect({ ...after, users: before.users }).toEqual(before);
+    await expect(api.login(email, 'persist-password')).rejects.toThrow(/401/); // served again, by the new process
+
+    // A crash loop (six deaths within 60 s) stops the whole stack with exit 1.
+    const killed = new Set([before.users]);
+    const crashLoop = (async () => {
+      while (fresh.child.exitCode === null && killed.size < 20) {
+        const users = (await componentPids(dataDir)).users;
+        if (users !== undefined && !killed.has(users)) {
+          killed.add(users);
+          process.kill(users, 'SIGKILL');
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
     expect(await fresh.exited).toBe(1);
-    expect(fresh.lines.some((l) => l.includes('users exited unexpectedly'))).toBe(true);
+    await crashLoop;
+    expect(fresh.lines.some((l) => /users died \(SIGKILL\) after 5 restarts within 60\.0 s: crash loop/.test(l))).toBe(
+      true,
+    );
     expect(await fresh.stopped).toBe('[start] stopped after a failure');
     expect(await processesUsing(dataDir)).toEqual([]);
     expect(await portsInUse(Object.values(ports).map(Number))).toEqual([]);

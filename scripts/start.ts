@@ -7,8 +7,9 @@ import { ensureDatabase } from '../lib/pg.js';
 import { dropDatabases, databaseUrl } from './databases.js';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
 import { prettyOutput } from './pretty-output.js';
-import { assertPortsFree, type ManagedProcess } from './processes.js';
+import { assertPortsFree } from './processes.js';
 import { startAppStack, type AppStack } from './stack.js';
+import { createSupervisor } from './supervisor.js';
 import { ensureFerretDb, ensureTemporal, ToolchainMissingError } from './tools.js';
 
 const env = process.env;
@@ -33,13 +34,15 @@ const databases = {
   ferret: databaseUrl(postgresUrl, `${dbPrefix}_ferretdb`),
 };
 const output = prettyOutput(process.stdout);
-const infra: ManagedProcess[] = [];
+const infra: string[] = [];
 let stack: AppStack | undefined;
 let stopping = false;
 
 function say(line: string): void {
-  output.write(`[start] ${line}\n`);
+  output.write(line.startsWith('!!!') ? `\n[start] ${line}\n\n` : `[start] ${line}\n`);
 }
+// A child that dies is restarted as a container platform would; only a crash loop stops the stack.
+const supervisor = createSupervisor({ say, onCrashLoop: () => void stopAll(1) });
 
 async function serviceToken(): Promise<string> {
   if (env.SERVICE_TOKEN) return env.SERVICE_TOKEN;
@@ -56,8 +59,9 @@ async function stopAll(code: number): Promise<void> {
   stopping = true;
   const deadline = setTimeout(() => process.exit(code || 1), 14_000);
   deadline.unref();
+  supervisor.stop();
   await stack?.stop();
-  for (const proc of infra.reverse()) await proc.stop(5000);
+  for (const name of infra.reverse()) await supervisor.current(name)?.stop(5000);
   say(code === 0 ? 'stopped' : 'stopped after a failure');
   process.exit(code);
 }
@@ -88,13 +92,15 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS) {
     say('starting Temporal dev server…');
     const bin = await ensureTemporal();
-    infra.push(
-      await startTemporal({
+    infra.push('temporal');
+    await supervisor.start('temporal', (onSpawn) =>
+      startTemporal({
         bin,
         port: temporalPort,
         uiPort: temporalUiPort,
         dbFile: join(dataDir, 'temporal.db'),
         output,
+        onSpawn,
       }),
     );
   } else {
@@ -103,13 +109,15 @@ async function main(): Promise<void> {
   if (!env.MONGO_URL) {
     say('starting FerretDB (MongoDB protocol, on PostgreSQL)…');
     const bin = await ensureFerretDb();
-    infra.push(
-      await startFerretDb({
+    infra.push('ferretdb');
+    await supervisor.start('ferretdb', (onSpawn) =>
+      startFerretDb({
         bin,
         port: mongoPort,
         postgresUrl: databases.ferret,
         stateDir: join(dataDir, 'ferretdb'),
         output,
+        onSpawn,
       }),
     );
   }
@@ -135,11 +143,13 @@ async function main(): Promise<void> {
       LOG_LEVEL: env.LOG_LEVEL ?? 'info',
     },
   });
-  for (const proc of [...infra, ...stack.processes.values()]) {
-    void proc.exited.then((code) => {
-      if (stopping) return;
-      output.write(`\n[start] !!! ${proc.name} exited unexpectedly (${code}); stopping the stack !!!\n\n`);
-      void stopAll(1);
+  const apps = stack;
+  for (const [name, proc] of apps.processes) {
+    supervisor.watch(name, proc, async (onSpawn) => {
+      const ready = apps.startOne(name);
+      onSpawn(apps.processes.get(name)!);
+      await ready;
+      return apps.processes.get(name)!;
     });
   }
   const temporalUi = env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`;
