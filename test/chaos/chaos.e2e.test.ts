@@ -1,0 +1,28 @@
+import { describe, expect, inject, it } from 'vitest';
+import { runChaos } from './chaos.js';
+import { COMPONENTS } from './components.js';
+import { INVARIANTS } from './invariants.js';
+import { formatReport } from './report.js';
+
+// The short form of `npm run chaos`: the real launcher on its own ports, its own Temporal (db file) and
+// FerretDB; customers order while every component is SIGKILLed once and the supervisor brings it back.
+describe('chaos: every component killed under load', () => {
+  it('ends every accepted order final with stock and money conserved', async () => {
+    const report = await runChaos({
+      orders: 30,
+      killsEach: 1,
+      customers: 6,
+      killEveryMs: [1500, 3000],
+      maxFaultMs: 120_000,
+      drainLimitMs: 60_000,
+      postgresUrl: inject('postgresUrl'),
+      logDir: inject('logDir'),
+    });
+    console.log(formatReport(report));
+
+    expect(report.launcherSurvived).toBe(true);
+    for (const name of COMPONENTS) expect(report.kills[name]).toBeGreaterThanOrEqual(1);
+    expect(report.placed.filter((p) => p.orderIds.size > 0).length).toBeGreaterThanOrEqual(30);
+    expect(report.violations).toEqual(Object.fromEntries(INVARIANTS.map((name) => [name, []])));
+  }, 300_000);
+});
