@@ -1,11 +1,11 @@
-// `npm run chaos [orders] [kills-each] [customers]`: the whole stack under `npm start`'s supervisor,
+// `npm run chaos [orders] [kills-each] [customers] [orders-per-second]`: the whole stack under `npm start`'s supervisor,
 // customers ordering while every component is SIGKILLed in turn; prints the figures and the invariants.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runChaos } from '../test/chaos/chaos.js';
 import { formatReport, violationCount } from '../test/chaos/report.js';
 
-const [orders = 300, killsEach = 3, customers = 12] = process.argv.slice(2).map(Number);
+const [orders = 300, killsEach = 3, customers = 12, ordersPerSecond = 2.5] = process.argv.slice(2).map(Number);
 const logDir = join(process.cwd(), '.data', 'chaos');
 await mkdir(logDir, { recursive: true });
 const started = Date.now();
@@ -13,9 +13,11 @@ const report = await runChaos({
   orders,
   killsEach,
   customers,
+  ordersPerSecond,
   killEveryMs: [2000, 4000],
   maxFaultMs: 15 * 60_000,
   drainLimitMs: 60_000,
+  drainWatchMs: 300_000,
   postgresUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   logDir,
   progress: (line) => console.log(`[chaos] ${line}`),

@@ -12,9 +12,11 @@ describe('chaos: every component killed under load', () => {
       orders: 30,
       killsEach: 1,
       customers: 6,
+      ordersPerSecond: 1.5,
       killEveryMs: [1500, 3000],
       maxFaultMs: 120_000,
       drainLimitMs: 60_000,
+      drainWatchMs: 120_000,
       postgresUrl: inject('postgresUrl'),
       logDir: inject('logDir'),
     });

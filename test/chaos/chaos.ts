@@ -17,8 +17,12 @@ export interface ChaosOptions {
   killEveryMs: [number, number];
   /** Hard cap on the fault phase. */
   maxFaultMs: number;
+  /** Orders per second the customers aim at while the faults go on. */
+  ordersPerSecond: number;
   /** Every accepted order must be final this long after the last restart (the issue: 60 s). */
   drainLimitMs: number;
+  /** How long to keep watching the drain, to measure it even past the limit. */
+  drainWatchMs: number;
   postgresUrl: string;
   logDir: string;
   progress?: (line: string) => void;
@@ -114,7 +118,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       gatewayUrl: `http://127.0.0.1:${stack.ports.API_PORT}`,
       customers: world.customers,
       products: { plentiful: world.plentiful, scarce: world.scarce },
-      keepPlacing: () => faults,
+      keepPlacing: () => faults && load.placed.length < options.orders,
+      ordersPerSecond: options.ordersPerSecond,
     });
     const faultStart = Date.now();
     const kills = await killLoop(stack, options, () => load.placed.length);
@@ -135,30 +140,39 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     ]);
     launcherDied.catch(() => undefined);
     const recoveredAt = Date.now();
-    await load.done;
+    let customersDone = false;
+    void load.done.then(() => (customersDone = true));
     const urls = {
       orders: `http://127.0.0.1:${stack.ports.ORDERS_PORT}`,
       products: `http://127.0.0.1:${stack.ports.PRODUCTS_PORT}`,
       token: stack.serviceToken,
     };
-    const accepted = new Set(load.placed.flatMap((p) => [...p.orderIds]));
     const customerIds = world.customers.map((c) => c.id);
     const finalInTime = new Set<string>();
     let backlogAtRecovery = -1;
     let drainMs: number | undefined;
-    while (Date.now() - recoveredAt < options.drainLimitMs + 60_000) {
-      const orders = await readOrders(urls, customerIds).catch(() => []);
-      const final = orders.filter((o) => FinalStatuses.includes(o.status)).map((o) => o.id);
+    let pendingIds: string[] = [];
+    for (let poll = 0; Date.now() - recoveredAt < options.drainWatchMs; poll += 1) {
+      const orders = await readOrders(urls, customerIds).catch(() => undefined);
+      if (!orders) {
+        await sleep(1000);
+        continue;
+      }
+      const final = new Set(orders.filter((o) => FinalStatuses.includes(o.status)).map((o) => o.id));
       if (Date.now() - recoveredAt <= options.drainLimitMs) final.forEach((id) => finalInTime.add(id));
-      const pending = [...accepted].filter((id) => !final.includes(id)).length;
-      if (backlogAtRecovery < 0) backlogAtRecovery = pending;
-      if (pending === 0) {
+      pendingIds = load.placed.flatMap((p) => [...p.orderIds]).filter((id) => !final.has(id));
+      if (backlogAtRecovery < 0) backlogAtRecovery = pendingIds.length;
+      if (customersDone && pendingIds.length === 0) {
         drainMs = Date.now() - recoveredAt;
         break;
       }
+      if (poll % 10 === 0) say(`${pendingIds.length} accepted orders not final yet`);
       await sleep(1000);
     }
-    say(drainMs === undefined ? 'orders still pending at the end' : `drained in ${(drainMs / 1000).toFixed(1)} s`);
+    await load.done;
+    say(
+      drainMs === undefined ? `still pending: ${pendingIds.join(' ')}` : `drained in ${(drainMs / 1000).toFixed(1)} s`,
+    );
     const snapshot = await readSnapshot(urls, customerIds, world.initialStock);
     const outcomes: Record<string, number> = {};
     for (const order of snapshot.orders) {

@@ -36,11 +36,16 @@ export interface LoadOptions {
   /** Lines are drawn from these; the scarce one appears in about a third of the orders. */
   products: { plentiful: string[]; scarce: string };
   keepPlacing: () => boolean;
+  /** Orders per second all customers together aim at (each waits its share between orders). */
+  ordersPerSecond: number;
   cancelShare?: number;
   declineShare?: number;
+  /** How long one customer keeps retrying one request (the same key) before giving up. */
   retryBudgetMs?: number;
 }
 
+/** A customer gives up a cancel after this long (as in the issue's runs). */
+const CANCEL_BUDGET_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
 
@@ -100,7 +105,8 @@ export function startCustomers(options: LoadOptions): {
   done: Promise<void>;
 } {
   const { gatewayUrl, products } = options;
-  const budget = options.retryBudgetMs ?? 90_000;
+  const budget = options.retryBudgetMs ?? 60_000;
+  const paceMs = (1000 * options.customers.length) / options.ordersPerSecond;
   const placed: PlacedOrder[] = [];
   const cancels: CancelRequest[] = [];
 
@@ -109,13 +115,15 @@ export function startCustomers(options: LoadOptions): {
     const started = Date.now();
     const { last, attempts } = await withRetries(
       () => gateway(gatewayUrl, 'POST', `/api/orders/${orderId}/cancel`, { token: customer.token }),
-      budget,
+      CANCEL_BUDGET_MS,
     );
     cancels.push({ orderId, outcome: last?.status ?? 'gave-up', ms: Date.now() - started, attempts });
   }
 
   async function shop(customer: Customer, index: number): Promise<void> {
+    await sleep(Math.random() * paceMs);
     for (let n = 0; options.keepPlacing(); n += 1) {
+      const started = Date.now();
       const lines = [{ productId: pick(products.plentiful), quantity: 1 + Math.floor(Math.random() * 3) }];
       if (Math.random() < 1 / 3) lines.push({ productId: products.scarce, quantity: 1 });
       const paymentMethod = Math.random() < (options.declineShare ?? 0.15) ? 'tok_chargeDeclined' : 'tok_visa';
@@ -142,7 +150,7 @@ export function startCustomers(options: LoadOptions): {
       order.outcome = last?.status ?? 'gave-up';
       const orderId = [...order.orderIds][0];
       if (orderId && Math.random() < (options.cancelShare ?? 0.15)) cancelling.push(cancel(customer, orderId));
-      await sleep(Math.random() * 200);
+      await sleep(paceMs * (0.5 + Math.random()) - (Date.now() - started));
     }
   }
 

@@ -76,6 +76,16 @@ describe('checkInvariants', () => {
     expect(found(world())).toEqual([]);
   });
 
+  it('counts units held by a PENDING order as stock', () => {
+    const w = world();
+    w.placed.push(placed('k4', 'o4'));
+    w.finalInTime.add('o4');
+    w.snapshot.orders.push(order('o4', 'PENDING'));
+    w.snapshot.reservations.set('o4', reservation('o4', 'held'));
+    w.snapshot.stock.set('p1', { initial: 10, available: 7 });
+    expect(found(w)).toEqual([]);
+  });
+
   it.each([
     ['accepted order not final in time', (w: ReturnType<typeof world>) => w.finalInTime.delete('o3')],
     ['idempotency key with more than one order', (w: ReturnType<typeof world>) => w.placed[0]!.orderIds.add('o2')],
@@ -94,7 +104,10 @@ describe('checkInvariants', () => {
     ],
     [
       'reservation held by a final order',
-      (w: ReturnType<typeof world>) => w.snapshot.reservations.set('o2', reservation('o2', 'held')),
+      (w: ReturnType<typeof world>) => {
+        w.snapshot.reservations.set('o2', reservation('o2', 'held'));
+        w.snapshot.stock.set('p1', { initial: 10, available: 7 });
+      },
     ],
   ] as const)('names a violation of "%s"', (invariant, corrupt) => {
     const w = world();

@@ -9,7 +9,7 @@ export interface Snapshot {
   orders: Order[];
   payments: Map<string, Payment>;
   reservations: Map<string, Reservation>;
-  /** Stock now, by product id, and what each product started with. */
+  /** Stock now, by product id, and what each product started with. Units held by reservations count as stock. */
   stock: Map<string, { initial: number; available: number }>;
 }
 
@@ -45,14 +45,23 @@ export function checkInvariants(placed: PlacedOrder[], snapshot: Snapshot, final
   if (extra.length > unanswered) {
     v['idempotency key with more than one order'].push(`${extra.length} orders for ${unanswered} unanswered keys`);
   }
+  const units = (lines: { productId: string; quantity: number }[], productId: string) =>
+    lines.filter((line) => line.productId === productId).reduce((sum, line) => sum + line.quantity, 0);
+  const held = [...snapshot.reservations.values()].filter((r) => r.status === 'held');
   for (const [productId, { initial, available }] of snapshot.stock) {
-    const sold = snapshot.orders
-      .filter((o) => o.status === 'CONFIRMED')
-      .flatMap((o) => o.items)
-      .filter((line) => line.productId === productId)
-      .reduce((sum, line) => sum + line.quantity, 0);
-    if (available < 0 || initial !== available + sold) {
-      v['stock not conserved'].push(`${productId}: initial ${initial} ≠ available ${available} + sold ${sold}`);
+    const sold = units(
+      snapshot.orders.filter((o) => o.status === 'CONFIRMED').flatMap((o) => o.items),
+      productId,
+    );
+    // Held units belong to orders still PENDING (a final order's hold is its own violation below).
+    const holding = units(
+      held.flatMap((r) => r.lines),
+      productId,
+    );
+    if (available < 0 || initial !== available + sold + holding) {
+      v['stock not conserved'].push(
+        `${productId}: initial ${initial} ≠ available ${available} + sold ${sold} + held ${holding}`,
+      );
     }
   }
   for (const order of snapshot.orders) {
