@@ -17,7 +17,7 @@ const report = await runChaos({
   killEveryMs: [2000, 4000],
   maxFaultMs: 15 * 60_000,
   drainLimitMs: 60_000,
-  drainWatchMs: 300_000,
+  drainWatchMs: 600_000,
   postgresUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   logDir,
   progress: (line) => console.log(`[chaos] ${line}`),

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { FinalStatuses } from '../../contracts/orders.js';
-import { httpOk, waitFor } from '../../scripts/processes.js';
 import { createApiClient, uniqueEmail, uniqueSku } from '../support/api.js';
 import { COMPONENTS, componentPids, type Component } from './components.js';
 import { startCustomers, type CancelRequest, type PlacedOrder } from './customers.js';
-import { checkInvariants, readOrders, readSnapshot, type Violations } from './invariants.js';
-import { launchStack, type LaunchedStack } from './launcher.js';
+import { checkInvariants, readSnapshot, type Violations } from './invariants.js';
+import { watchDrain } from './drain.js';
+import { launchStack, untilAllReady, type LaunchedStack } from './launcher.js';
 
 export interface ChaosOptions {
   /** At least this many orders placed while the faults go on. */
@@ -126,19 +125,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     faults = false;
     const faultMs = Date.now() - faultStart;
     say(`faults stopped after ${(faultMs / 1000).toFixed(0)} s; waiting for every component to be ready`);
-    const ready = (port: number, path: string) => httpOk(`http://127.0.0.1:${port}${path}`);
-    const launcherDied = stack.exited.then((code) => Promise.reject(new Error(`the launcher exited (${code})`)));
-    await Promise.race([
-      launcherDied,
-      waitFor(
-        'every component back',
-        async () =>
-          (await ready(stack.ports.API_PORT, '/readyz')) && (await ready(stack.ports.WORKER_PORT, '/healthz')),
-        120_000,
-        100,
-      ),
-    ]);
-    launcherDied.catch(() => undefined);
+    await untilAllReady(stack);
     const recoveredAt = Date.now();
     let customersDone = false;
     void load.done.then(() => (customersDone = true));
@@ -148,28 +135,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       token: stack.serviceToken,
     };
     const customerIds = world.customers.map((c) => c.id);
-    const finalInTime = new Set<string>();
-    let backlogAtRecovery = -1;
-    let drainMs: number | undefined;
-    let pendingIds: string[] = [];
-    for (let poll = 0; Date.now() - recoveredAt < options.drainWatchMs; poll += 1) {
-      const orders = await readOrders(urls, customerIds).catch(() => undefined);
-      if (!orders) {
-        await sleep(1000);
-        continue;
-      }
-      const final = new Set(orders.filter((o) => FinalStatuses.includes(o.status)).map((o) => o.id));
-      if (Date.now() - recoveredAt <= options.drainLimitMs) final.forEach((id) => finalInTime.add(id));
-      pendingIds = load.placed.flatMap((p) => [...p.orderIds]).filter((id) => !final.has(id));
-      if (backlogAtRecovery < 0) backlogAtRecovery = pendingIds.length;
-      if (customersDone && pendingIds.length === 0) {
-        drainMs = Date.now() - recoveredAt;
-        break;
-      }
-      if (poll % 10 === 0) say(`${pendingIds.length} accepted orders not final yet`);
-      await sleep(1000);
-    }
+    const drain = await watchDrain({
+      urls,
+      customerIds,
+      acceptedIds: () => load.placed.flatMap((p) => [...p.orderIds]),
+      customersDone: () => customersDone,
+      recoveredAt,
+      limitMs: options.drainLimitMs,
+      watchMs: options.drainWatchMs,
+      say,
+    });
     await load.done;
+    const { drainMs, pendingIds, backlogAtRecovery } = drain;
     say(
       drainMs === undefined ? `still pending: ${pendingIds.join(' ')}` : `drained in ${(drainMs / 1000).toFixed(1)} s`,
     );
@@ -188,7 +165,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       faultMs,
       backlogAtRecovery,
       drainMs,
-      violations: checkInvariants(load.placed, snapshot, finalInTime),
+      violations: checkInvariants(load.placed, snapshot, drain.finalInTime),
       launcherSurvived: stack.exitCode() === null,
     };
   } finally {

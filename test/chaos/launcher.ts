@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, dropDatabases } from '../../scripts/databases.js';
-import { freePort } from '../../scripts/processes.js';
+import { freePort, httpOk, waitFor } from '../../scripts/processes.js';
 import { processesUsing } from './components.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -115,4 +115,18 @@ export async function launchStack(options: {
     exitCode,
     stopAndClean,
   };
+}
+
+/** Until the gateway is ready (it checks Temporal and every service) and the worker is healthy; fails if the launcher exits. */
+export async function untilAllReady(stack: LaunchedStack, timeoutMs = 120_000): Promise<void> {
+  const ok = (port: number, path: string) => httpOk(`http://127.0.0.1:${port}${path}`);
+  await Promise.race([
+    stack.exited.then((code) => Promise.reject(new Error(`the launcher exited (${code})`))),
+    waitFor(
+      'every component ready',
+      async () => (await ok(stack.ports.API_PORT, '/readyz')) && (await ok(stack.ports.WORKER_PORT, '/healthz')),
+      timeoutMs,
+      100,
+    ),
+  ]);
 }
