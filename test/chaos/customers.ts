@@ -1,6 +1,7 @@
 /** One answer (or a network error) to one HTTP attempt. */
 export interface Attempt {
-  status: number | 'network';
+  /** 'timeout': no answer within 10 s. */
+  status: number | 'network' | 'timeout';
   ms: number;
 }
 
@@ -87,8 +88,11 @@ async function withRetries(
       const response = await send();
       attempts.push({ status: response.status, ms: Date.now() - started });
       if (response.status < 500) return { last: response, attempts };
-    } catch {
-      attempts.push({ status: 'network', ms: Date.now() - started });
+    } catch (error) {
+      attempts.push({
+        status: (error as Error).name === 'TimeoutError' ? 'timeout' : 'network',
+        ms: Date.now() - started,
+      });
     }
     await sleep(Math.min(200 * 2 ** n, 2000));
   }
