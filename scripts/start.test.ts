@@ -60,6 +60,16 @@ async function launch(env: Record<string, string>, args: string[] = []) {
   return { child, lines, exited, stopped };
 }
 
+/** Processes of this launcher still alive once it said it stopped (its own exit may take a moment). */
+async function processesLeft(dataDir: string, withinMs = 5_000): Promise<{ pid: number; cmdline: string }[]> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const left = await processesUsing(dataDir);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function portsInUse(ports: number[]): Promise<number[]> {
   const busy: number[] = [];
   for (const port of ports) {
@@ -109,7 +119,7 @@ describe('npm start', () => {
     expect([0, 'SIGINT']).toContain(await first.exited);
     expect(await first.stopped).toBe('[start] stopped');
     expect(Date.now() - started).toBeLessThan(15_000); // the limit for a full stop, not a speed check
-    expect(await processesUsing(dataDir)).toEqual([]);
+    expect(await processesLeft(dataDir)).toEqual([]);
     expect(await portsInUse(Object.values(ports).map(Number))).toEqual([]);
 
     const second = await launch(env);
@@ -117,7 +127,7 @@ describe('npm start', () => {
     process.kill(-second.child.pid!, 'SIGTERM');
     expect([0, 'SIGTERM']).toContain(await second.exited);
     expect(await second.stopped).toBe('[start] stopped');
-    expect(await processesUsing(dataDir)).toEqual([]);
+    expect(await processesLeft(dataDir)).toEqual([]);
 
     const fresh = await launch(env, ['--fresh']);
     await expect(api.login(email, 'persist-password')).rejects.toThrow(/401/);
@@ -161,7 +171,7 @@ describe('npm start', () => {
       true,
     );
     expect(await fresh.stopped).toBe('[start] stopped after a failure');
-    expect(await processesUsing(dataDir)).toEqual([]);
+    expect(await processesLeft(dataDir)).toEqual([]);
     expect(await portsInUse(Object.values(ports).map(Number))).toEqual([]);
   }, 300_000);
 });
