@@ -91,3 +91,32 @@ export async function ensureFerretDb(): Promise<string> {
   log(`FerretDB ready at ${bin}`);
   return bin;
 }
+
+export const HELM_VERSION = 'v3.22.0';
+/** The Kubernetes minor that Helm's release build stamps in (its go.mod requires client-go v0.37). */
+const HELM_KUBE_MINOR = 37;
+
+/** Helm, built with `go install` on first use, to lint and render the chart without a cluster. */
+export async function ensureHelm(): Promise<string> {
+  if (process.env.HELM_BIN) return process.env.HELM_BIN;
+  const dir = join(toolCacheDir(), `helm-${HELM_VERSION}`);
+  const bin = join(dir, 'helm');
+  if (existsSync(bin)) return bin;
+  const go = await goBinary();
+  log(`building Helm ${HELM_VERSION} with go install (first run only; takes several minutes)…`);
+  await mkdir(dir, { recursive: true });
+  // The flags of Helm's Makefile: without them `helm version` has no patch level and `helm template` assumes Kubernetes 1.20.
+  const ldflags = [
+    `-X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}`,
+    ...['pkg/lint/rules', 'pkg/chartutil'].flatMap((pkg) => [
+      `-X helm.sh/helm/v3/${pkg}.k8sVersionMajor=1`,
+      `-X helm.sh/helm/v3/${pkg}.k8sVersionMinor=${HELM_KUBE_MINOR}`,
+    ]),
+  ].join(' ');
+  await run(go, ['install', '-ldflags', ldflags, `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`], {
+    env: { ...process.env, GOBIN: dir, GOFLAGS: '-buildvcs=false' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  log(`Helm ready at ${bin}`);
+  return bin;
+}

@@ -1,0 +1,145 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SearchAttributeKeys } from '../../contracts/order-saga.js';
+import { MIGRATION_LOCK_KEY as USERS_LOCK_KEY } from '../../services/users/migrations.js';
+import { imageProblems, processProblems, resourceProblems, securityProblems, workloads } from './container-checks.js';
+import { loadProcessConfigs, type ProcessConfig } from './process-configs.js';
+import { CHART_DIR, podSpec, renderChart, renderError, type Manifest } from './render.js';
+import { schemaProblems } from './schema-validation.js';
+
+const fullname = 'shop-durable-shop';
+let configs: ProcessConfig[];
+/** Every process found in the source tree is switched on, so a new one without a chart entry fails. */
+let everyProcess: string[];
+
+beforeAll(async () => {
+  configs = await loadProcessConfigs();
+  everyProcess = configs.flatMap(({ process }) => ['--set', `${process}.enabled=true`]);
+}, 600_000);
+
+const chartMadeSecret = [
+  '--set-string',
+  'secrets.jwtPrivateKeys=[{"kty":"OKP"}]',
+  '--set-string',
+  'postgresql.usersDatabaseUrl=postgres://u:p@pg:5432/shop_users',
+  '--set-string',
+  'postgresql.ordersDatabaseUrl=postgres://u:p@pg:5432/shop_orders',
+  '--set-string',
+  'mongodb.url=mongodb://u:p@mongo:27017/',
+  '--set-string',
+  'rabbitmq.url=amqp://u:p@rabbitmq:5672/',
+  '--set-string',
+  'redis.url=redis://redis:6379/0',
+];
+
+const scenarios: [string, () => string[]][] = [
+  ['default values (with an existing Secret)', () => ['--set', 'secrets.existingSecret=shop-secrets']],
+  ['values-dev.yaml', () => ['-f', `${CHART_DIR}/values-dev.yaml`, ...everyProcess]],
+  ['values-production.yaml', () => ['-f', `${CHART_DIR}/values-production.yaml`, ...everyProcess]],
+  ['a chart-made Secret', () => [...chartMadeSecret, ...everyProcess]],
+];
+
+describe.each(scenarios)('the chart rendered with %s', (_name, args) => {
+  let manifests: Manifest[];
+  beforeAll(async () => {
+    manifests = await renderChart(args());
+  }, 600_000);
+
+  it('validates against the Kubernetes schemas', async () => {
+    expect(await schemaProblems(manifests)).toEqual([]);
+    const deployment = manifests.find((m) => m.kind === 'Deployment')!;
+    const broken = { ...deployment, spec: { ...deployment.spec, replicas: 'two' } };
+    expect(await schemaProblems([broken])).toHaveLength(1);
+  });
+
+  it('runs every enabled process, each container meeting its config schema', () => {
+    const enabled = args().includes('notifications.enabled=true')
+      ? configs
+      : configs.filter((c) => c.process !== 'notifications');
+    for (const config of enabled) {
+      const deployment = manifests.find(
+        (m) => m.kind === 'Deployment' && m.metadata.name === `${fullname}-${config.process}`,
+      );
+      expect(deployment, `Deployment for ${config.process}`).toBeDefined();
+      const [container] = podSpec(deployment!).containers;
+      expect({ [config.process]: processProblems(container!, config) }).toEqual({ [config.process]: [] });
+    }
+  });
+
+  it('gives every container a pinned image, limits and a locked-down security context', () => {
+    const all = workloads(manifests);
+    expect(all.length).toBeGreaterThan(5);
+    const problems = all.flatMap(({ manifest, pod, container }) =>
+      [...imageProblems(container), ...resourceProblems(container), ...securityProblems(container, pod)].map(
+        (problem) => `${manifest.metadata.name}/${container.name}: ${problem}`,
+      ),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('signs tokens with keys from the Secret, so every users replica agrees', () => {
+    const users = manifests.find((m) => m.metadata.name === `${fullname}-users` && m.kind === 'Deployment');
+    const env = podSpec(users!).containers[0]!.env ?? [];
+    expect(env.find((v) => v.name === 'JWT_PRIVATE_KEYS')?.valueFrom?.secretKeyRef?.optional).toBeUndefined();
+  });
+});
+
+describe('the chart', () => {
+  it('refuses to render without secrets, naming what is missing', async () => {
+    const error = await renderError();
+    for (const value of ['secrets.jwtPrivateKeys', 'postgresql.usersDatabaseUrl', 'mongodb.url'])
+      expect(error).toContain(value);
+  });
+
+  it('refuses an unpinned image', async () => {
+    const error = await renderError(['--set', 'secrets.existingSecret=s', '--set', 'image.tag=latest']);
+    expect(error).toContain('pinned tag');
+  });
+
+  it('stores in its own Secret every key a container reads from it', async () => {
+    const manifests = await renderChart([...chartMadeSecret, ...everyProcess]);
+    const secret = manifests.find((m) => m.kind === 'Secret');
+    const referenced = workloads(manifests).flatMap(({ container }) =>
+      (container.env ?? []).flatMap((v) => (v.valueFrom?.secretKeyRef ? [v.valueFrom.secretKeyRef.key] : [])),
+    );
+    expect(referenced.filter((key) => !(key in (secret?.stringData ?? {})))).toEqual([]);
+    expect(secret?.stringData?.SERVICE_TOKEN?.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('scales, shields and isolates the processes', async () => {
+    const manifests = await renderChart(['-f', `${CHART_DIR}/values-production.yaml`]);
+    const named = (kind: string) => manifests.filter((m) => m.kind === kind).map((m) => m.metadata.name);
+    expect(named('HorizontalPodAutoscaler').sort()).toEqual([`${fullname}-api`, `${fullname}-worker`]);
+    expect(named('PodDisruptionBudget').sort()).toEqual(named('Deployment').sort());
+    for (const service of ['users', 'products', 'orders']) {
+      const policy = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === `${fullname}-${service}`);
+      const rules = policy?.spec?.ingress as { from?: { podSelector?: { matchLabels: Record<string, string> } }[] }[];
+      const clients = rules[0]?.from?.map((peer) => peer.podSelector?.matchLabels['app.kubernetes.io/component']);
+      expect(clients).toEqual(['api', 'worker']);
+    }
+    const worker = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === `${fullname}-worker`);
+    // workers/main.ts drains for up to 20 s after SIGTERM; the kubelet must not kill it sooner.
+    expect(podSpec(worker!).terminationGracePeriodSeconds).toBeGreaterThan(20);
+  });
+
+  it("registers the saga's search attributes and migrates under the services' own lock keys", async () => {
+    const manifests = await renderChart(['--set', 'secrets.existingSecret=s']);
+    const job = manifests.find((m) => m.metadata.name === `${fullname}-search-attributes`);
+    const listed = podSpec(job!).containers[0]!.env!.find((v) => v.name === 'SEARCH_ATTRIBUTES')?.value;
+    const expected = Object.values(SearchAttributeKeys).map(
+      ({ name, type }) => `${name}=${type[0]}${type.slice(1).toLowerCase()}`,
+    );
+    expect(listed?.split(' ').sort()).toEqual(expected.sort());
+
+    const configMap = manifests.find((m) => m.kind === 'ConfigMap') as { data?: Record<string, string> } | undefined;
+    const script = configMap?.data?.['migrate.mjs'] ?? '';
+    expect(script).toContain('usersMigrations.MIGRATION_LOCK_KEY');
+    expect(USERS_LOCK_KEY).toBeTypeOf('number');
+    const ordersSource = readdirSync('services/orders')
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => readFileSync(`services/orders/${file}`, 'utf8'))
+      .join('\n');
+    const ordersKey = /MIGRATION_LOCK_KEY = (\d+)/.exec(ordersSource)?.[1];
+    expect(script).toContain(`lockKey: ${ordersKey} }`);
+  });
+});

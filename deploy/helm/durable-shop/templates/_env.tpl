@@ -1,0 +1,61 @@
+{{/* Every environment variable of one process: (list $ name). Keys follow each process's config schema. */}}
+{{- define "durable-shop.processEnv" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $values := index $root.Values $name -}}
+{{- $facts := index (include "durable-shop.processFacts" $root | fromYaml) $name -}}
+{{- $s := $root.Values.secrets -}}
+- name: {{ $facts.envPrefix }}_HOST
+  value: 0.0.0.0
+- name: {{ $facts.envPrefix }}_PORT
+  value: {{ $values.port | quote }}
+- name: LOG_LEVEL
+  value: {{ $root.Values.logLevel | quote }}
+{{- with $root.Values.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{ include "durable-shop.secretEnv" (list $root "SERVICE_TOKEN") }}
+{{- if has $name (list "api" "worker") }}
+{{ include "durable-shop.temporalEnv" $root }}
+- name: TEMPORAL_TASK_QUEUE
+  value: {{ $root.Values.temporal.taskQueue | quote }}
+{{- end }}
+{{- if has $name (list "api" "worker" "notifications") }}
+{{- include "durable-shop.serviceUrlEnv" $root }}
+{{- end }}
+{{- if eq $name "api" }}
+- name: TRUST_PROXY
+  value: {{ $values.trustProxy | quote }}
+{{- include "durable-shop.optionalSecretEnv" (list $root "REDIS_URL" $root.Values.redis.url) }}
+{{- else if eq $name "worker" }}
+- name: WORKFLOW_BUNDLE_PATH
+  value: /app/dist/workflow-bundle.js
+- name: WORKER_MAX_CONCURRENT_ACTIVITIES
+  value: {{ $values.maxConcurrentActivities | quote }}
+- name: WORKER_MAX_CONCURRENT_WORKFLOW_TASKS
+  value: {{ $values.maxConcurrentWorkflowTasks | quote }}
+{{- else if eq $name "users" }}
+{{ include "durable-shop.secretEnv" (list $root "USERS_DATABASE_URL") }}
+{{ include "durable-shop.secretEnv" (list $root "JWT_PRIVATE_KEYS") }}
+{{- include "durable-shop.optionalSecretEnv" (list $root "ADMIN_EMAIL" $s.adminEmail) }}
+{{- include "durable-shop.optionalSecretEnv" (list $root "ADMIN_PASSWORD" $s.adminPassword) }}
+- name: DATA_DIR
+  value: /tmp/data
+{{- else if eq $name "products" }}
+{{ include "durable-shop.secretEnv" (list $root "MONGO_URL") }}
+- name: PRODUCTS_DB
+  value: {{ $root.Values.mongodb.database | quote }}
+- name: SEED_DEMO_CATALOG
+  value: {{ $values.seedDemoCatalog | quote }}
+{{- else if eq $name "orders" }}
+{{ include "durable-shop.secretEnv" (list $root "ORDERS_DATABASE_URL") }}
+{{- include "durable-shop.optionalSecretEnv" (list $root "AMQP_URL" $root.Values.rabbitmq.url) }}
+{{- else if eq $name "notifications" }}
+{{ include "durable-shop.secretEnv" (list $root "AMQP_URL") }}
+{{- end }}
+{{- range $key, $value := $values.env }}
+- name: {{ $key }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
