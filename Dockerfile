@@ -1,4 +1,4 @@
-# One image for every process of the system; docker-compose.yml picks the entry point per service.
+# One image for every process of the system; docker-compose.yml and the Helm chart pick the entry point per process.
 # Build: compile TypeScript and prebuild the workflow bundle. Runtime: production dependencies only, non-root.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -16,7 +16,7 @@ COPY workers ./workers
 COPY api ./api
 COPY scripts ./scripts
 RUN npm run build \
- && for s in users orders; do cp -r services/$s/drizzle dist/services/$s/drizzle; done
+ && for dir in services/*/drizzle; do cp -r "$dir" "dist/$dir"; done
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
@@ -25,6 +25,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 RUN mkdir -p /data && chown node:node /data
-USER node
-EXPOSE 3000 3001 3002 3003 3004
+# Numeric (the image's `node` user) so Kubernetes can verify runAsNonRoot; the root filesystem may be read-only.
+USER 1000:1000
+EXPOSE 3000 3001 3002 3003 3004 3005
 CMD ["node", "dist/api/main.js"]

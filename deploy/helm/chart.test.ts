@@ -130,6 +130,12 @@ describe('the chart', () => {
       ({ name, type }) => `${name}=${type[0]}${type.slice(1).toLowerCase()}`,
     );
     expect(listed?.split(' ').sort()).toEqual(expected.sort());
+    const composeSetup = readFileSync('deploy/compose/temporal-setup.sh', 'utf8');
+    expect(/for name in ([\w ]+); do/.exec(composeSetup)?.[1]?.split(' ').sort()).toEqual(
+      Object.values(SearchAttributeKeys)
+        .map(({ name }) => name)
+        .sort(),
+    );
 
     const configMap = manifests.find((m) => m.kind === 'ConfigMap') as { data?: Record<string, string> } | undefined;
     const script = configMap?.data?.['migrate.mjs'] ?? '';
