@@ -29,7 +29,7 @@ if (!validate(document)) {
 
 interface Service {
   ports?: (string | { host_ip?: string; published?: string | number })[];
-  environment?: Record<string, unknown> | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
 }
 const SECRET_NAME = /PASSWORD|PASS$|PWD$|TOKEN|SECRET|_KEYS?$/;
 const REQUIRED_OR_EMPTY = /^\$\{[A-Z0-9_]+(:\?[^}]*|:-)\}$/;
@@ -43,7 +43,7 @@ function policyProblems(name: string, service: Service): string[] {
     if (!text.startsWith('127.0.0.1:')) problems.push(`${name}: port ${text} is not bound to 127.0.0.1`);
   }
   const environment = Array.isArray(service.environment)
-    ? Object.fromEntries(service.environment.map((entry) => entry.split(/=(.*)/s)))
+    ? Object.fromEntries(service.environment.map((entry) => entry.split(/=(.*)/s) as [string, string]))
     : (service.environment ?? {});
   for (const [key, raw] of Object.entries(environment)) {
     const value = String(raw ?? '');
