@@ -107,11 +107,13 @@ describe('the chart', () => {
   });
 
   it('scales, shields and isolates the processes', async () => {
-    const manifests = await renderChart(['-f', `${CHART_DIR}/values-production.yaml`]);
+    const manifests = await renderChart(['-f', `${CHART_DIR}/values-production.yaml`, ...everyProcess]);
     const named = (kind: string) => manifests.filter((m) => m.kind === kind).map((m) => m.metadata.name);
     expect(named('HorizontalPodAutoscaler').sort()).toEqual([`${fullname}-api`, `${fullname}-worker`]);
     expect(named('PodDisruptionBudget').sort()).toEqual(named('Deployment').sort());
-    for (const service of ['users', 'products', 'orders']) {
+    const services = configs.map(({ process }) => process).filter((process) => !['api', 'worker'].includes(process));
+    expect(services).toEqual(expect.arrayContaining(['users', 'products', 'orders']));
+    for (const service of services) {
       const policy = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === `${fullname}-${service}`);
       const rules = policy?.spec?.ingress as { from?: { podSelector?: { matchLabels: Record<string, string> } }[] }[];
       const clients = rules[0]?.from?.map((peer) => peer.podSelector?.matchLabels['app.kubernetes.io/component']);

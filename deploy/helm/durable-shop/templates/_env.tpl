@@ -20,8 +20,6 @@
 {{ include "durable-shop.temporalEnv" $root }}
 - name: TEMPORAL_TASK_QUEUE
   value: {{ $root.Values.temporal.taskQueue | quote }}
-{{- end }}
-{{- if has $name (list "api" "worker" "notifications") }}
 {{- include "durable-shop.serviceUrlEnv" $root }}
 {{- end }}
 {{- if eq $name "api" }}
