@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SearchAttributeKeys } from '../../contracts/order-saga.js';
+import { ensureHelm } from '../../scripts/tools.js';
 import { MIGRATION_LOCK_KEY as USERS_LOCK_KEY } from '../../services/users/migrations.js';
 import { imageProblems, processProblems, resourceProblems, securityProblems, workloads } from './container-checks.js';
 import { loadProcessConfigs, type ProcessConfig } from './process-configs.js';
@@ -11,6 +12,9 @@ const fullname = 'shop-durable-shop';
 let configs: ProcessConfig[];
 /** Every process found in the source tree is switched on, so a new one without a chart entry fails. */
 let everyProcess: string[];
+
+// The first run on a machine builds Helm with `go install` (minutes on two cores).
+beforeAll(() => ensureHelm(), 1_500_000);
 
 beforeAll(async () => {
   configs = await loadProcessConfigs();

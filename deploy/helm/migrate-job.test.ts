@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, dropDatabases } from '../../scripts/databases.js';
+import { ensureHelm } from '../../scripts/tools.js';
 import { renderChart } from './render.js';
 
 const run = promisify(execFile);
@@ -31,6 +32,8 @@ const migrationFiles = async (service: string) =>
   (await readdir(join(root, 'services', service, 'drizzle'))).filter((file) => file.endsWith('.sql')).length;
 
 describe("the chart's migration Job", () => {
+  // The first run on a machine builds Helm with `go install` (minutes on two cores).
+  beforeAll(() => ensureHelm(), 1_500_000);
   afterAll(() => dropDatabases(adminUrl, [usersUrl, ordersUrl]));
 
   it('creates and migrates both databases, twice at once without conflict', async () => {
