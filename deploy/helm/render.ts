@@ -19,6 +19,7 @@ export interface Container {
   name: string;
   image: string;
   command?: string[];
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: EnvVar[];
   readinessProbe?: { httpGet?: { path: string; port: string | number } };
