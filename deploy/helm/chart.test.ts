@@ -95,9 +95,12 @@ describe('the chart', () => {
       expect(error).toContain(value);
   });
 
-  it('refuses an unpinned image', async () => {
-    const error = await renderError(['--set', 'secrets.existingSecret=s', '--set', 'image.tag=latest']);
-    expect(error).toContain('pinned tag');
+  it('refuses an unpinned image and a misspelt value', async () => {
+    const existing = ['--set', 'secrets.existingSecret=s'];
+    expect(await renderError([...existing, '--set', 'image.tag=latest'])).toContain('/image/tag');
+    const adminTools = '--set=temporal.searchAttributes.image.tag=';
+    expect(await renderError([...existing, adminTools])).toContain('pinned tag');
+    expect(await renderError([...existing, '--set', 'notification.enabled=true'])).toContain("'notification'");
   });
 
   it('stores in its own Secret every key a container reads from it', async () => {
