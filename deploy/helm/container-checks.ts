@@ -54,7 +54,9 @@ export function resourceProblems(container: Container): string[] {
 export function processProblems(container: Container, config: ProcessConfig): string[] {
   const problems: string[] = [];
   const env = new Map((container.env ?? []).map((variable) => [variable.name, variable]));
-  if (container.command?.join(' ') !== `node ${config.main}`) problems.push(`runs ${container.command?.join(' ')}`);
+  const command = container.command ?? [];
+  const flagsOnly = command.slice(1, -1).every((arg) => arg.startsWith('--'));
+  if (command[0] !== 'node' || command.at(-1) !== config.main || !flagsOnly) problems.push(`runs ${command.join(' ')}`);
   if (container.readinessProbe?.httpGet?.path !== '/readyz') problems.push('readiness probe is not /readyz');
   if (container.livenessProbe?.httpGet?.path !== '/healthz') problems.push('liveness probe is not /healthz');
   const http = container.ports?.find((port) => port.name === 'http');
