@@ -1,11 +1,12 @@
-// Builds the real dependencies this project runs (Temporal dev server, FerretDB) once per machine.
-import { ensureFerretDb, ensureTemporal, ToolchainMissingError } from './tools.js';
+// Builds the real dependencies this project runs (Temporal dev server, FerretDB, Helm) once per machine.
+import { ensureFerretDb, ensureHelm, ensureTemporal, ToolchainMissingError } from './tools.js';
 
 try {
   const needTemporal = !process.env.TEMPORAL_ADDRESS;
   const needFerret = !process.env.MONGO_URL;
   if (needTemporal) await ensureTemporal();
   if (needFerret) await ensureFerretDb();
+  await ensureHelm(); // the chart tests render with it
 } catch (error) {
   if (error instanceof ToolchainMissingError) {
     process.stderr.write(`\n${error.message}\n\n`);
