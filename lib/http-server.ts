@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger.js';
 
@@ -14,11 +15,26 @@ export interface FetchApp {
   fetch: (request: Request, bindings?: any) => Response | Promise<Response>;
 }
 
+interface NodeBindings {
+  incoming: IncomingMessage;
+  outgoing: ServerResponse;
+}
+
+/**
+ * An answer given before the request body arrived in full (413, 401, 404 on a POST…) closes the
+ * connection: the unread rest of the body would otherwise be taken for the client's next request.
+ */
+async function answer(app: FetchApp, request: Request, bindings: NodeBindings): Promise<Response> {
+  const response = await app.fetch(request, bindings);
+  if (!bindings.incoming.complete) bindings.outgoing.shouldKeepAlive = false;
+  return response;
+}
+
 export function startHttpServer(app: FetchApp, port: number, hostname = '127.0.0.1'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined = undefined;
     server = serve(
-      { fetch: (request: Request, bindings: unknown) => app.fetch(request, bindings), port, hostname },
+      { fetch: (request: Request, bindings: NodeBindings) => answer(app, request, bindings), port, hostname },
       (info: AddressInfo) => {
         const close = () =>
           new Promise<void>((done) => {
