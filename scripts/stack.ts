@@ -11,7 +11,7 @@ export const APP_PROCESSES = [
   { name: 'users', entry: 'services/users/main.ts', readyPath: '/readyz', portVar: 'USERS_PORT' },
   { name: 'products', entry: 'services/products/main.ts', readyPath: '/readyz', portVar: 'PRODUCTS_PORT' },
   { name: 'orders', entry: 'services/orders/main.ts', readyPath: '/readyz', portVar: 'ORDERS_PORT' },
-  { name: 'worker', entry: 'workers/main.ts', readyPath: '/healthz', portVar: 'WORKER_PORT' },
+  { name: 'worker', entry: 'workers/main.ts', readyPath: '/readyz', portVar: 'WORKER_PORT' },
   { name: 'api', entry: 'api/main.ts', readyPath: '/readyz', portVar: 'API_PORT' },
 ] as const;
 export type AppProcessName = (typeof APP_PROCESSES)[number]['name'];

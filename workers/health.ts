@@ -1,48 +1,43 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { Gauge } from 'prom-client';
 import type { Worker } from '@temporalio/worker';
+import { createHttpApp, type HttpAppEnv } from '../lib/http-app.js';
+import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 
 const states = ['INITIALIZED', 'RUNNING', 'STOPPING', 'DRAINING', 'DRAINED', 'STOPPED', 'FAILED'] as const;
 
 export interface HealthDeps {
-  worker: Pick<Worker, 'getState'>;
+  /** The worker once it exists: it is created only after Temporal answers. */
+  worker: () => Pick<Worker, 'getState'> | undefined;
+  logger: Logger;
   metrics: Metrics;
-  /** Throws when Temporal is unreachable. */
+  /** Throws when Temporal is unreachable (or not connected yet). */
   pingTemporal: () => Promise<unknown>;
 }
 
-/** The worker's tiny HTTP face: liveness (worker running), readiness (plus Temporal reachable), metrics. */
-export function createHealthApp({ worker, metrics, pingTemporal }: HealthDeps): Hono {
-  const app = new Hono();
-  const stateGauge = new Gauge({
+/** The worker's HTTP face (the process shell): live while the process runs, ready once it polls and Temporal answers. */
+export function createHealthApp({ worker, logger, metrics, pingTemporal }: HealthDeps): Hono<HttpAppEnv> {
+  new Gauge({
     name: 'temporal_worker_state',
     help: '1 for the current state of the Temporal worker',
     labelNames: ['state'] as const,
     registers: [metrics.registry],
     collect() {
-      const current = worker.getState();
+      const current = worker()?.getState();
       for (const state of states) this.set({ state }, state === current ? 1 : 0);
     },
   });
-  void stateGauge;
-  app.use(metrics.middleware);
-  app.get('/healthz', (c) => {
-    const state = worker.getState();
-    return c.json({ status: state === 'RUNNING' ? 'ok' : 'not running', state }, state === 'RUNNING' ? 200 : 503);
+  return createHttpApp({
+    logger,
+    metrics,
+    requestLogLevel: 'debug',
+    readiness: {
+      temporal: pingTemporal,
+      worker: async () => {
+        const state = worker()?.getState() ?? 'NOT STARTED';
+        if (state !== 'RUNNING') throw new Error(`worker is ${state}`);
+      },
+    },
   });
-  app.get('/readyz', async (c) => {
-    const state = worker.getState();
-    const temporal = await pingTemporal().then(
-      () => 'up',
-      () => 'down',
-    );
-    const ready = state === 'RUNNING' && temporal === 'up';
-    return c.json({ status: ready ? 'ready' : 'not ready', state, checks: { temporal } }, ready ? 200 : 503);
-  });
-  app.get('/metrics', async (c) => {
-    const { contentType, body } = await metrics.render();
-    return c.body(body, 200, { 'Content-Type': contentType });
-  });
-  return app;
 }

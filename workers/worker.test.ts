@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../lib/config.js';
+import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
 import { WorkerConfig } from './config.js';
 import { createHealthApp } from './health.js';
@@ -37,22 +38,30 @@ describe('worker config', () => {
 });
 
 describe('worker health app', () => {
-  const app = (state: string, temporalUp: boolean) =>
+  const app = (state: string | undefined, temporalUp: boolean) =>
     createHealthApp({
-      worker: { getState: () => state as never },
+      worker: () => (state === undefined ? undefined : { getState: () => state as never }),
+      logger: createLogger('worker-test', 'silent'),
       metrics: createMetrics('worker-test', false),
       pingTemporal: async () => {
         if (!temporalUp) throw new Error('down');
       },
     });
 
-  it('is healthy and ready only while the worker runs and Temporal answers', async () => {
+  it('is live while the process runs, ready only while the worker polls and Temporal answers', async () => {
     expect((await app('RUNNING', true).request('/healthz')).status).toBe(200);
     expect((await app('RUNNING', true).request('/readyz')).status).toBe(200);
-    expect((await app('DRAINING', true).request('/healthz')).status).toBe(503);
+    const draining = await app('DRAINING', true).request('/readyz');
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toMatchObject({ down: ['worker'] });
     const notReady = await app('RUNNING', false).request('/readyz');
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({ checks: { temporal: 'down' } });
+    expect(await notReady.json()).toMatchObject({ checks: { temporal: 'down' }, down: ['temporal'] });
+    // Still waiting for Temporal: alive (no restart wanted), not ready.
+    expect((await app(undefined, false).request('/healthz')).status).toBe(200);
+    expect(await (await app(undefined, false).request('/readyz')).json()).toMatchObject({
+      down: ['temporal', 'worker'],
+    });
   });
 
   it('exposes the worker state in Prometheus metrics', async () => {

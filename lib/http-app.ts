@@ -1,0 +1,98 @@
+import { Hono, type MiddlewareHandler, type NotFoundHandler } from 'hono';
+import { ErrorCode } from '../contracts/problem.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { ProblemError, problemNotFoundHandler, problemResponse, toProblemError } from './problem.js';
+import { requestId, type RequestIdEnv } from './request-id.js';
+import { serviceAuth } from './service-auth.js';
+import { withTimeout } from './timeout.js';
+
+/** Resolves when the dependency answers; rejects (or outlasts the timeout) when it does not. */
+export type ReadinessCheck = () => Promise<unknown>;
+
+export type HttpAppEnv = RequestIdEnv;
+
+export interface HttpAppOptions<E extends HttpAppEnv = HttpAppEnv> {
+  logger: Logger;
+  metrics: Metrics;
+  /** Named checks behind /readyz; a 503 names the ones that are down. */
+  readiness?: Record<string, ReadinessCheck>;
+  readinessTimeoutMs?: number;
+  /** When set, every /v1/* route requires `Authorization: Bearer <serviceToken>`. */
+  serviceToken?: string;
+  /** Level of the one log line per request (probes and scrapes are never logged). */
+  requestLogLevel?: 'info' | 'debug';
+  /** Maps errors of this process's own kinds to problems; the rest get the common mapping. */
+  toProblem?: (error: unknown, log: Logger) => ProblemError | undefined;
+  notFound?: NotFoundHandler<E>;
+  /** App-wide middleware that runs before every route, health endpoints included (e.g. security headers). */
+  use?: MiddlewareHandler<E>[];
+}
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** One process shell for every HTTP process: a plain Hono app with the shell installed. */
+export function createHttpApp(options: HttpAppOptions): Hono<HttpAppEnv> {
+  return installProcessShell(new Hono<HttpAppEnv>(), options);
+}
+
+/**
+ * Installs on `app` what every process answers the same way: request ids and logs, metrics,
+ * problem+json errors and not-found, /healthz, /readyz, /metrics, and service auth on /v1/*.
+ * Register the process's own routes afterwards.
+ */
+export function installProcessShell<E extends HttpAppEnv, A extends Hono<E>>(app: A, options: HttpAppOptions<E>): A {
+  const { logger, metrics } = options;
+  const level = options.requestLogLevel ?? 'info';
+  app.onError((error, c) => {
+    const log = (c.get('log') as Logger | undefined) ?? logger;
+    const problem = options.toProblem?.(error, log) ?? toProblemError(error);
+    if (problem) return problemResponse(c, problem);
+    log.error({ err: error, path: c.req.path }, 'unhandled error');
+    return problemResponse(c, new ProblemError(500, ErrorCode.INTERNAL, 'An unexpected error occurred'));
+  });
+  app.notFound(options.notFound ?? problemNotFoundHandler);
+  app.use(requestId({ logger }) as unknown as MiddlewareHandler<E>);
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    if (PROBES.has(c.req.path)) return;
+    const ms = Math.round(performance.now() - started);
+    c.get('log')[level]({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
+  });
+  app.use(metrics.middleware);
+  for (const middleware of options.use ?? []) app.use(middleware);
+
+  const readiness = options.readiness ?? {};
+  const timeoutMs = options.readinessTimeoutMs ?? 2_000;
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks = await checkAll(readiness, timeoutMs);
+    const down = Object.keys(checks).filter((name) => checks[name] === 'down');
+    const ready = down.length === 0;
+    return c.json({ status: ready ? 'ready' : 'not ready', checks, down }, ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    const { contentType, body } = await metrics.render();
+    return c.body(body, 200, { 'Content-Type': contentType });
+  });
+  if (options.serviceToken !== undefined) app.use('/v1/*', serviceAuth(options.serviceToken));
+  return app;
+}
+
+async function checkAll(
+  readiness: Record<string, ReadinessCheck>,
+  timeoutMs: number,
+): Promise<Record<string, 'up' | 'down'>> {
+  const entries = await Promise.all(
+    Object.entries(readiness).map(async ([name, check]) => {
+      try {
+        await withTimeout(check(), timeoutMs);
+        return [name, 'up'] as const;
+      } catch {
+        return [name, 'down'] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}
