@@ -1,28 +1,24 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
-import { ErrorCode } from '../contracts/problem.js';
+import { installProcessShell } from '../lib/http-app.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { ProblemError, problemResponse, validationProblem, zodIssues } from '../lib/problem.js';
-import type { VerifyToken } from './auth.js';
+import { validationProblem, zodIssues } from '../lib/problem.js';
 import type { GatewayConfig } from './config.js';
-import { registerDocs } from './docs.js';
-import type { GatewayEnv } from './env.js';
-import { gatewayErrorHandler } from './errors.js';
-import {
-  clientIpResolver,
-  ipRateLimit,
-  notFoundOrMethodNotAllowed,
-  requestContext,
-  assumeJsonBody,
-  dropEmptyQueryValues,
-} from './frame.js';
-import { registerHealth } from './health.js';
-import type { OrderWorkflows } from './order-workflows.js';
-import { createOrderOperations } from './orders.js';
-import { createFailureWindow, createTokenBuckets, type Clock } from './rate-limit.js';
+import type { GatewayEnv } from './context.js';
+import { toGatewayProblem } from './errors.js';
+import { createFailureWindow, createTokenBuckets, type Clock } from './limiters.js';
+import type { VerifyToken } from './middleware/auth.js';
+import { bodyLimit } from './middleware/body-limit.js';
+import { emptyQuery } from './middleware/empty-query.js';
+import { jsonBody } from './middleware/json-body.js';
+import { notFoundOrMethodNotAllowed } from './middleware/not-found.js';
+import { clientIpResolver, rateLimit } from './middleware/rate-limit.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { registerOpenApiDocument } from './openapi/document.js';
+import { createOrderOperations } from './orders/operations.js';
+import type { OrderWorkflows } from './orders/workflow-port.js';
+import { registerDocsRoutes } from './routes/docs.js';
+import { registerHealthRoutes } from './routes/health.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerProductRoutes } from './routes/products.js';
 import { registerUserRoutes } from './routes/users.js';
@@ -51,67 +47,43 @@ export interface GatewayDeps {
   /** Milliseconds since the epoch; tests move time forward. */
   clock?: Clock;
   /** Overrides how the client address is found (tests have no socket). */
-  clientIp?: Parameters<typeof ipRateLimit>[1];
+  clientIp?: ReturnType<typeof clientIpResolver>;
 }
 
 const MINUTE = 60_000;
 
+/** The gateway: the process shell, the public middleware on /api/*, the routes and their OpenAPI document. */
 export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
-  const { config, logger } = deps;
+  const { config } = deps;
   const clock = deps.clock ?? Date.now;
   const app = new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationProblem(zodIssues(result.error));
     },
   });
-  app.onError(gatewayErrorHandler(logger));
-  app.notFound(notFoundOrMethodNotAllowed(app));
-  app.use(requestContext(logger));
-  app.use(deps.metrics.middleware);
-  app.use(secureHeaders());
-  if (config.CORS_ORIGINS.length > 0) {
-    app.use(
-      '/api/*',
-      cors({
-        origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
-        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-        exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
-        maxAge: 600,
-      }),
-    );
-  }
-  app.use(
-    '/api/*',
-    ipRateLimit(
-      createTokenBuckets(config.RATE_LIMIT_IP_PER_MIN, MINUTE, clock),
-      deps.clientIp ?? clientIpResolver(config.TRUST_PROXY),
-    ),
-  );
-  app.use('/api/*', assumeJsonBody());
-  app.use('/api/*', dropEmptyQueryValues());
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_BYTES,
-      onError: (c) =>
-        problemResponse(
-          c,
-          new ProblemError(
-            413,
-            ErrorCode.PAYLOAD_TOO_LARGE,
-            `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes`,
-          ),
-        ),
-    }),
-  );
-
-  registerHealth(app, deps.metrics, {
-    temporal: () => deps.orderWorkflows.ping(),
-    users: () => deps.users.ready(),
-    products: () => deps.products.ready(),
-    orders: () => deps.orders.ready(),
+  installProcessShell(app, {
+    logger: deps.logger,
+    metrics: deps.metrics,
+    toProblem: toGatewayProblem,
+    notFound: notFoundOrMethodNotAllowed(app),
+    use: securityHeaders({ corsOrigins: config.CORS_ORIGINS }),
+    readinessTimeoutMs: 2_500,
+    readiness: {
+      temporal: () => deps.orderWorkflows.ping(),
+      users: () => deps.users.ready(),
+      products: () => deps.products.ready(),
+      orders: () => deps.orders.ready(),
+    },
   });
-  registerDocs(app);
+  const clientIp = deps.clientIp ?? clientIpResolver(config.TRUST_PROXY);
+  app.use('/api/*', rateLimit({ perMinute: config.RATE_LIMIT_IP_PER_MIN, clock, clientIp }));
+  app.use('/api/*', jsonBody());
+  app.use('/api/*', emptyQuery());
+  app.use('/api/*', bodyLimit({ maxBytes: config.BODY_LIMIT_BYTES }));
+
+  registerHealthRoutes(app);
+  registerOpenApiDocument(app);
+  registerDocsRoutes(app);
   registerUserRoutes(app, {
     users: deps.users,
     verifyToken: deps.verifyToken,

@@ -1,9 +1,8 @@
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
-import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ErrorCode, type Problem } from '../contracts/problem.js';
 import type { Logger } from '../lib/logger.js';
-import { ProblemError, problemResponse, toProblemError } from '../lib/problem.js';
+import { ProblemError, toProblemError } from '../lib/problem.js';
 import { ServiceRejectedError, ServiceUnavailableError } from '../lib/service-client.js';
 
 const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code']);
@@ -47,14 +46,4 @@ export function toGatewayProblem(error: unknown, log: Logger): ProblemError | un
     return new ProblemError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json');
   }
   return toProblemError(error);
-}
-
-export function gatewayErrorHandler(logger: Logger): ErrorHandler {
-  return (error, c: Context) => {
-    const log = (c.get('log') as Logger | undefined) ?? logger;
-    const problem = toGatewayProblem(error, log);
-    if (problem) return problemResponse(c, problem);
-    log.error({ err: error, path: c.req.path }, 'unhandled error');
-    return problemResponse(c, new ProblemError(500, ErrorCode.INTERNAL, 'An unexpected error occurred'));
-  };
 }

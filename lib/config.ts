@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TASK_QUEUE_DEFAULT } from '../contracts/order-saga.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -38,3 +39,41 @@ export const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** Where each process listens unless told otherwise; the launcher and every config.ts read them from here. */
+export const DEFAULT_PORTS = { api: 3000, users: 3001, products: 3002, orders: 3003, worker: 3004 } as const;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_TEMPORAL_PORT = 7233;
+export const DEFAULT_TEMPORAL_UI_PORT = 8233;
+export const DEFAULT_MONGO_PORT = 27017;
+
+const host = z.string().min(1).default(DEFAULT_HOST);
+
+/** `<NAME>_PORT` and `<NAME>_HOST` of one process, e.g. `listenOn('USERS', DEFAULT_PORTS.users)`. */
+export function listenOn<N extends string>(name: N, fallback: number) {
+  return { [`${name}_PORT`]: port(fallback), [`${name}_HOST`]: host } as {
+    [K in `${N}_PORT`]: ReturnType<typeof port>;
+  } & { [K in `${N}_HOST`]: typeof host };
+}
+
+/** Fields every process has: the shared internal credential and the log level. */
+export const processFields = {
+  SERVICE_TOKEN: z.string({ error: 'is required' }).min(16, 'must be at least 16 characters'),
+  LOG_LEVEL: logLevel,
+};
+
+/** The Temporal server, namespace and task queue of the order saga (gateway and worker). */
+export const temporalFields = {
+  TEMPORAL_ADDRESS: z.string().min(1).default(`${DEFAULT_HOST}:${DEFAULT_TEMPORAL_PORT}`),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE_DEFAULT),
+};
+
+const localUrl = (port: number) => z.url().default(`http://${DEFAULT_HOST}:${port}`);
+
+/** The internal services' base URLs (gateway and worker). */
+export const upstreamUrlFields = {
+  USERS_URL: localUrl(DEFAULT_PORTS.users),
+  PRODUCTS_URL: localUrl(DEFAULT_PORTS.products),
+  ORDERS_URL: localUrl(DEFAULT_PORTS.orders),
+};

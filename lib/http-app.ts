@@ -45,6 +45,7 @@ export function installProcessShell<E extends HttpAppEnv, A extends Hono<E>>(app
   const { logger, metrics } = options;
   const level = options.requestLogLevel ?? 'info';
   app.onError((error, c) => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- E's variables are generic here
     const log = (c.get('log') as Logger | undefined) ?? logger;
     const problem = options.toProblem?.(error, log) ?? toProblemError(error);
     if (problem) return problemResponse(c, problem);

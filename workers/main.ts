@@ -16,13 +16,17 @@ await runMain({
   // shutdown() stops polling and lets in-flight activities and workflow tasks finish (grace 10 s).
   shutdownDeadlineMs: 20_000,
   async start({ config, logger, telemetry, onStop, stopping, fail }) {
-    let connection: NativeConnection | undefined;
-    let worker: Worker | undefined;
+    const live: { connection?: NativeConnection; worker?: Worker } = {};
     const pingTemporal = async () => {
-      if (!connection) throw new Error('not connected to Temporal yet');
-      await connection.healthService.check({});
+      if (!live.connection) throw new Error('not connected to Temporal yet');
+      await live.connection.healthService.check({});
     };
-    const health = createHealthApp({ worker: () => worker, logger, metrics: createMetrics('worker'), pingTemporal });
+    const health = createHealthApp({
+      worker: () => live.worker,
+      logger,
+      metrics: createMetrics('worker'),
+      pingTemporal,
+    });
     const server = await startHttpServer(health, config.WORKER_PORT, config.WORKER_HOST);
     onStop(() => server.close());
 
@@ -32,7 +36,7 @@ await runMain({
       logger,
       signal: stopping,
     });
-    connection = connected;
+    live.connection = connected;
     onStop(() => connected.close());
     const clients = createSagaClients({
       usersUrl: config.USERS_URL,
@@ -53,7 +57,7 @@ await runMain({
       },
       tracing: telemetry.pipeline,
     });
-    worker = created;
+    live.worker = created;
     const running = created.run();
     onStop(() => running);
     onStop(() => created.getState() === 'RUNNING' && created.shutdown());

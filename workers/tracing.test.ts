@@ -7,7 +7,7 @@ import { createActivities } from '../activities/activities.js';
 import { createSagaClients } from '../activities/clients.js';
 import { fakeShop } from '../activities/test-support/fake-shop.js';
 import { TOKEN } from '../activities/test-support/fake-services.js';
-import { tracingClientInterceptors } from '../api/temporal-order-workflows.js';
+import { tracingClientInterceptors } from '../lib/temporal-tracing.js';
 import { WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
 import { startHttpServer, type RunningServer } from '../lib/http-server.js';
 import { startTelemetry, type Telemetry } from '../lib/telemetry.js';

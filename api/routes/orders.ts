@@ -2,10 +2,10 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { Cursor, Limit } from '../../contracts/common.js';
 import { ListOrdersResponse, Order, PlaceOrderRequest } from '../../contracts/orders.js';
-import { authenticate, type VerifyToken } from '../auth.js';
-import type { GatewayEnv } from '../env.js';
-import { bearer, IdParams, json, jsonBody, pick } from '../openapi.js';
-import type { Ctx, OrderOperations } from '../orders.js';
+import { authenticate, type VerifyToken } from '../middleware/auth.js';
+import type { GatewayEnv } from '../context.js';
+import { bearer, IdParams, json, jsonBody, pick } from '../openapi/schemas.js';
+import type { Ctx, OrderOperations } from '../orders/operations.js';
 
 export interface OrderRoutesDeps {
   operations: OrderOperations;

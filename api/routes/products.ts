@@ -7,9 +7,9 @@ import {
   RestockRequest,
   UpdateProductRequest,
 } from '../../contracts/products.js';
-import { authenticate, type VerifyToken } from '../auth.js';
-import type { GatewayEnv } from '../env.js';
-import { bearer, IdParams, json, jsonBody, pick } from '../openapi.js';
+import { authenticate, type VerifyToken } from '../middleware/auth.js';
+import type { GatewayEnv } from '../context.js';
+import { bearer, IdParams, json, jsonBody, pick } from '../openapi/schemas.js';
 import type { ProductsClient } from '../upstream.js';
 
 export interface ProductRoutesDeps {

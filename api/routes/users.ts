@@ -3,10 +3,10 @@ import { ErrorCode } from '../../contracts/problem.js';
 import { LoginRequest, PublicUser, RegisterRequest, TokenResponse } from '../../contracts/users.js';
 import { ProblemError } from '../../lib/problem.js';
 import { ServiceRejectedError } from '../../lib/service-client.js';
-import { authenticate, type VerifyToken } from '../auth.js';
-import type { GatewayEnv } from '../env.js';
-import { bearer, json, jsonBody, pick } from '../openapi.js';
-import { rateLimited, type createFailureWindow } from '../rate-limit.js';
+import { authenticate, type VerifyToken } from '../middleware/auth.js';
+import type { GatewayEnv } from '../context.js';
+import { bearer, json, jsonBody, pick } from '../openapi/schemas.js';
+import { rateLimited, type createFailureWindow } from '../limiters.js';
 import type { UsersClient } from '../upstream.js';
 
 export interface UserRoutesDeps {

@@ -2,7 +2,7 @@ import { createLogger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { createServiceClient } from '../../lib/service-client.js';
 import { createGatewayApp, type GatewayAppConfig, type GatewayDeps } from '../app.js';
-import { createJwtVerifier, remoteKeys } from '../auth.js';
+import { createJwtVerifier, remoteKeys } from '../middleware/auth.js';
 import { createOrdersClient, createProductsClient, createUsersClient, withBreaker } from '../upstream.js';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../contracts/users.js';
 import { SERVICE_TOKEN, type FakeServices } from './fake-services.js';

@@ -1,7 +1,7 @@
 import type { OrderSagaState, PlaceOrderInput } from '../../contracts/order-saga.js';
 import { WORKFLOW_TYPE } from '../../contracts/order-saga.js';
 import { ServiceUnavailableError } from '../../lib/service-client.js';
-import type { CancelOutcome, OrderMemo, OrderWorkflows } from '../order-workflows.js';
+import type { CancelOutcome, OrderMemo, OrderWorkflows } from '../orders/workflow-port.js';
 
 interface Run {
   input: PlaceOrderInput;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logLevel, port } from '../../lib/config.js';
+import { DEFAULT_PORTS, listenOn, processFields } from '../../lib/config.js';
 import { Email, Password, TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../contracts/users.js';
 
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 900;
@@ -11,10 +11,9 @@ const optional = z
 
 export const UsersConfig = z
   .object({
-    USERS_PORT: port(3001),
-    USERS_HOST: z.string().min(1).default('127.0.0.1'),
+    ...listenOn('USERS', DEFAULT_PORTS.users),
     USERS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/shop_users'),
-    SERVICE_TOKEN: z.string({ error: 'is required' }).min(16, 'must be at least 16 characters'),
+    ...processFields,
     DATA_DIR: z.string().min(1).default('.data'),
     JWT_ISSUER: z.string().min(1).default(TOKEN_ISSUER_DEFAULT),
     JWT_AUDIENCE: z.string().min(1).default(TOKEN_AUDIENCE_DEFAULT),
@@ -27,7 +26,6 @@ export const UsersConfig = z
       .default(MAX_ACCESS_TOKEN_TTL_SECONDS),
     ADMIN_EMAIL: optional,
     ADMIN_PASSWORD: optional,
-    LOG_LEVEL: logLevel,
   })
   // `when` runs the admin checks even when other variables are invalid, so every problem is listed.
   .superRefine(

@@ -1,11 +1,9 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { loadConfigOrExit } from '../../lib/config.js';
-import { onShutdown, startHttpServer } from '../../lib/http-server.js';
-import { createLogger } from '../../lib/logger.js';
+import { startHttpServer } from '../../lib/http-server.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { ensureDatabase, migrateWithLock } from '../../lib/pg.js';
-import { startTelemetry } from '../../lib/telemetry.js';
+import { runMain } from '../../lib/run-main.js';
 import { createUsersApp } from './app.js';
 import { UsersConfig } from './config.js';
 import { loadSigningKeys } from './keys.js';
@@ -15,45 +13,41 @@ import { seedAdmin } from './seed-admin.js';
 import { createUserStore } from './store.js';
 import { createTokenIssuer } from './tokens.js';
 
-const telemetry = startTelemetry({
-  serviceName: 'users',
-  otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+await runMain({
+  name: 'users',
+  config: UsersConfig,
+  env: process.env,
+  async start({ config, logger, onStop }) {
+    await ensureDatabase(config.USERS_DATABASE_URL);
+    await migrateWithLock(config.USERS_DATABASE_URL, migrationsFolder, MIGRATION_LOCK_KEY);
+    const sql = postgres(config.USERS_DATABASE_URL, { max: 10, onnotice: () => {} });
+    onStop(() => sql.end({ timeout: 5 }));
+    const store = createUserStore(drizzle(sql));
+    const passwords = await createPasswordHasher();
+    const keys = await loadSigningKeys({ privateKeysJson: config.JWT_PRIVATE_KEYS, dataDir: config.DATA_DIR });
+    const tokens = createTokenIssuer({
+      keys,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    });
+    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+      await seedAdmin({ store, passwords, logger }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+    }
+
+    const app = createUsersApp({
+      logger,
+      metrics: createMetrics('users'),
+      serviceToken: config.SERVICE_TOKEN,
+      store,
+      passwords,
+      tokens,
+    });
+    const server = await startHttpServer(app, config.USERS_PORT, config.USERS_HOST);
+    onStop(() => server.close());
+    logger.info(
+      { url: server.url, signingKid: keys.signing.kid, publishedKids: keys.publicJwks.map((k) => k.kid) },
+      'users service listening',
+    );
+  },
 });
-const config = loadConfigOrExit(UsersConfig);
-const logger = createLogger('users', config.LOG_LEVEL);
-
-try {
-  await ensureDatabase(config.USERS_DATABASE_URL);
-  await migrateWithLock(config.USERS_DATABASE_URL, migrationsFolder, MIGRATION_LOCK_KEY);
-  const sql = postgres(config.USERS_DATABASE_URL, { max: 10, onnotice: () => {} });
-  const store = createUserStore(drizzle(sql));
-  const passwords = await createPasswordHasher();
-  const keys = await loadSigningKeys({ privateKeysJson: config.JWT_PRIVATE_KEYS, dataDir: config.DATA_DIR });
-  const tokens = createTokenIssuer({
-    keys,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-  });
-  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    await seedAdmin({ store, passwords, logger }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
-  }
-
-  const app = createUsersApp({
-    logger,
-    metrics: createMetrics('users'),
-    serviceToken: config.SERVICE_TOKEN,
-    store,
-    passwords,
-    tokens,
-  });
-  const server = await startHttpServer(app, config.USERS_PORT, config.USERS_HOST);
-  logger.info(
-    { url: server.url, signingKid: keys.signing.kid, publishedKids: keys.publicJwks.map((k) => k.kid) },
-    'users service listening',
-  );
-  onShutdown(logger, [() => server.close(), () => sql.end({ timeout: 5 }), () => telemetry.shutdown()]);
-} catch (error) {
-  logger.fatal({ err: error }, 'users service failed to start');
-  process.exit(1);
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFailureWindow, createTokenBuckets } from './rate-limit.js';
+import { createFailureWindow, createTokenBuckets } from './limiters.js';
 
 describe('createTokenBuckets', () => {
   it('allows the limit per window, refills continuously, and says how long to wait', () => {

@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { ErrorCode } from '../contracts/problem.js';
-import { Role } from '../contracts/users.js';
-import { ProblemError } from '../lib/problem.js';
-import { ServiceUnavailableError } from '../lib/service-client.js';
-import type { Caller, GatewayEnv } from './env.js';
+import { ErrorCode } from '../../contracts/problem.js';
+import { Role } from '../../contracts/users.js';
+import { ProblemError } from '../../lib/problem.js';
+import { ServiceUnavailableError } from '../../lib/service-client.js';
+import type { Caller, GatewayEnv } from '../context.js';
 
 export type VerifyToken = (token: string) => Promise<Caller>;
 

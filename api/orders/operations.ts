@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../contracts/order-saga.js';
-import { FinalStatuses, type Order, type PlaceOrderRequest } from '../contracts/orders.js';
-import { ErrorCode } from '../contracts/problem.js';
-import type { Logger } from '../lib/logger.js';
-import { notFound, ProblemError } from '../lib/problem.js';
-import type { Caller } from './env.js';
-import { deriveOrderId, requestHash } from './order-ids.js';
-import type { OrderMemo, OrderWorkflowDescription, OrderWorkflows } from './order-workflows.js';
-import { orderFromRecordAndState, orderFromWorkflow } from './order-views.js';
-import { rateLimited } from './rate-limit.js';
-import type { OrdersClient } from './upstream.js';
+import { WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../../contracts/order-saga.js';
+import { FinalStatuses, type Order, type PlaceOrderRequest } from '../../contracts/orders.js';
+import { ErrorCode } from '../../contracts/problem.js';
+import type { Logger } from '../../lib/logger.js';
+import { notFound, ProblemError } from '../../lib/problem.js';
+import type { Caller } from '../context.js';
+import { deriveOrderId, requestHash } from './idempotency.js';
+import type { OrderMemo, OrderWorkflowDescription, OrderWorkflows } from './workflow-port.js';
+import { orderFromRecordAndState, orderFromWorkflow } from './views.js';
+import { rateLimited } from '../limiters.js';
+import type { OrdersClient } from '../upstream.js';
 
 export interface OrderOperationsDeps {
   orders: OrdersClient;

@@ -1,6 +1,6 @@
-import type { OrderSagaState } from '../contracts/order-saga.js';
-import type { Order } from '../contracts/orders.js';
-import type { OrderWorkflowDescription } from './order-workflows.js';
+import type { OrderSagaState } from '../../contracts/order-saga.js';
+import type { Order } from '../../contracts/orders.js';
+import type { OrderWorkflowDescription } from './workflow-port.js';
 
 /** The stored record with the saga's fresher status, failure reason, steps and prices. */
 export function orderFromRecordAndState(record: Order, state: OrderSagaState): Order {

@@ -1,4 +1,4 @@
-import type { OrderSagaState, PlaceOrderInput } from '../contracts/order-saga.js';
+import type { OrderSagaState, PlaceOrderInput } from '../../contracts/order-saga.js';
 
 /** What the gateway stores in a workflow's memo: enough to answer for the order before its record exists. */
 export interface OrderMemo {

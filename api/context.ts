@@ -1,5 +1,5 @@
 import type { Role } from '../contracts/users.js';
-import type { Logger } from '../lib/logger.js';
+import type { HttpAppEnv } from '../lib/http-app.js';
 
 /** Who is calling, as proven by a verified access token. */
 export interface Caller {
@@ -7,10 +7,9 @@ export interface Caller {
   role: Role;
 }
 
+/** The gateway's Hono context: the process shell's `requestId` and `log`, plus the verified caller. */
 export type GatewayEnv = {
-  Variables: {
-    requestId: string;
-    log: Logger;
+  Variables: HttpAppEnv['Variables'] & {
     caller: Caller;
   };
 };

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { GatewayEnv } from './env.js';
+import type { GatewayEnv } from '../context.js';
 
 const assets: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -30,28 +30,10 @@ const page = `<!doctype html>
 const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });`;
 
-/** /openapi.json (3.1, generated from the route definitions) and a self-hosted Swagger UI: no CDN, works offline. */
-export function registerDocs(app: OpenAPIHono<GatewayEnv>): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-  });
+/** A self-hosted Swagger UI over /openapi.json: no CDN, works offline. */
+export function registerDocsRoutes(app: OpenAPIHono<GatewayEnv>): void {
   const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const cache = new Map<string, ArrayBuffer>();
-  let document: unknown;
-
-  app.get('/openapi.json', (c) => {
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: 'durable-shop API',
-        version: '1.0.0',
-        description: 'The public contract of the durable-shop gateway.',
-      },
-    });
-    return c.json(document);
-  });
   app.get('/docs', (c) => c.html(page));
   app.get('/docs/', (c) => c.redirect('/docs', 301));
   app.get('/docs/assets/init.js', (c) => c.body(init, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));

@@ -1,14 +1,12 @@
-import { withTimeout } from '../lib/timeout.js';
+import { withTimeout } from '../../lib/timeout.js';
 import {
   ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
-  type ClientInterceptors,
 } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import {
   BusinessFailure,
   QUERY_STATE,
@@ -16,9 +14,9 @@ import {
   UPDATE_CANCEL,
   WORKFLOW_TYPE,
   type OrderSagaState,
-} from '../contracts/order-saga.js';
-import { ServiceUnavailableError } from '../lib/service-client.js';
-import type { CancelOutcome, OrderMemo, OrderWorkflows } from './order-workflows.js';
+} from '../../contracts/order-saga.js';
+import { ServiceUnavailableError } from '../../lib/service-client.js';
+import type { CancelOutcome, OrderMemo, OrderWorkflows } from './workflow-port.js';
 
 const CustomerIdKey = defineSearchAttributeKey(SearchAttribute.customerId, SearchAttributeType.KEYWORD);
 const OrderStatusKey = defineSearchAttributeKey(SearchAttribute.orderStatus, SearchAttributeType.KEYWORD);
@@ -31,11 +29,6 @@ export interface TemporalOrderWorkflowsOptions {
   timeoutMs: number;
   /** How long a cancel waits for the saga to finish compensating before answering anyway. */
   cancelSettleMs?: number;
-}
-
-/** Client interceptors that carry the caller's trace into the workflow's headers; none while tracing is off. */
-export function tracingClientInterceptors(tracing: boolean): ClientInterceptors | undefined {
-  return tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
 }
 
 const outage = (error: unknown) => new ServiceUnavailableError('temporal', (error as Error).message);

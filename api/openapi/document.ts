@@ -1,0 +1,23 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { GatewayEnv } from '../context.js';
+
+/** Serves /openapi.json (3.1), generated once from every route registered on `app` with its schemas. */
+export function registerOpenApiDocument(app: OpenAPIHono<GatewayEnv>): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  let document: unknown;
+  app.get('/openapi.json', (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'durable-shop API',
+        version: '1.0.0',
+        description: 'The public contract of the durable-shop gateway.',
+      },
+    });
+    return c.json(document);
+  });
+}
