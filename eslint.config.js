@@ -28,6 +28,42 @@ const serviceBoundaries = services.map((name) => ({
   },
 }));
 
+/** Files under `folder` may not import (at runtime or as types) from any of `forbidden` (top-level folders). */
+const folderBoundary = (folder, forbidden, message) => ({
+  files: [`${folder}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      { patterns: [{ regex: `^(\\.\\./)+(${forbidden.join('|')})/`, message }] },
+    ],
+  },
+});
+
+/** The layout table of DEVELOPERS.md, enforced: who may import whom. */
+const layerBoundaries = [
+  {
+    files: ['contracts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$)(?!\\./)', message: 'contracts/ imports only zod and other contracts.' }] },
+      ],
+    },
+  },
+  folderBoundary(
+    'lib',
+    ['api', 'services', 'workflows', 'activities', 'workers'],
+    'lib/ is shared by every process: it never imports a process or the saga.',
+  ),
+  folderBoundary('activities', ['api', 'services', 'workers'], 'Activities reach the services over HTTP only.'),
+  folderBoundary(
+    'api',
+    ['services', 'workflows', 'activities', 'workers'],
+    'The gateway talks to services over HTTP and to the saga through Temporal (names in contracts/).',
+  ),
+  folderBoundary('workers', ['api', 'services'], 'The worker does not depend on the gateway or a service.'),
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', '**/drizzle/**', 'eslint.config.js'] },
   js.configs.recommended,
@@ -59,6 +95,7 @@ export default tseslint.config(
     },
   },
   ...serviceBoundaries,
+  ...layerBoundaries,
   {
     files: ['workflows/**/*.ts'],
     ignores: ['workflows/**/*.test.ts', 'workflows/test-support/**'],

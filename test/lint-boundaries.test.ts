@@ -2,7 +2,7 @@ import { ESLint } from 'eslint';
 import { rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
-// The lint rules that keep workflow code deterministic and services apart must actually bite.
+// The lint rules that keep workflow code deterministic and every folder within its layer must actually bite.
 const probe = `
 import { readFileSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
@@ -56,5 +56,66 @@ describe('lint boundaries', () => {
       .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
       .map((m) => m.line);
     expect(restricted).toEqual([1, 2, 3]);
+  }, 60_000);
+
+  /** Lints a probe of `import * as m<line> from '<spec>'` lines; returns the lines the boundary rule refused. */
+  async function refusedImports(folder: string, specs: string[]): Promise<number[]> {
+    const code = [
+      ...specs.map((spec, i) => `import * as m${i + 1} from '${spec}';`),
+      `export const all = [${specs.map((_, i) => `m${i + 1}`).join(', ')}];`,
+    ].join('\n');
+    const result = await lintProbe(folder, code);
+    return result!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.line);
+  }
+
+  it('keeps contracts/ to zod and other contracts', async () => {
+    const refused = await refusedImports('contracts', ['zod', './common.js', '../lib/problem.js', 'hono']);
+    expect(refused).toEqual([3, 4]);
+  }, 60_000);
+
+  it('keeps lib/ free of processes and the saga', async () => {
+    const refused = await refusedImports('lib', [
+      '../contracts/problem.js',
+      './logger.js',
+      '../api/app.js',
+      '../services/users/app.js',
+      '../workflows/saga.js',
+      '../activities/activities.js',
+      '../workers/worker.js',
+    ]);
+    expect(refused).toEqual([3, 4, 5, 6, 7]);
+  }, 60_000);
+
+  it('keeps activities/ off the gateway, the services and the worker', async () => {
+    const refused = await refusedImports('activities', [
+      '../lib/service-client.js',
+      '../contracts/orders.js',
+      '../api/app.js',
+      '../services/orders/app.js',
+      '../workers/worker.js',
+    ]);
+    expect(refused).toEqual([3, 4, 5]);
+  }, 60_000);
+
+  it('keeps api/ off the services, the saga, the activities and the worker', async () => {
+    const refused = await refusedImports('api', [
+      '../contracts/order-saga.js',
+      '../lib/logger.js',
+      '../services/users/app.js',
+      '../workflows/saga.js',
+      '../activities/activities.js',
+      '../workers/worker.js',
+    ]);
+    expect(refused).toEqual([3, 4, 5, 6]);
+  }, 60_000);
+
+  it('keeps workers/ off the gateway and the services', async () => {
+    const refused = await refusedImports('workers', [
+      '../activities/activities.js',
+      '../lib/logger.js',
+      '../api/app.js',
+      '../services/products/app.js',
+    ]);
+    expect(refused).toEqual([3, 4]);
   }, 60_000);
 });
