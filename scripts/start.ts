@@ -3,34 +3,35 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { loadConfigOrExit } from '../lib/config.js';
 import { ensureDatabase } from '../lib/pg.js';
 import { dropDatabases, databaseUrl } from './databases.js';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
 import { prettyOutput } from './pretty-output.js';
 import { assertPortsFree } from './processes.js';
+import { LauncherConfig } from './start-config.js';
 import { startAppStack, type AppStack } from './stack.js';
 import { createSupervisor } from './supervisor.js';
 import { ensureFerretDb, ensureTemporal, ToolchainMissingError } from './tools.js';
 
-const env = process.env;
-const num = (name: string, fallback: number) => Number(env[name] ?? fallback);
+const config = loadConfigOrExit(LauncherConfig, process.env);
 const fresh = process.argv.includes('--fresh');
-const dataDir = resolve(env.DATA_DIR ?? '.data');
-const postgresUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dataDir = resolve(config.DATA_DIR);
+const postgresUrl = config.DATABASE_URL;
 const ports = {
-  api: num('API_PORT', 3000),
-  users: num('USERS_PORT', 3001),
-  products: num('PRODUCTS_PORT', 3002),
-  orders: num('ORDERS_PORT', 3003),
-  worker: num('WORKER_PORT', 3004),
+  api: config.API_PORT,
+  users: config.USERS_PORT,
+  products: config.PRODUCTS_PORT,
+  orders: config.ORDERS_PORT,
+  worker: config.WORKER_PORT,
 };
-const temporalPort = num('TEMPORAL_PORT', 7233);
-const temporalUiPort = num('TEMPORAL_UI_PORT', 8233);
-const mongoPort = num('MONGO_PORT', 27017);
-const dbPrefix = env.SHOP_DB_PREFIX ?? 'shop';
+const temporalPort = config.TEMPORAL_PORT;
+const temporalUiPort = config.TEMPORAL_UI_PORT;
+const mongoPort = config.MONGO_PORT;
+const dbPrefix = config.SHOP_DB_PREFIX;
 const databases = {
-  users: env.USERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_users`),
-  orders: env.ORDERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_orders`),
+  users: config.USERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_users`),
+  orders: config.ORDERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_orders`),
   ferret: databaseUrl(postgresUrl, `${dbPrefix}_ferretdb`),
 };
 const output = prettyOutput(process.stdout);
@@ -45,7 +46,7 @@ function say(line: string): void {
 const supervisor = createSupervisor({ say, onCrashLoop: () => void stopAll(1) });
 
 async function serviceToken(): Promise<string> {
-  if (env.SERVICE_TOKEN) return env.SERVICE_TOKEN;
+  if (config.SERVICE_TOKEN) return config.SERVICE_TOKEN;
   const file = join(dataDir, 'service-token');
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const token = randomBytes(32).toString('base64url');
@@ -82,14 +83,14 @@ async function main(): Promise<void> {
   }
   await mkdir(dataDir, { recursive: true });
 
-  const temporalAddress = env.TEMPORAL_ADDRESS || `127.0.0.1:${temporalPort}`;
-  const mongoUrl = env.MONGO_URL || `mongodb://127.0.0.1:${mongoPort}/`;
+  const temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${temporalPort}`;
+  const mongoUrl = config.MONGO_URL ?? `mongodb://127.0.0.1:${mongoPort}/`;
   const wanted: Record<string, number> = { ...ports };
-  if (!env.TEMPORAL_ADDRESS) Object.assign(wanted, { temporal: temporalPort, 'temporal-ui': temporalUiPort });
-  if (!env.MONGO_URL) wanted.mongodb = mongoPort;
+  if (!config.TEMPORAL_ADDRESS) Object.assign(wanted, { temporal: temporalPort, 'temporal-ui': temporalUiPort });
+  if (!config.MONGO_URL) wanted.mongodb = mongoPort;
   await assertPortsFree(wanted);
 
-  if (!env.TEMPORAL_ADDRESS) {
+  if (!config.TEMPORAL_ADDRESS) {
     say('starting Temporal dev server…');
     const bin = await ensureTemporal();
     infra.push('temporal');
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   } else {
     await ensureSearchAttributes(temporalAddress);
   }
-  if (!env.MONGO_URL) {
+  if (!config.MONGO_URL) {
     say('starting FerretDB (MongoDB protocol, on PostgreSQL)…');
     const bin = await ensureFerretDb();
     infra.push('ferretdb');
@@ -123,8 +124,8 @@ async function main(): Promise<void> {
   }
   await Promise.all([ensureDatabase(databases.users), ensureDatabase(databases.orders)]);
 
-  const adminEmail = env.ADMIN_EMAIL ?? 'admin@example.com';
-  const adminPassword = env.ADMIN_PASSWORD ?? 'admin-password';
+  const adminEmail = config.ADMIN_EMAIL ?? 'admin@example.com';
+  const adminPassword = config.ADMIN_PASSWORD ?? 'admin-password';
   say('starting services, worker and gateway…');
   stack = await startAppStack({
     ports,
@@ -139,8 +140,8 @@ async function main(): Promise<void> {
       ORDERS_DATABASE_URL: databases.orders,
       ADMIN_EMAIL: adminEmail,
       ADMIN_PASSWORD: adminPassword,
-      SEED_DEMO_CATALOG: env.SEED_DEMO_CATALOG ?? 'true',
-      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+      SEED_DEMO_CATALOG: config.SEED_DEMO_CATALOG,
+      LOG_LEVEL: config.LOG_LEVEL,
     },
   });
   const apps = stack;
@@ -152,11 +153,11 @@ async function main(): Promise<void> {
       return apps.processes.get(name)!;
     });
   }
-  const temporalUi = env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`;
+  const temporalUi = config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`;
   say(`API          ${stack.urls.api}/api`);
   say(`API docs     ${stack.urls.api}/docs`);
   say(`Temporal UI  ${temporalUi}/namespaces/default/workflows`);
-  say(`Admin        ${adminEmail} / ${env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`);
+  say(`Admin        ${adminEmail} / ${config.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`);
   say('ready');
 }
 

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import {
+  DEFAULT_MONGO_PORT,
+  DEFAULT_PORTS,
+  DEFAULT_TEMPORAL_PORT,
+  DEFAULT_TEMPORAL_UI_PORT,
+  logLevel,
+  port,
+} from '../lib/config.js';
+
+/** Unset and empty mean the same: "not given". */
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+/** The launcher's environment (`npm start`); ports default to the ones every process's config.ts uses. */
+export const LauncherConfig = z.object({
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/postgres'),
+  SHOP_DB_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,40}$/, 'letters, digits, underscore')
+    .default('shop'),
+  API_PORT: port(DEFAULT_PORTS.api),
+  USERS_PORT: port(DEFAULT_PORTS.users),
+  PRODUCTS_PORT: port(DEFAULT_PORTS.products),
+  ORDERS_PORT: port(DEFAULT_PORTS.orders),
+  WORKER_PORT: port(DEFAULT_PORTS.worker),
+  TEMPORAL_PORT: port(DEFAULT_TEMPORAL_PORT),
+  TEMPORAL_UI_PORT: port(DEFAULT_TEMPORAL_UI_PORT),
+  MONGO_PORT: port(DEFAULT_MONGO_PORT),
+  /** Given: use that Temporal server instead of starting a dev server. */
+  TEMPORAL_ADDRESS: optional,
+  TEMPORAL_UI_URL: optional,
+  /** Given: use that MongoDB-protocol server instead of starting FerretDB. */
+  MONGO_URL: optional,
+  USERS_DATABASE_URL: optional,
+  ORDERS_DATABASE_URL: optional,
+  /** Unset: one is generated once and kept under DATA_DIR. */
+  SERVICE_TOKEN: optional,
+  ADMIN_EMAIL: optional,
+  ADMIN_PASSWORD: optional,
+  SEED_DEMO_CATALOG: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('true'),
+  LOG_LEVEL: logLevel,
+});
+export type LauncherConfig = z.infer<typeof LauncherConfig>;
