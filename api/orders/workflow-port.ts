@@ -24,7 +24,7 @@ export interface OrderWorkflowDescription {
 
 export type CancelOutcome = 'accepted' | 'not-cancellable' | 'closed';
 
-/** The few Temporal operations the gateway needs; the real one lives in temporal-order-workflows.ts. */
+/** The few Temporal operations the gateway needs; the real one is temporal-workflows.ts, the test double test-support/memory-workflows.ts. */
 export interface OrderWorkflows {
   /** Starts the saga, or does nothing when a workflow with that id exists (running or closed). */
   start(input: PlaceOrderInput, memo: OrderMemo, summary: string): Promise<void>;
