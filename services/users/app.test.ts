@@ -163,7 +163,7 @@ describe('service token and public routes', () => {
 
   it('reports readiness from PostgreSQL', async () => {
     const response = await h.app.request('/readyz');
-    expect(await response.json()).toEqual({ status: 'ready', checks: { postgres: 'up' } });
+    expect(await response.json()).toEqual({ status: 'ready', checks: { postgres: 'up' }, down: [] });
   });
 });
 
