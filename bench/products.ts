@@ -16,7 +16,9 @@ import { startFerretDb } from '../scripts/infra.js';
 import { freePort, type ManagedProcess } from '../scripts/processes.js';
 import { ensureFerretDb } from '../scripts/tools.js';
 import { createProductsApp } from '../services/products/app.js';
-import { ensureIndexes } from '../services/products/store.js';
+import { migrate } from '../services/products/migrations.js';
+import { pathOf } from '../contracts/api.js';
+import { productsApi } from '../contracts/products-api.js';
 import { databaseUrl, dropDatabasesWithPrefix } from '../test/support/postgres.js';
 
 const N = Number(process.env.BENCH_N ?? 2000);
@@ -58,7 +60,7 @@ async function fire(baseUrl: string, productId: string) {
     while (next < N) {
       const i = next++;
       const started = performance.now();
-      const response = await fetch(`${baseUrl}/v1/reservations/bench-order-${i}`, {
+      const response = await fetch(`${baseUrl}${pathOf(productsApi.reserve, { orderId: `bench-order-${i}` })}`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ lines: [{ productId, quantity: 1 }] }),
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
       metrics: createMetrics('products', false),
       serviceToken: TOKEN,
     });
-    await ensureIndexes(products.store);
+    await migrate(db);
     const server = await startHttpServer(products.app, 0);
     try {
       const hot = await products.catalog.create({ sku: 'HOT-1', name: 'Hot product', priceCents: 100, stock: STOCK });

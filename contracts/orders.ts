@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { Currency, Cursor, Limit } from './common.js';
+import { ErrorCode } from './problem.js';
 import { ProductId } from './products.js';
 
 export const OrderStatus = z.enum(['PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 export const FinalStatuses: readonly OrderStatus[] = ['CONFIRMED', 'FAILED', 'CANCELLED'];
 
-export const FailureReason = z.enum(['OUT_OF_STOCK', 'PRODUCT_NOT_FOUND', 'PAYMENT_DECLINED', 'CUSTOMER_INACTIVE']);
+/** Why a saga failed an order: the error codes of the refusals that end it. */
+export const FailureReason = z.enum([
+  ErrorCode.OUT_OF_STOCK,
+  ErrorCode.PRODUCT_NOT_FOUND,
+  ErrorCode.PAYMENT_DECLINED,
+  ErrorCode.CUSTOMER_INACTIVE,
+]);
 export type FailureReason = z.infer<typeof FailureReason>;
 
 export const StepStatus = z.enum(['started', 'completed', 'failed', 'compensated', 'skipped']);
@@ -51,7 +58,7 @@ export const PlaceOrderRequest = z.object({
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 
 /**
- * Internal: PUT /v1/orders/:id — idempotent create: the same content returns the existing order; the
+ * Internal: the orders service's idempotent create (contracts/orders-api.ts): the same content returns the existing order; the
  * same lines with prices where the record has none fill the prices in (the gateway records an order
  * unpriced when it accepts it, the saga prices it); any other difference is 409 ORDER_CONFLICT.
  */
@@ -68,7 +75,7 @@ export const CreateOrderRequest = z.object({
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
-/** Internal: POST /v1/orders/:id/transitions — PENDING → CONFIRMED | FAILED | CANCELLED, exactly one winner. */
+/** Internal: PENDING → CONFIRMED | FAILED | CANCELLED, exactly one winner. */
 export const TransitionRequest = z.object({
   to: z.enum(['CONFIRMED', 'FAILED', 'CANCELLED']),
   failureReason: FailureReason.optional(),
@@ -99,40 +106,10 @@ export const AuthorizeRequest = z.object({
 });
 export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;
 
-/**
- * Internal HTTP API of services/orders (all under /v1 require the service token; payment calls
- * take an `Idempotency-Key` header). Errors: 409 ORDER_CONFLICT, 409 ILLEGAL_TRANSITION,
- * 422 PAYMENT_DECLINED { declineCode }, 503 PAYMENT_PROVIDER_UNAVAILABLE, 409 PAYMENT_CONFLICT,
- * 409 AMOUNT_MISMATCH.
- *
- * Payment semantics (services/orders):
- * - One payment per order. A repeat with the same Idempotency-Key (scoped to operation + order)
- *   replays the stored outcome (200 Payment, or 422 PAYMENT_DECLINED for a stored decline); the
- *   same key with another body → 409 PAYMENT_CONFLICT. 404/409/503 refusals are not stored.
- * - authorize: order must be PENDING with a priced total equal to amountCents/currency (else 409
- *   AMOUNT_MISMATCH); a second authorize under another key → 409 PAYMENT_CONFLICT.
- * - capture: authorized → captured, only while the order is PENDING; any other state, or a
- *   capture under another key after one succeeded → 409 PAYMENT_CONFLICT.
- * - void / refund are compensations, safe to retry under any key: already voided/refunded or
- *   declined → 200 with the payment; no payment at all → 404 NOT_FOUND (nothing to compensate:
- *   callers treat it as done); void of a captured or refund of an authorized/voided payment, or a
- *   refund of a CONFIRMED order → 409 PAYMENT_CONFLICT.
- * - Transitions: CONFIRMED needs exactly one captured payment equal to totalCents; FAILED and
- *   CANCELLED need no captured payment; otherwise 409 ILLEGAL_TRANSITION. Repeating the transition
- *   that already happened (same target and reason) → 200.
- */
-export const OrdersApi = {
-  create: 'PUT /v1/orders/:id',
-  get: 'GET /v1/orders/:id',
-  list: 'GET /v1/orders?customerId=&limit=&cursor=',
-  transition: 'POST /v1/orders/:id/transitions',
-  setSteps: 'PUT /v1/orders/:id/steps',
-  authorize: 'POST /v1/payments/authorize',
-  capture: 'POST /v1/payments/:orderId/capture',
-  void: 'POST /v1/payments/:orderId/void',
-  refund: 'POST /v1/payments/:orderId/refund',
-  getPayment: 'GET /v1/payments/:orderId',
-} as const;
+/** The amount the caller expects to capture; the service captures the authorized amount. */
+export const CaptureRequest = z.object({ amountCents: z.number().int().min(0).optional() }).optional();
+
+export const SetStepsRequest = z.object({ steps: z.array(Step) });
 
 export const ListOrdersResponse = z.object({ items: z.array(Order), nextCursor: z.string().nullable() });
 export { ProductId };

@@ -73,23 +73,3 @@ export const LedgerEntry = z.object({
   at: z.string(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
-
-/**
- * Internal HTTP API of services/products (all under /v1 require the service token).
- * Reservation errors: 409 OUT_OF_STOCK { productId }, 404 PRODUCT_NOT_FOUND { productId },
- * 409 RESERVATION_RELEASED (a reserve arriving after its release holds nothing),
- * 409 RESERVATION_COMMITTED (release after commit), 409 RESERVATION_NOT_HELD (commit without hold).
- */
-export const ProductsApi = {
-  list: 'GET /v1/products',
-  get: 'GET /v1/products/:id',
-  create: 'POST /v1/products',
-  update: 'PATCH /v1/products/:id',
-  restock: 'POST /v1/products/:id/restock',
-  lookup: 'POST /v1/products/lookup',
-  ledger: 'GET /v1/products/:id/ledger',
-  reserve: 'PUT /v1/reservations/:orderId',
-  release: 'POST /v1/reservations/:orderId/release',
-  commit: 'POST /v1/reservations/:orderId/commit',
-  getReservation: 'GET /v1/reservations/:orderId',
-} as const;

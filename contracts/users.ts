@@ -43,12 +43,3 @@ export interface AccessClaims {
 
 export const TOKEN_ISSUER_DEFAULT = 'durable-shop-users';
 export const TOKEN_AUDIENCE_DEFAULT = 'durable-shop-api';
-
-/** Internal HTTP API of services/users (all under /v1 require the service token). */
-export const UsersApi = {
-  register: 'POST /v1/users',
-  login: 'POST /v1/sessions',
-  get: 'GET /v1/users/:id',
-  setStatus: 'PUT /v1/users/:id/status',
-  jwks: 'GET /.well-known/jwks.json',
-} as const;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrdersHarness, pricedOrder, uniqueId, type OrdersHarness } from './testing.js';
+import { createOrdersHarness, pricedOrder, uniqueId, type OrdersHarness } from './test-support/harness.js';
 
 let h: OrdersHarness;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Order, TransitionRequest } from '../../contracts/orders.js';
 import { notFound } from '../../lib/problem.js';
-import type { OrdersDb, OrdersTx } from './db.js';
+import type { OrdersDb, OrdersTx } from './store.js';
 import { illegalTransition, toOrder, type OrderRow } from './order-mapping.js';
 import { orders, orderStatusHistory, payments } from './schema.js';
 

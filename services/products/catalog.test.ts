@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Product } from '../../contracts/products.js';
-import { ensureIndexes } from './store.js';
+import { migrate } from './migrations.js';
 import {
+  auth,
   call,
   createProduct,
   expectConsistentLedger,
   ledgerOf,
   openTestDb,
   type ProductsApp,
-} from './test-support/app.js';
+} from './test-support/harness.js';
 
 let env: Awaited<ReturnType<typeof openTestDb>>;
 let app: ProductsApp;
@@ -34,7 +35,7 @@ describe('products catalog', () => {
       stock: 0,
     });
     expect((await call(app, 'GET', `/v1/products/${product.id}`)).body).toEqual(product);
-    await ensureIndexes(app.store); // idempotent at every start
+    await migrate(app.store.db); // idempotent at every start
   });
 
   it('refuses a SKU that differs only in case with 409 SKU_TAKEN', async () => {
@@ -115,7 +116,7 @@ describe('products catalog', () => {
     expect(badKey.status).toBe(400);
     const malformed = await app.app.request('/v1/products', {
       method: 'POST',
-      headers: { authorization: `Bearer test-service-token-0123456789`, 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: '{',
     });
     expect(malformed.status).toBe(400);

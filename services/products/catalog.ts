@@ -4,7 +4,8 @@ import type { CreateProductRequest, Product, UpdateProductRequest } from '../../
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError, validationProblem } from '../../lib/problem.js';
 import type { Ledger } from './ledger.js';
-import { isDuplicateKey, type ProductDoc, type Store } from './store.js';
+import type { ProductDoc } from './schema.js';
+import { isDuplicateKey, type Store } from './store.js';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 

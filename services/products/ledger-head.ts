@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { LedgerDoc } from './store.js';
+import type { LedgerDoc } from './schema.js';
 
 /**
  * Finds a product's latest ledger entry with equality lookups on (productId, seq) only.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { noMutex } from './keyed-mutex.js';
 import { createLedger, type Ledger, type Movement } from './ledger.js';
 import { createStore } from './store.js';
-import { expectConsistentLedger, openTestDb } from './test-support/app.js';
+import { expectConsistentLedger, openTestDb } from './test-support/harness.js';
 
 let env: Awaited<ReturnType<typeof openTestDb>>;
 let ledger: Ledger;

@@ -3,7 +3,8 @@ import { ErrorCode } from '../../contracts/problem.js';
 import { ProblemError } from '../../lib/problem.js';
 import { createKeyedMutex, type KeyedMutex } from './keyed-mutex.js';
 import { createHeadFinder } from './ledger-head.js';
-import { isDuplicateKey, type LedgerDoc, type MovementKind, type Store } from './store.js';
+import type { LedgerDoc, MovementKind } from './schema.js';
+import { isDuplicateKey, type Store } from './store.js';
 
 export interface Movement {
   productId: string;

@@ -6,7 +6,7 @@ import {
   ledgerOf,
   openTestDb,
   type ProductsApp,
-} from './test-support/app.js';
+} from './test-support/harness.js';
 
 let env: Awaited<ReturnType<typeof openTestDb>>;
 let app: ProductsApp;

@@ -3,7 +3,8 @@ import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError, validationProblem } from '../../lib/problem.js';
 import type { Catalog } from './catalog.js';
 import type { Ledger } from './ledger.js';
-import { isDuplicateKey, type FinalDoc, type Line, type ReservationDoc, type Store } from './store.js';
+import type { FinalDoc, Line, ReservationDoc } from './schema.js';
+import { isDuplicateKey, type Store } from './store.js';
 
 const released = (orderId: string) =>
   new ProblemError(409, ErrorCode.RESERVATION_RELEASED, `Reservation ${orderId} was released`, { orderId });

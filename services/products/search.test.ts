@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Product } from '../../contracts/products.js';
-import { call, createProduct, openTestDb, type ProductsApp } from './test-support/app.js';
+import { call, createProduct, openTestDb, type ProductsApp } from './test-support/harness.js';
 
 let env: Awaited<ReturnType<typeof openTestDb>>;
 let app: ProductsApp;

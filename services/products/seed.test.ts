@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Product } from '../../contracts/products.js';
 import { createLogger } from '../../lib/logger.js';
 import { demoCatalog, seedDemoCatalog } from './seed.js';
-import { call, ledgerOf, openTestDb } from './test-support/app.js';
+import { call, ledgerOf, openTestDb } from './test-support/harness.js';
 
 let env: Awaited<ReturnType<typeof openTestDb>>;
 

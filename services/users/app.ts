@@ -4,7 +4,7 @@ import type { Metrics } from '../../lib/metrics.js';
 import { createServiceApp, type AppEnv, type ReadinessCheck } from '../../lib/service-app.js';
 import { createAccounts } from './accounts.js';
 import type { PasswordHasher } from './passwords.js';
-import { registerUserRoutes } from './routes.js';
+import { registerUsersRoutes } from './routes.js';
 import type { UserStore } from './store.js';
 import type { TokenIssuer } from './tokens.js';
 
@@ -28,6 +28,6 @@ export function createUsersApp({
   readiness,
 }: UsersAppDeps): Hono<AppEnv> {
   const app = createServiceApp({ logger, metrics, serviceToken, readiness: readiness ?? { postgres: store.ping } });
-  registerUserRoutes(app, createAccounts({ store, passwords, tokens, logger }), tokens);
+  registerUsersRoutes(app, createAccounts({ store, passwords, tokens, logger }), tokens);
   return app;
 }

@@ -1,9 +1,10 @@
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey } from 'jose';
 import { z } from 'zod';
+import type { PublicJwk } from '../../contracts/users-api.js';
 
-export const JWT_ALG = 'EdDSA';
+export const JWT_ALG = 'EdDSA' as const;
 
 const PrivateJwk = z.looseObject({
   kty: z.literal('OKP'),
@@ -14,11 +15,7 @@ const PrivateJwk = z.looseObject({
 });
 const PrivateJwks = z.array(PrivateJwk).min(1, 'at least one key is required');
 
-export interface PublicJwk extends JWK {
-  kid: string;
-  alg: typeof JWT_ALG;
-  use: 'sig';
-}
+export type { PublicJwk };
 
 export interface SigningKeys {
   /** The first key signs; every key is published, so tokens signed by a retired key still verify. */

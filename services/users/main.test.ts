@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { usersApi } from '../../contracts/users-api.js';
+import { createApiClient } from '../../lib/api-client.js';
+import { createServiceClient } from '../../lib/service-client.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEST_SERVICE_TOKEN as SERVICE_TOKEN } from '../../test/support/constants.js';
 import { databaseUrl } from '../../test/support/postgres.js';
 
 const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
-const SERVICE_TOKEN = 'main-test-service-token';
 const children: ChildProcessWithoutNullStreams[] = [];
 let dataDir: string;
 let dbUrl: string;
@@ -77,12 +80,13 @@ describe('users main.ts', () => {
     firstKids = await jwksKids(urlA);
     expect(firstKids).toHaveLength(1);
     expect(await jwksKids(urlB)).toEqual(firstKids);
-    const login = await fetch(`${urlB}/v1/sessions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'BOSS@example.com', password: 'boss-passphrase' }),
+    const users = createApiClient(
+      usersApi,
+      createServiceClient({ service: 'users', baseUrl: urlB, token: SERVICE_TOKEN }),
+    );
+    expect(await users.login({ body: { email: 'BOSS@example.com', password: 'boss-passphrase' } })).toMatchObject({
+      tokenType: 'Bearer',
     });
-    expect(login.status).toBe(200);
     const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
     try {
       expect(await sql`select role from users`).toEqual([{ role: 'admin' }]);

@@ -2,12 +2,11 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { startHttpServer } from '../../lib/http-server.js';
 import { createMetrics } from '../../lib/metrics.js';
-import { ensureDatabase, migrateWithLock } from '../../lib/pg.js';
 import { runMain } from '../../lib/run-main.js';
 import { createUsersApp } from './app.js';
 import { UsersConfig } from './config.js';
 import { loadSigningKeys } from './keys.js';
-import { MIGRATION_LOCK_KEY, migrationsFolder } from './migrations.js';
+import { migrate } from './migrations.js';
 import { createPasswordHasher } from './passwords.js';
 import { seedAdmin } from './seed-admin.js';
 import { createUserStore } from './store.js';
@@ -18,8 +17,7 @@ await runMain({
   config: UsersConfig,
   env: process.env,
   async start({ config, logger, onStop }) {
-    await ensureDatabase(config.USERS_DATABASE_URL);
-    await migrateWithLock(config.USERS_DATABASE_URL, migrationsFolder, MIGRATION_LOCK_KEY);
+    await migrate(config.USERS_DATABASE_URL);
     const sql = postgres(config.USERS_DATABASE_URL, { max: 10, onnotice: () => {} });
     onStop(() => sql.end({ timeout: 5 }));
     const store = createUserStore(drizzle(sql));

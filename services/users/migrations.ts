@@ -1,7 +1,11 @@
 import { fileURLToPath } from 'node:url';
+import { migratePostgres, type PostgresMigrations } from '../../lib/migrations.js';
 
-/** The drizzle-kit output folder, next to this file in source and in a build that copies it. */
-export const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
+/** The drizzle-kit output folder (next to this file in source and in a build that copies it), lock key 7001. */
+export const migrations: PostgresMigrations = {
+  folder: fileURLToPath(new URL('./drizzle', import.meta.url)),
+  lockKey: 7001,
+};
 
-/** pg_advisory_lock key serialising migrations of the users database across processes. */
-export const MIGRATION_LOCK_KEY = 7001;
+/** Creates and migrates the users database; safe when several processes start at once. */
+export const migrate = (databaseUrl: string) => migratePostgres(databaseUrl, migrations);

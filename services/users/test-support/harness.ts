@@ -8,17 +8,16 @@ import { inject } from 'vitest';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../../contracts/users.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createMetrics } from '../../../lib/metrics.js';
-import { migrateWithLock } from '../../../lib/pg.js';
+import { TEST_SERVICE_TOKEN } from '../../../test/support/constants.js';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { createUsersApp } from '../app.js';
 import { loadSigningKeys, type SigningKeys } from '../keys.js';
-import { MIGRATION_LOCK_KEY, migrationsFolder } from '../migrations.js';
+import { migrate } from '../migrations.js';
 import { createPasswordHasher, type PasswordHasher } from '../passwords.js';
 import { createUserStore, type UserStore } from '../store.js';
 import { createTokenIssuer } from '../tokens.js';
 
-export const SERVICE_TOKEN = 'test-service-token-0123456789';
-export const auth = { authorization: `Bearer ${SERVICE_TOKEN}` };
+export const auth = { authorization: `Bearer ${TEST_SERVICE_TOKEN}` };
 export const json = { ...auth, 'content-type': 'application/json' };
 
 /** Captures every log line in memory so tests can assert what was (not) logged. */
@@ -48,7 +47,7 @@ export interface Harness {
 /** A users app over a throwaway, migrated database, with a temporary key directory. */
 export async function createHarness(label: string): Promise<Harness> {
   const url = await createTestDatabase(inject('postgresUrl'), inject('runId'), label);
-  await migrateWithLock(url, migrationsFolder, MIGRATION_LOCK_KEY);
+  await migrate(url);
   const sql = postgres(url, { max: 10, onnotice: () => {} });
   const store = createUserStore(drizzle(sql));
   const passwords = await createPasswordHasher();
@@ -65,7 +64,7 @@ export async function createHarness(label: string): Promise<Harness> {
   const app = createUsersApp({
     logger,
     metrics: createMetrics('users', false),
-    serviceToken: SERVICE_TOKEN,
+    serviceToken: TEST_SERVICE_TOKEN,
     store,
     passwords,
     tokens,

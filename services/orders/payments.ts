@@ -2,18 +2,21 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { AuthorizeRequest, Payment } from '../../contracts/orders.js';
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
-import type { OrdersDb, OrdersTx } from './db.js';
-import { runIdempotent, type PaymentOperation, type PaymentOutcome } from './idempotency.js';
-import { PaymentProviderUnavailableError, type PaymentProvider } from './provider.js';
+import { runIdempotent, type PaymentOperation, type PaymentOutcome } from './payment-idempotency.js';
+import { PaymentProviderUnavailableError, type PaymentProvider } from './payment-provider.js';
 import { orders, payments } from './schema.js';
+import type { OrdersDb, OrdersTx } from './store.js';
 
 type PaymentRow = typeof payments.$inferSelect;
 type LockedOrder = Pick<typeof orders.$inferSelect, 'id' | 'status' | 'totalCents' | 'currency'>;
-type Settle = 'capture' | 'void' | 'refund';
+/** The operations that move an existing payment on: capture, and the compensations void and refund. */
+type PaymentMove = Exclude<PaymentOperation, 'authorize'>;
 
-export interface PaymentStore {
+export interface Payments {
   authorize(request: AuthorizeRequest, key: string): Promise<PaymentOutcome>;
-  settle(operation: Settle, orderId: string, key: string): Promise<PaymentOutcome>;
+  capture(orderId: string, key: string): Promise<PaymentOutcome>;
+  void(orderId: string, key: string): Promise<PaymentOutcome>;
+  refund(orderId: string, key: string): Promise<PaymentOutcome>;
   get(orderId: string): Promise<Payment | undefined>;
 }
 
@@ -40,7 +43,7 @@ export function toPayment(row: PaymentRow): Payment {
  * operations on one order are serialized, and a crash before commit leaves nothing half-stored
  * (the Idempotency-Key is forwarded so a real provider deduplicates the retried call).
  */
-export function createPaymentStore(db: OrdersDb, provider: PaymentProvider): PaymentStore {
+export function createPayments(db: OrdersDb, provider: PaymentProvider): Payments {
   const inOrderLock = <T>(orderId: string, work: (tx: OrdersTx, order: LockedOrder) => Promise<T>) =>
     db.transaction(async (tx) => {
       const [order] = await tx
@@ -52,6 +55,13 @@ export function createPaymentStore(db: OrdersDb, provider: PaymentProvider): Pay
       return work(tx, order);
     });
 
+  const move = (operation: PaymentMove, orderId: string, key: string) =>
+    inOrderLock(orderId, (tx, order) =>
+      runIdempotent(tx, { operation, orderId, key, request: {} }, () =>
+        movePayment(tx, provider, operation, order, key),
+      ),
+    );
+
   return {
     authorize: (request, key) =>
       inOrderLock(request.orderId, (tx, order) =>
@@ -59,10 +69,9 @@ export function createPaymentStore(db: OrdersDb, provider: PaymentProvider): Pay
           authorize(tx, provider, order, request, key),
         ),
       ),
-    settle: (operation, orderId, key) =>
-      inOrderLock(orderId, (tx, order) =>
-        runIdempotent(tx, { operation, orderId, key, request: {} }, () => settle(tx, provider, operation, order, key)),
-      ),
+    capture: (orderId, key) => move('capture', orderId, key),
+    void: (orderId, key) => move('void', orderId, key),
+    refund: (orderId, key) => move('refund', orderId, key),
     async get(orderId) {
       const [row] = await db.select().from(payments).where(eq(payments.orderId, orderId));
       return row ? toPayment(row) : undefined;
@@ -107,23 +116,23 @@ async function authorize(
   return { payment: toPayment(row!), declined: !result.approved };
 }
 
-const settleRules: Record<Settle, { from: string; to: string; doneWhen: string[] }> = {
+const moveRules: Record<PaymentMove, { from: string; to: string; doneWhen: string[] }> = {
   capture: { from: 'authorized', to: 'captured', doneWhen: [] },
   // Compensations must be safe to repeat: nothing left to void or refund is success.
   void: { from: 'authorized', to: 'voided', doneWhen: ['voided', 'declined'] },
   refund: { from: 'captured', to: 'refunded', doneWhen: ['refunded', 'declined'] },
 };
 
-async function settle(
+async function movePayment(
   tx: OrdersTx,
   provider: PaymentProvider,
-  operation: Settle,
+  operation: PaymentMove,
   order: LockedOrder,
   key: string,
 ): Promise<PaymentOutcome> {
   const [payment] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   if (!payment) throw notFound(`Order ${order.id} has no payment`);
-  const rule = settleRules[operation];
+  const rule = moveRules[operation];
   if (rule.doneWhen.includes(payment.status)) return { payment: toPayment(payment), declined: false };
   if (payment.status !== rule.from)
     throw paymentConflict(`Payment of order ${order.id} is ${payment.status}; ${operation} needs ${rule.from}`);

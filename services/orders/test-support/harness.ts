@@ -1,19 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Hono } from 'hono';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import type { CreateOrderRequest } from '../../contracts/orders.js';
-import { createLogger } from '../../lib/logger.js';
-import { createMetrics } from '../../lib/metrics.js';
-import { migrateWithLock } from '../../lib/pg.js';
-import type { AppEnv } from '../../lib/service-app.js';
-import { createTestDatabase } from '../../test/support/postgres.js';
-import { createOrdersApp } from './app.js';
-import { createSimulatedProvider, PaymentProviderUnavailableError, type PaymentProvider } from './provider.js';
-
-export const TEST_TOKEN = 'test-service-token-0123456789';
-export const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
+import type { CreateOrderRequest } from '../../../contracts/orders.js';
+import { createLogger } from '../../../lib/logger.js';
+import { createMetrics } from '../../../lib/metrics.js';
+import type { AppEnv } from '../../../lib/service-app.js';
+import { TEST_SERVICE_TOKEN } from '../../../test/support/constants.js';
+import { createTestDatabase } from '../../../test/support/postgres.js';
+import { createOrdersApp } from '../app.js';
+import { migrate } from '../migrations.js';
+import { createSimulatedProvider, PaymentProviderUnavailableError, type PaymentProvider } from '../payment-provider.js';
 
 // Tests assert on response bodies of many shapes; zod-parse where the shape itself is under test.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,17 +34,17 @@ export async function createOrdersHarness(
   provider: PaymentProvider = createSimulatedProvider(),
 ): Promise<OrdersHarness> {
   const url = await createTestDatabase(inject('postgresUrl'), inject('runId'), label);
-  await migrateWithLock(url, migrationsFolder, 7003);
+  await migrate(url);
   const sql = postgres(url, { max: 20, onnotice: () => {} });
   const app = createOrdersApp({
     db: drizzle(sql),
     provider,
     logger: createLogger('orders-test', 'silent'),
     metrics: createMetrics('orders', false),
-    serviceToken: TEST_TOKEN,
+    serviceToken: TEST_SERVICE_TOKEN,
   });
   const call: OrdersHarness['call'] = async (method, path, body, headers = {}) => {
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${TEST_TOKEN}`, ...headers } };
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${TEST_SERVICE_TOKEN}`, ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       init.headers = { ...init.headers, 'content-type': 'application/json' };

@@ -2,7 +2,7 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { CreateOrderRequest, Order, Step, TransitionRequest } from '../../contracts/orders.js';
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
-import type { OrdersDb } from './db.js';
+import type { OrdersDb } from './store.js';
 import {
   compareContent,
   computeTotalCents,
@@ -25,7 +25,7 @@ export interface OrderPage {
   nextCursor: string | null;
 }
 
-export interface OrderStore {
+export interface Orders {
   /** Idempotent create: `created` is false when the same order already existed. */
   create(id: string, request: CreateOrderRequest): Promise<{ order: Order; created: boolean }>;
   get(id: string): Promise<Order | undefined>;
@@ -34,7 +34,7 @@ export interface OrderStore {
   setSteps(id: string, steps: Step[]): Promise<Order>;
 }
 
-export function createOrderStore(db: OrdersDb): OrderStore {
+export function createOrders(db: OrdersDb): Orders {
   return {
     async create(id, request) {
       const items = normalizeItems(request.items);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { canonicalJson } from '../../contracts/canonical-json.js';
 import type { Payment } from '../../contracts/orders.js';
 import { ErrorCode } from '../../contracts/problem.js';
 import { ProblemError } from '../../lib/problem.js';
-import type { OrdersTx } from './db.js';
 import { idempotencyKeys } from './schema.js';
+import type { OrdersTx } from './store.js';
 
 export type PaymentOperation = 'authorize' | 'capture' | 'void' | 'refund';
 
@@ -23,15 +24,6 @@ export interface IdempotentCall {
 
 export function requestHash(request: unknown): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulatedProvider } from './provider.js';
+import { createSimulatedProvider } from './payment-provider.js';
 
 const charge = (paymentMethod: string) => ({
   orderId: 'o',

@@ -7,7 +7,7 @@ import {
   uniqueId,
   type OrdersHarness,
   type ProbedProvider,
-} from './testing.js';
+} from './test-support/harness.js';
 
 let h: OrdersHarness;
 let provider: ProbedProvider;

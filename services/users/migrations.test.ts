@@ -1,8 +1,7 @@
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { migrateWithLock } from '../../lib/pg.js';
 import { createTestDatabase } from '../../test/support/postgres.js';
-import { MIGRATION_LOCK_KEY, migrationsFolder } from './migrations.js';
+import { migrate } from './migrations.js';
 
 const pools: postgres.Sql[] = [];
 afterAll(async () => {
@@ -23,7 +22,7 @@ describe('users migrations', () => {
   it('apply to an empty database and are a no-op on restart', async () => {
     const { url, sql } = await freshDatabase('users_mig');
     expect(await sql`select 1 from information_schema.tables where table_name = 'users'`).toHaveLength(0);
-    await migrateWithLock(url, migrationsFolder, MIGRATION_LOCK_KEY);
+    await migrate(url);
     const columns =
       await sql`select column_name from information_schema.columns where table_name = 'users' order by column_name`;
     expect(columns.map((c) => c.column_name)).toEqual([
@@ -39,17 +38,14 @@ describe('users migrations', () => {
     expect(applied.length).toBeGreaterThan(0);
     await sql`insert into users (email, name, password_hash) values ('keep@example.com', 'Keep', 'x')`;
 
-    await migrateWithLock(url, migrationsFolder, MIGRATION_LOCK_KEY);
+    await migrate(url);
     expect(await appliedMigrations(sql)).toEqual(applied);
     expect(await sql`select email from users`).toEqual([{ email: 'keep@example.com' }]);
   });
 
   it('apply exactly once when two processes migrate at the same time', async () => {
     const { url, sql } = await freshDatabase('users_mig_race');
-    await Promise.all([
-      migrateWithLock(url, migrationsFolder, MIGRATION_LOCK_KEY),
-      migrateWithLock(url, migrationsFolder, MIGRATION_LOCK_KEY),
-    ]);
+    await Promise.all([migrate(url), migrate(url)]);
     const applied = await appliedMigrations(sql);
     expect(new Set(applied).size).toBe(applied.length);
     expect(applied).toHaveLength(1);
@@ -57,7 +53,7 @@ describe('users migrations', () => {
 
   it('enforce case-insensitive email uniqueness and valid roles in the database itself', async () => {
     const { url, sql } = await freshDatabase('users_constraints');
-    await migrateWithLock(url, migrationsFolder, MIGRATION_LOCK_KEY);
+    await migrate(url);
     await sql`insert into users (email, name, password_hash) values ('Mixed@Example.com', 'A', 'x')`;
     await expect(
       sql`insert into users (email, name, password_hash) values ('mixed@example.COM', 'B', 'x')`,

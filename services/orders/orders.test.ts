@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Order } from '../../contracts/orders.js';
-import { createOrdersHarness, pricedOrder, uniqueId, type OrdersHarness } from './testing.js';
+import { createOrdersHarness, pricedOrder, uniqueId, type OrdersHarness } from './test-support/harness.js';
 
 let h: OrdersHarness;
 beforeAll(async () => {

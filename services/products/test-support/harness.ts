@@ -3,13 +3,13 @@ import { expect } from 'vitest';
 import type { LedgerEntry, Product } from '../../../contracts/products.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createMetrics } from '../../../lib/metrics.js';
+import { TEST_SERVICE_TOKEN } from '../../../test/support/constants.js';
 import { testMongoDbName } from '../../../test/support/mongo.js';
 import { createProductsApp } from '../app.js';
 import type { KeyedMutex } from '../keyed-mutex.js';
-import { ensureIndexes } from '../store.js';
+import { migrate } from '../migrations.js';
 
-export const TOKEN = 'test-service-token-0123456789';
-export const auth = { authorization: `Bearer ${TOKEN}` };
+export const auth = { authorization: `Bearer ${TEST_SERVICE_TOKEN}` };
 
 export type ProductsApp = ReturnType<typeof createProductsApp>;
 
@@ -23,11 +23,11 @@ export async function openTestDb(mongoUrl: string, runId: string, label: string)
       db,
       logger: createLogger('products', 'silent'),
       metrics: createMetrics('products', false),
-      serviceToken: TOKEN,
+      serviceToken: TEST_SERVICE_TOKEN,
       mutex,
     });
   const first = newApp();
-  await ensureIndexes(first.store);
+  await migrate(db);
   const close = async () => {
     await db.dropDatabase().catch(() => {});
     await client.close();
