@@ -39,7 +39,10 @@ describe('upstream resilience and error mapping', () => {
         createServiceClient({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchRefuse }),
       ),
     );
-    for (let i = 0; i < 8; i++) await expect(users.register({}, 'r')).rejects.toBeInstanceOf(ServiceRejectedError);
+    for (let i = 0; i < 8; i++)
+      await expect(users.register({ email: 'a@b.co', password: 'password-1', name: 'A' }, 'r')).rejects.toBeInstanceOf(
+        ServiceRejectedError,
+      );
     expect(calls).toBe(8);
   });
 

@@ -1,52 +1,43 @@
 import { circuitBreaker, ConsecutiveBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { z } from 'zod';
-import { ListOrdersResponse, Order, type CreateOrderRequest } from '../contracts/orders.js';
-import { Product } from '../contracts/products.js';
-import { PublicUser, TokenResponse } from '../contracts/users.js';
-import { page } from '../contracts/common.js';
-import {
-  ServiceRejectedError,
-  ServiceUnavailableError,
-  type CallOptions,
-  type ServiceClient,
-} from '../lib/service-client.js';
+import { ordersApi } from '../contracts/orders-api.js';
+import { productsApi } from '../contracts/products-api.js';
+import { usersApi } from '../contracts/users-api.js';
+import type { RouteDef, RouteInput, RouteResponse } from '../contracts/api.js';
+import { createApiClient } from '../lib/api-client.js';
+import { ServiceRejectedError, ServiceUnavailableError, type ServiceClient } from '../lib/service-client.js';
 
-export type Json = Record<string, unknown>;
+// The gateway's view of the services: the contract-derived clients (lib/api-client.ts), called with the
+// request id of the public call, behind a circuit breaker, plus each service's readiness.
+
+type Body<R extends RouteDef> = RouteInput<R> extends { body: infer B } ? B : never;
+type Query<R extends RouteDef> = RouteInput<R> extends { query: infer Q } ? Q : never;
+type Answer<R extends RouteDef> = Promise<RouteResponse<R>>;
 
 export interface UsersClient {
-  register(body: Json, requestId: string): Promise<PublicUser>;
-  login(body: Json, requestId: string): Promise<TokenResponse>;
-  get(id: string, requestId: string): Promise<PublicUser>;
+  register(body: Body<typeof usersApi.register>, requestId: string): Answer<typeof usersApi.register>;
+  login(body: Body<typeof usersApi.login>, requestId: string): Answer<typeof usersApi.login>;
+  get(id: string, requestId: string): Answer<typeof usersApi.get>;
   ready(): Promise<void>;
 }
 
 export interface ProductsClient {
-  list(
-    query: Record<string, string | number | undefined>,
-    requestId: string,
-  ): Promise<{ items: Product[]; nextCursor: string | null }>;
-  get(id: string, requestId: string): Promise<Product>;
-  create(body: Json, requestId: string): Promise<Product>;
-  update(id: string, body: Json, requestId: string): Promise<Product>;
-  restock(id: string, body: Json, requestId: string): Promise<Product>;
+  list(query: Query<typeof productsApi.list>, requestId: string): Answer<typeof productsApi.list>;
+  get(id: string, requestId: string): Answer<typeof productsApi.get>;
+  create(body: Body<typeof productsApi.create>, requestId: string): Answer<typeof productsApi.create>;
+  update(id: string, body: Body<typeof productsApi.update>, requestId: string): Answer<typeof productsApi.update>;
+  restock(id: string, body: Body<typeof productsApi.restock>, requestId: string): Answer<typeof productsApi.restock>;
   ready(): Promise<void>;
 }
 
 export interface OrdersClient {
   /** undefined when the orders service has no record (yet). */
-  get(id: string, requestId: string): Promise<Order | undefined>;
-  list(
-    query: { customerId: string; limit: number; cursor?: string | undefined },
-    requestId: string,
-  ): Promise<z.infer<typeof ListOrdersResponse>>;
+  get(id: string, requestId: string): Promise<RouteResponse<typeof ordersApi.get> | undefined>;
+  list(query: Query<typeof ordersApi.list>, requestId: string): Answer<typeof ordersApi.list>;
   /** Idempotent create of the (still unpriced) record; the saga fills the prices in. */
-  record(orderId: string, body: CreateOrderRequest, requestId: string): Promise<Order>;
+  record(orderId: string, body: Body<typeof ordersApi.create>, requestId: string): Answer<typeof ordersApi.create>;
   ready(): Promise<void>;
 }
-
-const Anything = z.unknown();
-const ProductPage = page(Product);
-const id = (value: string) => encodeURIComponent(value);
 
 /** Wraps a client in a circuit breaker: after repeated outages it fails fast instead of waiting on timeouts. */
 export function withBreaker(client: ServiceClient, breaker: CircuitBreakerPolicy = defaultBreaker()): ServiceClient {
@@ -60,45 +51,45 @@ export function defaultBreaker(): CircuitBreakerPolicy {
   );
 }
 
-const opts = (requestId: string, extra: CallOptions = {}): CallOptions => ({ requestId, ...extra });
 const readiness = (client: ServiceClient) => async () => {
-  await client.call('GET', '/readyz', Anything, { timeoutMs: 2_000 });
+  await client.call('GET', '/readyz', z.unknown(), { timeoutMs: 2_000 });
 };
 
-export function createUsersClient(client: ServiceClient): UsersClient {
+export function createUsersClient(transport: ServiceClient): UsersClient {
+  const users = createApiClient(usersApi, transport);
   return {
-    register: (body, rid) => client.call('POST', '/v1/users', PublicUser, opts(rid, { body })),
-    login: (body, rid) => client.call('POST', '/v1/sessions', TokenResponse, opts(rid, { body })),
-    get: (userId, rid) => client.call('GET', `/v1/users/${id(userId)}`, PublicUser, opts(rid)),
-    ready: readiness(client),
+    register: (body, requestId) => users.register({ body }, { requestId }),
+    login: (body, requestId) => users.login({ body }, { requestId }),
+    get: (id, requestId) => users.get({ params: { id } }, { requestId }),
+    ready: readiness(transport),
   };
 }
 
-export function createProductsClient(client: ServiceClient): ProductsClient {
+export function createProductsClient(transport: ServiceClient): ProductsClient {
+  const products = createApiClient(productsApi, transport);
   return {
-    list: (query, rid) => client.call('GET', '/v1/products', ProductPage, opts(rid, { query })),
-    get: (productId, rid) => client.call('GET', `/v1/products/${id(productId)}`, Product, opts(rid)),
-    create: (body, rid) => client.call('POST', '/v1/products', Product, opts(rid, { body })),
-    update: (productId, body, rid) =>
-      client.call('PATCH', `/v1/products/${id(productId)}`, Product, opts(rid, { body })),
-    restock: (productId, body, rid) =>
-      client.call('POST', `/v1/products/${id(productId)}/restock`, Product, opts(rid, { body })),
-    ready: readiness(client),
+    list: (query, requestId) => products.list({ query }, { requestId }),
+    get: (id, requestId) => products.get({ params: { id } }, { requestId }),
+    create: (body, requestId) => products.create({ body }, { requestId }),
+    update: (id, body, requestId) => products.update({ params: { id }, body }, { requestId }),
+    restock: (id, body, requestId) => products.restock({ params: { id }, body }, { requestId }),
+    ready: readiness(transport),
   };
 }
 
-export function createOrdersClient(client: ServiceClient): OrdersClient {
+export function createOrdersClient(transport: ServiceClient): OrdersClient {
+  const orders = createApiClient(ordersApi, transport);
   return {
-    async get(orderId, rid) {
+    async get(id, requestId) {
       try {
-        return await client.call('GET', `/v1/orders/${id(orderId)}`, Order, opts(rid));
+        return await orders.get({ params: { id } }, { requestId });
       } catch (error) {
         if (error instanceof ServiceRejectedError && error.status === 404) return undefined;
         throw error;
       }
     },
-    list: (query, rid) => client.call('GET', '/v1/orders', ListOrdersResponse, opts(rid, { query })),
-    record: (orderId, body, rid) => client.call('PUT', `/v1/orders/${id(orderId)}`, Order, opts(rid, { body })),
-    ready: readiness(client),
+    list: (query, requestId) => orders.list({ query }, { requestId }),
+    record: (id, body, requestId) => orders.create({ params: { id }, body }, { requestId }),
+    ready: readiness(transport),
   };
 }

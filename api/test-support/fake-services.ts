@@ -1,14 +1,19 @@
 import type { Hono } from 'hono';
+import { ordersApi } from '../../contracts/orders-api.js';
 import type { Order } from '../../contracts/orders.js';
+import { productsApi } from '../../contracts/products-api.js';
 import type { Product } from '../../contracts/products.js';
-import type { PublicUser, Role } from '../../contracts/users.js';
+import { usersApi } from '../../contracts/users-api.js';
+import type { PublicUser } from '../../contracts/users.js';
+import { reply, serveRoutes } from '../../lib/api-server.js';
 import { startHttpServer, type RunningServer } from '../../lib/http-server.js';
 import { createLogger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import { createServiceApp, type AppEnv } from '../../lib/service-app.js';
+import { TEST_SERVICE_TOKEN } from '../../test/support/constants.js';
 
-export const SERVICE_TOKEN = 'test-service-token-0123456789';
+export { TEST_SERVICE_TOKEN as SERVICE_TOKEN };
 
 export interface SeenRequest {
   method: string;
@@ -18,7 +23,12 @@ export interface SeenRequest {
   body: unknown;
 }
 
-/** Minimal users, products and orders services speaking the internal contracts over real HTTP. */
+const found = <T>(value: T | undefined): T => {
+  if (value === undefined) throw notFound();
+  return value;
+};
+
+/** Minimal users, products and orders services serving their contracts (contracts/*-api.ts) over real HTTP. */
 export async function startFakeServices() {
   const seen: SeenRequest[] = [];
   const users = new Map<string, PublicUser & { password: string }>();
@@ -28,7 +38,7 @@ export async function startFakeServices() {
     const app = createServiceApp({
       logger: createLogger('fake', 'silent'),
       metrics: createMetrics('fake', false),
-      serviceToken: SERVICE_TOKEN,
+      serviceToken: TEST_SERVICE_TOKEN,
       readiness: {},
     });
     app.use('/v1/*', async (c, next) => {
@@ -38,9 +48,10 @@ export async function startFakeServices() {
             .json()
             .catch(() => undefined)
         : undefined;
+      const { method, path } = c.req;
       seen.push({
-        method: c.req.method,
-        path: c.req.path,
+        method,
+        path,
         authorization: c.req.header('authorization'),
         requestId: c.req.header('x-request-id'),
         body,
@@ -49,101 +60,73 @@ export async function startFakeServices() {
     });
     return app;
   };
+  const record = (user: PublicUser) => ({ ...user, status: 'active' as const, createdAt: new Date().toISOString() });
 
   const usersApp = frame();
-  usersApp.post('/v1/users', async (c) => {
-    const { email, password, name } = await c.req.json<{ email: string; password: string; name: string }>();
-    if ([...users.values()].some((u) => u.email.toLowerCase() === email.toLowerCase()))
-      throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken');
-    const user = { id: `u_${users.size + 1}`, email, name, role: 'customer' as Role, password };
-    users.set(user.id, user);
-    return c.json(
-      { id: user.id, email, name, role: user.role, status: 'active', createdAt: new Date().toISOString() },
-      201,
-    );
-  });
-  usersApp.post('/v1/sessions', async (c) => {
-    const { email, password } = await c.req.json<{ email: string; password: string }>();
-    const user = [...users.values()].find((u) => u.email.toLowerCase() === email.trim().toLowerCase());
-    if (!user || user.password !== password)
-      throw new ProblemError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
-    return c.json({ accessToken: `token-for-${user.id}`, tokenType: 'Bearer', expiresIn: 900 });
-  });
-  usersApp.get('/v1/users/:id', (c) => {
-    const user = users.get(c.req.param('id'));
-    if (!user) throw notFound();
-    return c.json({
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      role: user.role,
-      status: 'active',
-      createdAt: new Date().toISOString(),
-    });
+  serveRoutes(usersApp, usersApi, {
+    register: async ({ body: { email, password, name } }) => {
+      if ([...users.values()].some((u) => u.email.toLowerCase() === email.toLowerCase()))
+        throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken');
+      const user = { id: `u_${users.size + 1}`, email, name, role: 'customer' as const, password };
+      users.set(user.id, user);
+      return { id: user.id, email, name, role: user.role };
+    },
+    login: async ({ body: { email, password } }) => {
+      const user = [...users.values()].find((u) => u.email.toLowerCase() === email.trim().toLowerCase());
+      if (!user || user.password !== password)
+        throw new ProblemError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
+      return { accessToken: `token-for-${user.id}`, tokenType: 'Bearer' as const, expiresIn: 900 };
+    },
+    get: async ({ params }) => {
+      const { id, email, name, role } = found(users.get(params.id));
+      return record({ id, email, name, role });
+    },
   });
 
   const productsApp = frame();
-  productsApp.get('/v1/products', (c) =>
-    c.json({ items: [...products.values()].filter((p) => p.name.includes(c.req.query('q') ?? '')), nextCursor: null }),
-  );
-  productsApp.get('/v1/products/:id', (c) =>
-    c.json(
-      products.get(c.req.param('id')) ??
-        (() => {
-          throw notFound();
-        })(),
-    ),
-  );
-  productsApp.post('/v1/products', async (c) => {
-    const body = await c.req.json<Partial<Product>>();
-    if ([...products.values()].some((p) => p.sku === body.sku)) throw new ProblemError(409, 'SKU_TAKEN', 'SKU taken');
-    const product = { description: '', currency: 'USD', stock: 0, ...body, id: `p_${products.size + 1}` } as Product;
-    products.set(product.id, product);
-    return c.json(product, 201);
-  });
-  productsApp.patch('/v1/products/:id', async (c) => {
-    const product = products.get(c.req.param('id'));
-    if (!product) throw notFound();
-    Object.assign(product, await c.req.json());
-    return c.json(product);
-  });
-  productsApp.post('/v1/products/:id/restock', async (c) => {
-    const product = products.get(c.req.param('id'));
-    if (!product) throw notFound();
-    product.stock += (await c.req.json<{ quantity: number }>()).quantity;
-    return c.json(product);
+  serveRoutes(productsApp, productsApi, {
+    list: async ({ query }) => ({
+      items: [...products.values()].filter((p) => p.name.includes(query.q ?? '')),
+      nextCursor: null,
+    }),
+    get: async ({ params }) => found(products.get(params.id)),
+    create: async ({ body }) => {
+      if ([...products.values()].some((p) => p.sku === body.sku)) throw new ProblemError(409, 'SKU_TAKEN', 'SKU taken');
+      const product: Product = { description: '', currency: 'USD', stock: 0, ...body, id: `p_${products.size + 1}` };
+      products.set(product.id, product);
+      return product;
+    },
+    update: async ({ params, body }) => Object.assign(found(products.get(params.id)), body),
+    restock: async ({ params, body }) => {
+      const product = found(products.get(params.id));
+      product.stock += body.quantity;
+      return product;
+    },
   });
 
   const ordersApp = frame();
-  ordersApp.get('/v1/orders/:id', (c) =>
-    c.json(
-      orders.get(c.req.param('id')) ??
-        (() => {
-          throw notFound();
-        })(),
-    ),
-  );
-  ordersApp.put('/v1/orders/:id', async (c) => {
-    const id = c.req.param('id');
-    const existing = orders.get(id);
-    if (existing) return c.json(existing, 200);
-    const body = await c.req.json<Omit<Order, 'id'>>();
-    const at = new Date().toISOString();
-    const order: Order = {
-      ...body,
-      id,
-      status: 'PENDING',
-      failureReason: null,
-      totalCents: null,
-      createdAt: at,
-      updatedAt: at,
-    };
-    orders.set(id, order);
-    return c.json(order, 201);
-  });
-  ordersApp.get('/v1/orders', (c) => {
-    const mine = [...orders.values()].filter((o) => o.customerId === c.req.query('customerId')).reverse();
-    return c.json({ items: mine.slice(0, Number(c.req.query('limit') ?? 20)), nextCursor: null });
+  serveRoutes(ordersApp, ordersApi, {
+    get: async ({ params }) => found(orders.get(params.id)),
+    create: async ({ params: { id }, body }) => {
+      const existing = orders.get(id);
+      if (existing) return reply(existing, { status: 200 });
+      const at = new Date().toISOString();
+      const order: Order = {
+        ...body,
+        id,
+        status: 'PENDING',
+        failureReason: null,
+        totalCents: null,
+        createdAt: at,
+        updatedAt: at,
+      };
+      orders.set(id, order);
+      return order;
+    },
+    list: async ({ query }) => {
+      const mine = [...orders.values()].filter((o) => o.customerId === query.customerId).reverse();
+      return { items: mine.slice(0, query.limit), nextCursor: null };
+    },
   });
 
   const servers: RunningServer[] = await Promise.all(
