@@ -4,7 +4,12 @@ import { DefaultLogger } from '@temporalio/worker';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createActivities, type SagaActivities } from './activities.js';
 import { createSagaClients } from './clients.js';
-import { createFakeServices, json, problem, TOKEN } from './test-support/fake-services.js';
+import { ordersApi } from '../contracts/orders-api.js';
+import { productsApi } from '../contracts/products-api.js';
+import { usersApi } from '../contracts/users-api.js';
+import { TEST_SERVICE_TOKEN as TOKEN } from '../test/support/constants.js';
+import { createFakeServices, json, problem } from './test-support/fake-services.js';
+import { fakeOrder } from './test-support/fake-shop.js';
 
 const fake = createFakeServices();
 const base = 'http://services.test';
@@ -56,7 +61,7 @@ const user = (status: string) => ({ id: 'u-1', email: 'a@b.c', name: 'A', role: 
 
 describe('getCustomer', () => {
   it('returns an active customer, with auth, request id and idempotency key on the call', async () => {
-    fake.on('GET /v1/users/u-1', json(user('active')));
+    fake.on(usersApi.get, json(user('active')), { id: 'u-1' });
     expect(await run('getCustomer', { ...ref, customerId: 'u-1' })).toEqual({ customerId: 'u-1', status: 'active' });
     expect(fake.seen[0]!.headers).toMatchObject({
       authorization: `Bearer ${TOKEN}`,
@@ -65,12 +70,12 @@ describe('getCustomer', () => {
     });
   });
   it('maps disabled and missing customers to non-retryable CUSTOMER_INACTIVE', async () => {
-    fake.on('GET /v1/users/u-1', json(user('disabled')));
+    fake.on(usersApi.get, json(user('disabled')), { id: 'u-1' });
     await expectBusiness(run('getCustomer', { ...ref, customerId: 'u-1' }), 'CUSTOMER_INACTIVE');
     await expectBusiness(run('getCustomer', { ...ref, customerId: 'u-2' }), 'CUSTOMER_INACTIVE');
   });
   it('retries on 5xx and on an unreachable service', async () => {
-    fake.on('GET /v1/users/u-1', () => new Response('boom', { status: 502 }));
+    fake.on(usersApi.get, () => new Response('boom', { status: 502 }), { id: 'u-1' });
     await expectRetryable(run('getCustomer', { ...ref, customerId: 'u-1' }));
     await expectRetryable(run('getCustomer', { ...ref, customerId: 'u-1' }, unreachable));
   });
@@ -91,7 +96,7 @@ describe('priceItems', () => {
     { productId: 'p-2', quantity: 1 },
   ];
   it('prices each line from the catalog', async () => {
-    fake.on('POST /v1/products/lookup', json({ items: [product('p-2', 300), product('p-1', 100)], missing: [] }));
+    fake.on(productsApi.lookup, json({ items: [product('p-2', 300), product('p-1', 100)], missing: [] }));
     expect(await run('priceItems', { ...ref, items })).toEqual([
       { productId: 'p-1', quantity: 2, name: 'N-p-1', unitPriceCents: 100 },
       { productId: 'p-2', quantity: 1, name: 'N-p-2', unitPriceCents: 300 },
@@ -99,7 +104,7 @@ describe('priceItems', () => {
     expect(fake.seen[0]!.body).toEqual({ ids: ['p-1', 'p-2'] });
   });
   it('maps a missing product to non-retryable PRODUCT_NOT_FOUND', async () => {
-    fake.on('POST /v1/products/lookup', json({ items: [product('p-1', 100)], missing: ['p-2'] }));
+    fake.on(productsApi.lookup, json({ items: [product('p-1', 100)], missing: ['p-2'] }));
     await expectBusiness(run('priceItems', { ...ref, items }), 'PRODUCT_NOT_FOUND');
   });
 });
@@ -107,23 +112,23 @@ describe('priceItems', () => {
 describe('inventory', () => {
   const lines = [{ productId: 'p-1', quantity: 2 }];
   it('reserves with the lines and a stable key; OUT_OF_STOCK is a business failure', async () => {
-    fake.on('PUT /v1/reservations/o-1', json({ orderId: 'o-1', status: 'held', lines }));
+    fake.on(productsApi.reserve, json({ orderId: 'o-1', status: 'held', lines }));
     await run('reserveInventory', { ...ref, lines });
     expect(fake.seen[0]).toMatchObject({ body: { lines }, headers: { 'idempotency-key': 'o-1:reserveInventory' } });
-    fake.on('PUT /v1/reservations/o-1', problem(409, 'OUT_OF_STOCK', { productId: 'p-1' }));
+    fake.on(productsApi.reserve, problem(409, 'OUT_OF_STOCK', { productId: 'p-1' }));
     await expectBusiness(run('reserveInventory', { ...ref, lines }), 'OUT_OF_STOCK');
   });
   it('release and commit succeed, and retry on 503', async () => {
-    fake.on('POST /v1/reservations/o-1/release', json({ orderId: 'o-1', status: 'released', lines }));
-    fake.on('POST /v1/reservations/o-1/commit', json({ orderId: 'o-1', status: 'committed', lines }));
+    fake.on(productsApi.release, json({ orderId: 'o-1', status: 'released', lines }));
+    fake.on(productsApi.commit, json({ orderId: 'o-1', status: 'committed', lines }));
     await run('releaseInventory', ref);
     await run('commitInventory', ref);
-    expect(fake.seen.map((r) => r.path)).toEqual(['/v1/reservations/o-1/release', '/v1/reservations/o-1/commit']);
-    fake.on('POST /v1/reservations/o-1/release', () => new Response('', { status: 503 }));
+    expect(fake.calls()).toEqual(['products.release(o-1)', 'products.commit(o-1)']);
+    fake.on(productsApi.release, () => new Response('', { status: 503 }));
     await expectRetryable(run('releaseInventory', ref));
   });
   it('an unexpected refusal is retryable (the order must not be stranded), typed by its code', async () => {
-    fake.on('POST /v1/reservations/o-1/commit', problem(409, 'RESERVATION_NOT_HELD'));
+    fake.on(productsApi.commit, problem(409, 'RESERVATION_NOT_HELD'));
     await expectRetryable(run('commitInventory', ref), 'SERVICE_REJECTED:RESERVATION_NOT_HELD');
   });
 });
@@ -142,33 +147,33 @@ const payment = (status: string) => ({
 describe('payments', () => {
   const authorize = { ...ref, amountCents: 500, currency: 'USD', paymentMethod: 'tok_visa' };
   it('authorizes with an Idempotency-Key; a decline is non-retryable PAYMENT_DECLINED', async () => {
-    fake.on('POST /v1/payments/authorize', json(payment('authorized'), 201));
+    fake.on(ordersApi.authorize, json(payment('authorized'), 201));
     expect(await run('authorizePayment', authorize)).toEqual({ status: 'authorized' });
     expect(fake.seen[0]).toMatchObject({
       headers: { 'idempotency-key': 'o-1:authorizePayment' },
       body: { orderId: 'o-1', amountCents: 500 },
     });
-    fake.on('POST /v1/payments/authorize', problem(422, 'PAYMENT_DECLINED', { declineCode: 'card_declined' }));
+    fake.on(ordersApi.authorize, problem(422, 'PAYMENT_DECLINED', { declineCode: 'card_declined' }));
     await expectBusiness(run('authorizePayment', authorize), 'PAYMENT_DECLINED');
-    fake.on('POST /v1/payments/authorize', problem(503, 'PAYMENT_PROVIDER_UNAVAILABLE'));
+    fake.on(ordersApi.authorize, problem(503, 'PAYMENT_PROVIDER_UNAVAILABLE'));
     await expectRetryable(run('authorizePayment', authorize));
   });
   it('voids an authorization, and does nothing for a missing or declined payment', async () => {
-    fake.on('POST /v1/payments/o-1/void', json(payment('voided')));
-    fake.on('GET /v1/payments/o-1', json(payment('authorized')));
+    fake.on(ordersApi.void, json(payment('voided')));
+    fake.on(ordersApi.getPayment, json(payment('authorized')));
     expect(await run('voidPayment', ref)).toEqual({ voided: true });
     expect(fake.seen.at(-1)).toMatchObject({
-      path: '/v1/payments/o-1/void',
+      route: 'orders.void',
       headers: { 'idempotency-key': 'o-1:voidPayment' },
     });
-    fake.on('GET /v1/payments/o-1', json(payment('declined')));
+    fake.on(ordersApi.getPayment, json(payment('declined')));
     expect(await run('voidPayment', ref)).toEqual({ voided: false });
-    fake.on('GET /v1/payments/o-1', problem(404, 'NOT_FOUND'));
+    fake.on(ordersApi.getPayment, problem(404, 'NOT_FOUND'));
     expect(await run('voidPayment', ref)).toEqual({ voided: false });
-    expect(fake.seen.filter((r) => r.path.endsWith('/void'))).toHaveLength(1);
+    expect(fake.seen.filter((r) => r.route === 'orders.void')).toHaveLength(1);
   });
   it('captures with the amount and a stable key', async () => {
-    fake.on('POST /v1/payments/o-1/capture', json(payment('captured')));
+    fake.on(ordersApi.capture, json(payment('captured')));
     await run('capturePayment', { ...ref, amountCents: 500 });
     expect(fake.seen[0]).toMatchObject({
       body: { amountCents: 500 },
@@ -180,7 +185,7 @@ describe('payments', () => {
 describe('orders', () => {
   const steps = [{ name: 'getCustomer', status: 'completed' as const, at: '2026-01-01T00:00:00.000Z' }];
   it('creates the order idempotently with workflowId and steps', async () => {
-    fake.on('PUT /v1/orders/o-1', json({}, 201));
+    fake.on(ordersApi.create, json(fakeOrder('o-1'), 201));
     const items = [{ productId: 'p-1', quantity: 1, name: null, unitPriceCents: null }];
     await run('createOrder', { ...ref, customerId: 'u-1', items, currency: 'USD', paymentMethod: 'tok_visa', steps });
     expect(fake.seen[0]!.body).toEqual({
@@ -193,11 +198,11 @@ describe('orders', () => {
     });
   });
   it('finalizes; ILLEGAL_TRANSITION into the same final state is success, into another is retried', async () => {
-    fake.on('POST /v1/orders/o-1/transitions', json({}));
+    fake.on(ordersApi.transition, json(fakeOrder('o-1', { status: 'FAILED', failureReason: 'OUT_OF_STOCK' })));
     await run('finalizeOrder', { ...ref, to: 'FAILED', failureReason: 'OUT_OF_STOCK', steps });
     expect(fake.seen[0]!.body).toEqual({ to: 'FAILED', failureReason: 'OUT_OF_STOCK', steps });
-    fake.on('POST /v1/orders/o-1/transitions', problem(409, 'ILLEGAL_TRANSITION'));
-    fake.on('GET /v1/orders/o-1', json({ id: 'o-1', status: 'FAILED' }));
+    fake.on(ordersApi.transition, problem(409, 'ILLEGAL_TRANSITION'));
+    fake.on(ordersApi.get, json(fakeOrder('o-1', { status: 'FAILED', failureReason: 'OUT_OF_STOCK' })));
     await run('finalizeOrder', { ...ref, to: 'FAILED', failureReason: 'OUT_OF_STOCK', steps });
     await expectRetryable(
       run('finalizeOrder', { ...ref, to: 'CONFIRMED', steps }),

@@ -44,7 +44,10 @@ export function createActivities({ users, products, orders }: SagaClients) {
   return {
     async getCustomer(input: StepInput & { customerId: string }): Promise<{ customerId: string; status: string }> {
       const codes = { [ErrorCode.NOT_FOUND]: BusinessFailure.CUSTOMER_INACTIVE };
-      const user = await mapFailures(() => users.getUser(input.customerId, ctx(input, SagaStep.getCustomer)), codes);
+      const user = await mapFailures(
+        () => users.get({ params: { id: input.customerId } }, ctx(input, SagaStep.getCustomer)),
+        codes,
+      );
       if (user.status !== 'active')
         throw businessFailure(BusinessFailure.CUSTOMER_INACTIVE, `customer ${user.id} is ${user.status}`);
       return { customerId: user.id, status: user.status };
@@ -52,7 +55,7 @@ export function createActivities({ users, products, orders }: SagaClients) {
 
     async priceItems(input: StepInput & { items: Line[] }): Promise<PricedItem[]> {
       const ids = input.items.map((item) => item.productId);
-      const found = await mapFailures(() => products.lookup(ids, ctx(input, SagaStep.priceItems)));
+      const found = await mapFailures(() => products.lookup({ body: { ids } }, ctx(input, SagaStep.priceItems)));
       const byId = new Map(found.items.map((product) => [product.id, product]));
       const missing = ids.filter((productId) => !byId.has(productId));
       if (missing.length > 0)
@@ -68,7 +71,7 @@ export function createActivities({ users, products, orders }: SagaClients) {
     async createOrder(input: CreateOrderInput): Promise<void> {
       const { orderId, customerId, items, currency, paymentMethod, steps } = input;
       const body = { customerId, items, currency, paymentMethod, steps, workflowId: orderId };
-      await mapFailures(() => orders.create(orderId, body, ctx(input, SagaStep.createOrder)));
+      await mapFailures(() => orders.create({ params: { id: orderId }, body }, ctx(input, SagaStep.createOrder)));
     },
 
     async reserveInventory(input: StepInput & { lines: Line[] }): Promise<void> {
@@ -77,20 +80,29 @@ export function createActivities({ users, products, orders }: SagaClients) {
         [ErrorCode.PRODUCT_NOT_FOUND]: BusinessFailure.PRODUCT_NOT_FOUND,
       };
       await mapFailures(
-        () => products.reserve(input.orderId, { lines: input.lines }, ctx(input, SagaStep.reserveInventory)),
+        () =>
+          products.reserve(
+            { params: { orderId: input.orderId }, body: { lines: input.lines } },
+            ctx(input, SagaStep.reserveInventory),
+          ),
         codes,
       );
     },
 
     async releaseInventory(input: StepInput): Promise<void> {
-      await mapFailures(() => products.release(input.orderId, ctx(input, SagaStep.releaseInventory)));
+      await mapFailures(() =>
+        products.release({ params: { orderId: input.orderId } }, ctx(input, SagaStep.releaseInventory)),
+      );
     },
 
     async authorizePayment(input: AuthorizeInput): Promise<{ status: string }> {
       const { orderId, amountCents, currency, paymentMethod } = input;
       const codes = { [ErrorCode.PAYMENT_DECLINED]: BusinessFailure.PAYMENT_DECLINED };
       const call = () =>
-        orders.authorize({ orderId, amountCents, currency, paymentMethod }, ctx(input, SagaStep.authorizePayment));
+        orders.authorize(
+          { body: { orderId, amountCents, currency, paymentMethod } },
+          ctx(input, SagaStep.authorizePayment),
+        );
       const payment = await mapFailures(call, codes);
       if (payment.status === 'declined')
         throw businessFailure(BusinessFailure.PAYMENT_DECLINED, `payment for ${orderId} declined`);
@@ -105,16 +117,23 @@ export function createActivities({ users, products, orders }: SagaClients) {
       // A captured payment here would be a saga bug: keep retrying (visible in the UI), never pretend.
       if (payment.status !== 'authorized')
         throw ApplicationFailure.retryable(`payment for ${input.orderId} is ${payment.status}`, 'PAYMENT_NOT_VOIDABLE');
-      await mapFailures(() => orders.void(input.orderId, ctx(input, SagaStep.voidPayment)));
+      await mapFailures(() => orders.void({ params: { orderId: input.orderId } }, ctx(input, SagaStep.voidPayment)));
       return { voided: true };
     },
 
     async capturePayment(input: StepInput & { amountCents: number }): Promise<void> {
-      await mapFailures(() => orders.capture(input.orderId, input.amountCents, ctx(input, SagaStep.capturePayment)));
+      await mapFailures(() =>
+        orders.capture(
+          { params: { orderId: input.orderId }, body: { amountCents: input.amountCents } },
+          ctx(input, SagaStep.capturePayment),
+        ),
+      );
     },
 
     async commitInventory(input: StepInput): Promise<void> {
-      await mapFailures(() => products.commit(input.orderId, ctx(input, SagaStep.commitInventory)));
+      await mapFailures(() =>
+        products.commit({ params: { orderId: input.orderId } }, ctx(input, SagaStep.commitInventory)),
+      );
     },
 
     /** Moves the order to its final status; finding it already there (a retried call) is success. */
@@ -122,11 +141,11 @@ export function createActivities({ users, products, orders }: SagaClients) {
       const { orderId, to, failureReason, steps } = input;
       const call = ctx(input, `finalize-${to}`);
       try {
-        await orders.transition(orderId, { to, failureReason, steps }, call);
+        await orders.transition({ params: { id: orderId }, body: { to, failureReason, steps } }, call);
       } catch (error) {
         if (!(error instanceof ServiceRejectedError && error.code === ErrorCode.ILLEGAL_TRANSITION))
           throw toActivityFailure(error);
-        const current = await mapFailures(() => orders.get(orderId, call));
+        const current = await mapFailures(() => orders.get({ params: { id: orderId } }, call));
         if (current.status !== to) throw toActivityFailure(error);
       }
     },
@@ -137,7 +156,7 @@ export type SagaActivities = ReturnType<typeof createActivities>;
 
 async function findPayment(orders: SagaClients['orders'], input: StepInput) {
   try {
-    return await orders.getPayment(input.orderId, ctx(input, SagaStep.voidPayment));
+    return await orders.getPayment({ params: { orderId: input.orderId } }, ctx(input, SagaStep.voidPayment));
   } catch (error) {
     if (error instanceof ServiceRejectedError && error.status === 404) return undefined;
     throw toActivityFailure(error);

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fakeShop } from '../activities/test-support/fake-shop.js';
-import { TOKEN } from '../activities/test-support/fake-services.js';
+import { TEST_SERVICE_TOKEN as TOKEN } from '../test/support/constants.js';
 import { WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
 import { startHttpServer, type RunningServer } from '../lib/http-server.js';
 import { freePort, httpOk, spawnManaged, waitFor, type ManagedProcess } from '../scripts/processes.js';
@@ -67,14 +67,14 @@ describe('workers/main.ts', () => {
     const routes = shop.routes();
     // Capture and commit run in parallel: either may arrive first.
     expect([...routes.slice(0, 5), ...routes.slice(5, 7).sort(), ...routes.slice(7)]).toEqual([
-      'GET /v1/users/u-1',
-      'POST /v1/products/lookup',
-      `PUT /v1/orders/${orderId}`,
-      `PUT /v1/reservations/${orderId}`,
-      'POST /v1/payments/authorize',
-      `POST /v1/payments/${orderId}/capture`,
-      `POST /v1/reservations/${orderId}/commit`,
-      `POST /v1/orders/${orderId}/transitions`,
+      'users.get(u-1)',
+      'products.lookup()',
+      `orders.create(${orderId})`,
+      `products.reserve(${orderId})`,
+      'orders.authorize()',
+      `orders.capture(${orderId})`,
+      `products.commit(${orderId})`,
+      `orders.transition(${orderId})`,
     ]);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('temporal_worker_state{state="RUNNING",service="worker"} 1');
@@ -93,12 +93,7 @@ describe('workers/main.ts', () => {
       cancelWindowMs: 0,
     };
     const handle = await client.workflow.start(WORKFLOW_TYPE, { workflowId: orderId, taskQueue, args: [input] });
-    await waitFor(
-      'capture in flight',
-      async () => shop.routes().includes(`POST /v1/payments/${orderId}/capture`),
-      20_000,
-      20,
-    );
+    await waitFor('capture in flight', async () => shop.routes().includes(`orders.capture(${orderId})`), 20_000, 20);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(output).toContain('stopped');

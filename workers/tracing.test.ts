@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities/activities.js';
 import { createSagaClients } from '../activities/clients.js';
 import { fakeShop } from '../activities/test-support/fake-shop.js';
-import { TOKEN } from '../activities/test-support/fake-services.js';
+import { TEST_SERVICE_TOKEN as TOKEN } from '../test/support/constants.js';
 import { tracingClientInterceptors } from '../lib/temporal-tracing.js';
 import { WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
 import { startHttpServer, type RunningServer } from '../lib/http-server.js';

@@ -1,13 +1,19 @@
-// Test support: one Hono app standing in for the three services, answering what each test scripts.
+// Test support: one Hono app serving the routes of the three service contracts, answering what each test scripts.
 import type { Context } from 'hono';
+import type { Api, RouteDef } from '../../contracts/api.js';
+import { ordersApi } from '../../contracts/orders-api.js';
+import { productsApi } from '../../contracts/products-api.js';
+import { usersApi } from '../../contracts/users-api.js';
 import { createLogger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { ProblemError } from '../../lib/problem.js';
 import { createServiceApp } from '../../lib/service-app.js';
-
-export const TOKEN = 'test-token-0123456789';
+import { TEST_SERVICE_TOKEN } from '../../test/support/constants.js';
 
 export interface SeenRequest {
+  /** `service.route`, as named in the contracts: `orders.capture`. */
+  route: string;
+  params: Record<string, string>;
   method: string;
   path: string;
   headers: Record<string, string>;
@@ -26,35 +32,60 @@ export const json =
   (c) =>
     c.json(body as object, status as 200);
 
-/** A real Hono service frame (auth, problem+json) whose routes answer from a script keyed by "METHOD /path". */
+const apis: Record<string, Api> = { users: usersApi, products: productsApi, orders: ordersApi };
+
+interface Script {
+  reply: Reply;
+  /** Only calls with these path parameters; any call of the route when absent. */
+  params?: Record<string, string>;
+}
+
+const matches = (script: Script, params: Record<string, string>) =>
+  Object.entries(script.params ?? {}).every(([name, value]) => params[name] === value);
+
+/** A real service frame (auth, problem+json) serving every contract route; unscripted calls answer 404. */
 export function createFakeServices() {
-  const script = new Map<string, Reply>();
-  const patterns: [RegExp, Reply][] = [];
+  const scripts = new Map<RouteDef, Script[]>();
   const seen: SeenRequest[] = [];
   const app = createServiceApp({
     logger: createLogger('fake', 'silent'),
     metrics: createMetrics('fake', false),
-    serviceToken: TOKEN,
+    serviceToken: TEST_SERVICE_TOKEN,
     readiness: {},
   });
-  app.all('/v1/*', async (c) => {
-    const body: unknown = c.req.header('content-type') ? await c.req.json() : undefined;
-    seen.push({ method: c.req.method, path: c.req.path, headers: Object.fromEntries(c.req.raw.headers), body });
-    const route = `${c.req.method} ${c.req.path}`;
-    const reply = script.get(route) ?? patterns.find(([pattern]) => pattern.test(route))?.[1];
-    if (!reply) throw new ProblemError(404, 'NOT_FOUND', `unscripted ${c.req.method} ${c.req.path}`);
-    return reply(c);
-  });
+  for (const [service, api] of Object.entries(apis)) {
+    for (const [name, def] of Object.entries(api)) {
+      app.on(def.method, def.path, async (c) => {
+        const params = c.req.param();
+        const body: unknown = c.req.header('content-type') ? await c.req.json() : undefined;
+        const { method, path } = c.req;
+        seen.push({
+          route: `${service}.${name}`,
+          params,
+          method,
+          path,
+          headers: Object.fromEntries(c.req.raw.headers),
+          body,
+        });
+        // The newest matching script wins, so a test can re-script a route.
+        const script = (scripts.get(def) ?? []).findLast((candidate) => matches(candidate, params));
+        if (!script) throw new ProblemError(404, 'NOT_FOUND', `unscripted ${method} ${path}`);
+        return script.reply(c);
+      });
+    }
+  }
   const fetchApp: typeof fetch = async (input, init) => app.fetch(new Request(input, init));
   return {
     seen,
     app,
     fetch: fetchApp,
-    on: (route: string, reply: Reply) => script.set(route, reply),
-    onPattern: (pattern: RegExp, reply: Reply) => patterns.push([pattern, reply]),
+    /** Scripts the answer of a contract route, for every call or for the calls with these path parameters. */
+    on: (route: RouteDef, reply: Reply, params?: Record<string, string>) =>
+      void scripts.set(route, [...(scripts.get(route) ?? []), { reply, params }]),
+    /** The calls made, as `service.route(param, ...)`: `orders.capture(o-1)`. */
+    calls: () => seen.map((r) => `${r.route}(${Object.values(r.params).join(',')})`),
     reset: () => {
-      script.clear();
-      patterns.length = 0;
+      scripts.clear();
       seen.length = 0;
     },
   };
