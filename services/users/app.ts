@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
+import { isPostgresOutage } from '../../lib/outages.js';
 import { createServiceApp, type AppEnv, type ReadinessCheck } from '../../lib/service-app.js';
 import { createAccounts } from './accounts.js';
 import type { PasswordHasher } from './passwords.js';
@@ -28,6 +29,9 @@ export function createUsersApp({
   readiness,
 }: UsersAppDeps): Hono<AppEnv> {
   const app = createServiceApp({ logger, metrics, serviceToken, readiness: readiness ?? { postgres: store.ping } });
-  registerUsersRoutes(app, createAccounts({ store, passwords, tokens, logger }), tokens);
+  const accounts = createAccounts({ store, passwords, tokens, logger });
+  registerUsersRoutes(app, accounts, tokens, {
+    outage: (error) => (isPostgresOutage(error) ? 'postgres' : undefined),
+  });
   return app;
 }

@@ -76,5 +76,7 @@ function pgCode(error: unknown): string | undefined {
 function withoutParameters(error: unknown): Error {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = pgCode(error);
-  return new Error(`users insert failed${code ? ` (${code})` : ''}: ${cause?.message ?? 'database error'}`);
+  const message = `users insert failed${code ? ` (${code})` : ''}: ${cause?.message ?? 'database error'}`;
+  // The code stays, so an outage (e.g. ECONNREFUSED) is still recognised as one.
+  return Object.assign(new Error(message), { code });
 }
