@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Problem } from '../contracts/problem.js';
+import { ProblemSchema } from '../contracts/problem-schema.js';
+import { ErrorCode, type Problem } from '../contracts/problem.js';
 
 /** A service answered with a 4xx problem: a business refusal or a bad request. */
 export class ServiceRejectedError extends Error {
@@ -104,12 +105,13 @@ function safeJson(text: string): unknown {
 }
 
 function asProblem(json: unknown, status: number): Problem {
-  if (json && typeof json === 'object' && 'code' in json) return json as Problem;
+  const parsed = ProblemSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
   return {
     type: 'about:blank',
     title: 'Error',
     status,
     detail: `HTTP ${status}`,
-    code: status === 404 ? 'NOT_FOUND' : 'UNKNOWN',
+    code: status === 404 ? ErrorCode.NOT_FOUND : 'UNKNOWN',
   };
 }

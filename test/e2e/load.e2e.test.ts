@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Payment, type Order } from '../../contracts/orders.js';
+import { ordersApi } from '../../contracts/orders-api.js';
+import type { Order } from '../../contracts/orders.js';
+import { createApiClient } from '../../lib/api-client.js';
 import { createServiceClient, ServiceRejectedError } from '../../lib/service-client.js';
 import { uniqueEmail, uniqueSku } from '../support/api.js';
 import { useTestStack } from '../support/stack.js';
@@ -8,13 +10,13 @@ import { useTestStack } from '../support/stack.js';
 const e2e = useTestStack('load', { ORDER_CANCEL_WINDOW_MS: '0' });
 
 async function capturedPayment(orderId: string) {
-  const client = createServiceClient({
+  const transport = createServiceClient({
     service: 'orders',
     baseUrl: e2e.stack.urls.orders,
     token: e2e.stack.serviceToken,
   });
   try {
-    return await client.call('GET', `/v1/payments/${orderId}`, Payment);
+    return await createApiClient(ordersApi, transport).getPayment({ params: { orderId } });
   } catch (error) {
     if (error instanceof ServiceRejectedError && error.status === 404) return undefined;
     throw error;

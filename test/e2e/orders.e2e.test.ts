@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Payment } from '../../contracts/orders.js';
-import { UserRecord } from '../../contracts/users.js';
+import type { Api } from '../../contracts/api.js';
+import { ordersApi } from '../../contracts/orders-api.js';
+import { usersApi } from '../../contracts/users-api.js';
+import { createApiClient } from '../../lib/api-client.js';
 import { createServiceClient } from '../../lib/service-client.js';
 import { uniqueEmail, uniqueSku } from '../support/api.js';
 import { useTestStack } from '../support/stack.js';
@@ -8,9 +10,10 @@ import { useTestStack } from '../support/stack.js';
 // The whole system over HTTP only: every order outcome of the public contract.
 const e2e = useTestStack('orders', { ORDER_CANCEL_WINDOW_MS: '1500' });
 
-const internal = (url: string) => createServiceClient({ service: 'test', baseUrl: url, token: e2e.stack.serviceToken });
+const internal = <A extends Api>(api: A, url: string) =>
+  createApiClient(api, createServiceClient({ service: 'test', baseUrl: url, token: e2e.stack.serviceToken }));
 async function payment(orderId: string) {
-  return internal(e2e.stack.urls.orders).call('GET', `/v1/payments/${orderId}`, Payment);
+  return internal(ordersApi, e2e.stack.urls.orders).getPayment({ params: { orderId } });
 }
 async function product(stock: number, priceCents = 1250) {
   return e2e.api.createProduct(e2e.adminToken, { sku: uniqueSku('E2E'), name: 'E2E widget', priceCents, stock });
@@ -68,7 +71,8 @@ describe('order outcomes', () => {
   it('fails the order of a disabled customer with CUSTOMER_INACTIVE', async () => {
     const item = await product(2);
     const customer = await e2e.api.registerAndLogin(uniqueEmail());
-    await internal(e2e.stack.urls.users).call('PUT', `/v1/users/${customer.id}/status`, UserRecord, {
+    await internal(usersApi, e2e.stack.urls.users).setStatus({
+      params: { id: customer.id },
       body: { status: 'disabled' },
     });
     const placed = await e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 1 }]);
