@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pathOf } from '../contracts/api.js';
+import { ordersApi } from '../contracts/orders-api.js';
+import { usersApi } from '../contracts/users-api.js';
 import { freePort } from '../scripts/processes.js';
 import { createOrdersApp } from '../services/orders/app.js';
 import { createSimulatedProvider } from '../services/orders/payment-provider.js';
@@ -50,7 +53,7 @@ describe('an unreachable PostgreSQL', () => {
       db: await unreachablePostgres(),
       provider: createSimulatedProvider(),
     });
-    await expectUnavailable(await app.request('/v1/orders/ord_1', { headers }));
+    await expectUnavailable(await app.request(pathOf(ordersApi.get, { id: 'ord_1' }), { headers }));
     expect((await app.request('/readyz')).status).toBe(503);
   });
 
@@ -66,8 +69,10 @@ describe('an unreachable PostgreSQL', () => {
         ttlSeconds: 60,
       }),
     });
-    await expectUnavailable(await app.request('/v1/users/00000000-0000-4000-8000-000000000000', { headers }));
+    await expectUnavailable(
+      await app.request(pathOf(usersApi.get, { id: '00000000-0000-4000-8000-000000000000' }), { headers }),
+    );
     const body = JSON.stringify({ email: 'down@example.com', password: 'password-123', name: 'Down' });
-    await expectUnavailable(await app.request('/v1/users', { method: 'POST', headers, body }));
+    await expectUnavailable(await app.request(usersApi.register.path, { method: 'POST', headers, body }));
   });
 });

@@ -1,5 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import { expect } from 'vitest';
+import { pathOf } from '../../../contracts/api.js';
+import { productsApi } from '../../../contracts/products-api.js';
 import type { LedgerEntry, Product } from '../../../contracts/products.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createMetrics } from '../../../lib/metrics.js';
@@ -63,7 +65,7 @@ export async function createProduct(
   stock: number,
   extra: Record<string, unknown> = {},
 ): Promise<Product> {
-  const res = await call(target, 'POST', '/v1/products', {
+  const res = await call(target, 'POST', productsApi.create.path, {
     sku,
     name: `Product ${sku}`,
     priceCents: 1000,
@@ -75,7 +77,7 @@ export async function createProduct(
 }
 
 export async function ledgerOf(target: ProductsApp, productId: string): Promise<LedgerEntry[]> {
-  const res = await call(target, 'GET', `/v1/products/${productId}/ledger`);
+  const res = await call(target, 'GET', pathOf(productsApi.ledger, { id: productId }));
   expect(res.status).toBe(200);
   return (res.body as unknown as { items: LedgerEntry[] }).items;
 }
