@@ -43,6 +43,7 @@ const folderBoundary = (folder, forbidden, message) => ({
 const layerBoundaries = [
   {
     files: ['contracts/**/*.ts'],
+    ignores: ['contracts/**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

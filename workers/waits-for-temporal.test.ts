@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TOKEN } from '../activities/test-support/fake-services.js';
+import { TEST_SERVICE_TOKEN as TOKEN } from '../test/support/constants.js';
 import { startTemporal } from '../scripts/infra.js';
 import { freePort, httpOk, spawnManaged, waitFor, type ManagedProcess } from '../scripts/processes.js';
 import { ensureTemporal } from '../scripts/tools.js';

@@ -1,13 +1,7 @@
 import { z } from 'zod';
+import { ProblemSchema } from '../../contracts/problem-schema.js';
 
-export const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export { ProblemSchema };
 
 const problem = (description: string) => ({
   description,

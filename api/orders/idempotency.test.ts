@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, deriveOrderId, requestHash } from './idempotency.js';
+import { canonicalJson } from '../../contracts/canonical-json.js';
+import { deriveOrderId, requestHash } from './idempotency.js';
 
 describe('order ids and request hashes', () => {
   it('derives the same id for the same customer and key, a different one otherwise', () => {

@@ -1,18 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../contracts/canonical-json.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** JSON with object keys sorted at every level, so equal values always hash the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Without a key every request is a new order; with one, the customer's key always names the same order. */
 export function deriveOrderId(customerId: string, idempotencyKey?: string): string {
