@@ -120,3 +120,35 @@ export async function ensureHelm(): Promise<string> {
   log(`Helm ready at ${bin}`);
   return bin;
 }
+
+// Prometheus v3 tags are published to the Go module proxy as v0.3MM.P (v3.16.0 = v0.316.0); no `replace`.
+export const PROMETHEUS_VERSION = 'v3.16.0';
+const PROMETHEUS_MODULE_VERSION = 'v0.316.0';
+
+/** `prometheus` and `promtool`, built together in one `go install` (they share most dependencies). */
+async function ensurePrometheusTools(tool: 'prometheus' | 'promtool'): Promise<string> {
+  const dir = join(toolCacheDir(), `prometheus-${PROMETHEUS_VERSION}`);
+  const bin = join(dir, tool);
+  if (existsSync(bin)) return bin;
+  const go = await goBinary();
+  log(`building Prometheus ${PROMETHEUS_VERSION} and promtool with go install (first use only; several minutes)…`);
+  await mkdir(dir, { recursive: true });
+  const pkg = (name: string) => `github.com/prometheus/prometheus/cmd/${name}@${PROMETHEUS_MODULE_VERSION}`;
+  const stamp = `-X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION.slice(1)}`;
+  await run(go, ['install', '-ldflags', stamp, pkg('prometheus'), pkg('promtool')], {
+    env: { ...process.env, GOBIN: dir, GOFLAGS: '-buildvcs=false' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  log(`Prometheus ready in ${dir}`);
+  return bin;
+}
+
+/** The Prometheus server. Built without its web UI assets (see README "Observe it"): the API and /graph-less UI. */
+export async function ensurePrometheus(): Promise<string> {
+  return process.env.PROMETHEUS_BIN ?? ensurePrometheusTools('prometheus');
+}
+
+/** promtool: `check rules`, `test rules`, `check config`. */
+export async function ensurePromtool(): Promise<string> {
+  return process.env.PROMTOOL_BIN ?? ensurePrometheusTools('promtool');
+}
