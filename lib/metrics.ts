@@ -7,6 +7,13 @@ export interface Metrics {
   render: () => Promise<{ contentType: string; body: string }>;
 }
 
+/** The matched route's template (`/v1/orders/:id`), never the raw path, so label values stay few. */
+export function routeTemplate(routePath: string, status: number): string {
+  // Only a catch-all middleware matched: an unknown path, which must not become its own series.
+  if (!routePath || (status === 404 && routePath === '/*')) return 'unmatched';
+  return routePath;
+}
+
 /** A registry per process with default Node metrics and RED metrics for HTTP. */
 export function createMetrics(service: string, collectDefaults = true): Metrics {
   const registry = new Registry();
@@ -28,7 +35,11 @@ export function createMetrics(service: string, collectDefaults = true): Metrics 
   const middleware: MiddlewareHandler = async (c, next) => {
     const start = process.hrtime.bigint();
     await next();
-    const labels = { method: c.req.method, route: c.req.routePath || 'unmatched', status: String(c.res.status) };
+    const labels = {
+      method: c.req.method,
+      route: routeTemplate(c.req.routePath, c.res.status),
+      status: String(c.res.status),
+    };
     duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
     total.inc(labels);
   };

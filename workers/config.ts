@@ -12,5 +12,7 @@ export const WorkerConfig = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** The Temporal SDK's Prometheus exporter (worker slots, schedule-to-start…) on this port; off when absent. */
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

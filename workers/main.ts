@@ -7,6 +7,8 @@ import { retryUntilUp } from '../lib/retry.js';
 import { runMain } from '../lib/run-main.js';
 import { WorkerConfig } from './config.js';
 import { createHealthApp } from './health.js';
+import { createSagaMetrics } from './saga-metrics.js';
+import { installSdkMetrics } from './sdk-metrics.js';
 import { createWorker } from './worker.js';
 
 await runMain({
@@ -16,6 +18,8 @@ await runMain({
   // shutdown() stops polling and lets in-flight activities and workflow tasks finish (grace 10 s).
   shutdownDeadlineMs: 20_000,
   async start({ config, logger, telemetry, onStop, stopping, fail }) {
+    if (config.TEMPORAL_METRICS_PORT) installSdkMetrics(`${config.WORKER_HOST}:${config.TEMPORAL_METRICS_PORT}`);
+    const metrics = createMetrics('worker');
     const live: { connection?: NativeConnection; worker?: Worker } = {};
     const pingTemporal = async () => {
       if (!live.connection) throw new Error('not connected to Temporal yet');
@@ -24,7 +28,7 @@ await runMain({
     const health = createHealthApp({
       worker: () => live.worker,
       logger,
-      metrics: createMetrics('worker'),
+      metrics,
       pingTemporal,
     });
     const server = await startHttpServer(health, config.WORKER_PORT, config.WORKER_HOST);
@@ -56,6 +60,7 @@ await runMain({
         maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       },
       tracing: telemetry.pipeline,
+      activityInterceptors: [createSagaMetrics(metrics.registry)],
     });
     live.worker = created;
     const running = created.run();

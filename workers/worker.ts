@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  Worker,
+  type ActivityInterceptorsFactory,
+  type NativeConnection,
+  type WorkerOptions,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import type { SpanPipeline } from '../lib/telemetry.js';
 
 export interface WorkerLimits {
@@ -23,6 +29,8 @@ export interface CreateWorkerOptions {
   shutdownGraceMs?: number;
   /** OpenTelemetry span pipeline (lib/telemetry.ts); absent: no tracing interceptors. */
   tracing?: SpanPipeline;
+  /** Extra activity interceptors (saga metrics), outermost first, before the tracing ones. */
+  activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
 /** workflows/workflows.ts from source (tsx, tests), or the compiled .js under dist/. */
@@ -50,7 +58,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue,
     activities,
     ...code,
-    ...(await tracingOptions(options.tracing, options.workflowBundle !== undefined)),
+    ...withActivityInterceptors(
+      await tracingOptions(options.tracing, options.workflowBundle !== undefined),
+      options.activityInterceptors,
+    ),
     maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentLocalActivityExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 40,
@@ -60,4 +71,13 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     reuseV8Context: true,
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
   });
+}
+
+function withActivityInterceptors(
+  tracing: Pick<WorkerOptions, 'interceptors' | 'sinks'>,
+  extra: ActivityInterceptorsFactory[] = [],
+): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+  if (extra.length === 0) return tracing;
+  const activity = [...extra, ...(tracing.interceptors?.activity ?? [])];
+  return { ...tracing, interceptors: { ...tracing.interceptors, activity } };
 }
