@@ -14,6 +14,8 @@ export interface TemporalOptions {
   /** Persistent state; omit for an in-memory server (tests). */
   dbFile?: string;
   headless?: boolean;
+  /** The server's Prometheus `/metrics` port (otherwise a random free port nobody knows). */
+  metricsPort?: number;
   output?: Writable;
   /** Told the process as soon as it is spawned (a supervisor restarting it must be able to stop it). */
   onSpawn?: (proc: ManagedProcess) => void;
@@ -48,6 +50,7 @@ export async function startTemporal(options: TemporalOptions): Promise<ManagedPr
     for (const pragma of DURABLE_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   if (options.headless) args.push('--headless');
+  if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   const proc = spawnManaged('temporal', options.bin, args, { output: options.output });
   options.onSpawn?.(proc);
   const address = `127.0.0.1:${options.port}`;

@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalUiUrl: string;
+    /** The dev server's Prometheus endpoint; empty when TEMPORAL_ADDRESS names an outside server. */
+    temporalMetricsUrl: string;
     mongoUrl: string;
     postgresUrl: string;
     runId: string;
@@ -32,12 +34,14 @@ export default async function setup(project: TestProject) {
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let temporalUiUrl = process.env.TEMPORAL_UI_URL ?? '';
+  let temporalMetricsUrl = '';
   if (!temporalAddress) {
-    const [port, uiPort] = [await freePort(), await freePort()];
+    const [port, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const output = createWriteStream(join(logDir, 'temporal.log'));
-    started.push(await startTemporal({ bin: await ensureTemporal(), port, uiPort, output }));
+    started.push(await startTemporal({ bin: await ensureTemporal(), port, uiPort, metricsPort, output }));
     temporalAddress = `127.0.0.1:${port}`;
     temporalUiUrl = `http://127.0.0.1:${uiPort}`;
+    temporalMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   } else {
     await ensureSearchAttributes(temporalAddress);
   }
@@ -61,6 +65,7 @@ export default async function setup(project: TestProject) {
 
   project.provide('temporalAddress', temporalAddress);
   project.provide('temporalUiUrl', temporalUiUrl);
+  project.provide('temporalMetricsUrl', temporalMetricsUrl);
   project.provide('mongoUrl', mongoUrl);
   project.provide('postgresUrl', postgresUrl);
   project.provide('runId', runId);
