@@ -8,6 +8,7 @@ import type {
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { BusinessFailure, SagaStep } from '../contracts/order-saga.js';
 import type { FinalizeInput } from '../activities/activities.js';
+import { FailureReason } from '../contracts/orders.js';
 
 /** Activities that undo an earlier step, and which step each one undoes. */
 const COMPENSATION_OF: Record<string, string> = {
@@ -88,6 +89,18 @@ export function createSagaMetrics(registry: Registry): ActivityInterceptorsFacto
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers,
   });
+
+  // Every known series starts at 0, so rates and increases see the first event and dashboards show zeros.
+  for (const step of [...Object.values(SagaStep), FINALIZE]) {
+    for (const counter of [started, completed, retries]) counter.inc({ step }, 0);
+    for (const kind of ['business', 'retryable', 'cancelled']) failed.inc({ step, kind }, 0);
+  }
+  for (const undone of Object.values(COMPENSATION_OF)) {
+    for (const result of ['compensated', 'skipped']) compensations.inc({ step: undone, result }, 0);
+  }
+  outcomes.inc({ status: 'CONFIRMED', reason: '' }, 0);
+  outcomes.inc({ status: 'CANCELLED', reason: '' }, 0);
+  for (const reason of FailureReason.options) outcomes.inc({ status: 'FAILED', reason }, 0);
 
   const recordSuccess = (step: string, input: unknown, result: unknown) => {
     completed.inc({ step });
