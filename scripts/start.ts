@@ -7,6 +7,7 @@ import { loadConfigOrExit } from '../lib/config.js';
 import { ensureDatabase } from '../lib/pg.js';
 import { dropDatabases, databaseUrl } from './databases.js';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
+import { observabilityFor, startObservability } from './observability.js';
 import { prettyOutput } from './pretty-output.js';
 import { assertPortsFree } from './processes.js';
 import { LauncherConfig } from './start-config.js';
@@ -16,6 +17,7 @@ import { ensureFerretDb, ensureTemporal, ToolchainMissingError } from './tools.j
 
 const config = loadConfigOrExit(LauncherConfig, process.env);
 const fresh = process.argv.includes('--fresh');
+const observability = observabilityFor(process.argv, process.env);
 const dataDir = resolve(config.DATA_DIR);
 const postgresUrl = config.DATABASE_URL;
 const ports = {
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   const wanted: Record<string, number> = { ...ports };
   if (!config.TEMPORAL_ADDRESS) Object.assign(wanted, { temporal: temporalPort, 'temporal-ui': temporalUiPort });
   if (!config.MONGO_URL) wanted.mongodb = mongoPort;
-  await assertPortsFree(wanted);
+  await assertPortsFree({ ...wanted, ...observability?.ports });
 
   if (!config.TEMPORAL_ADDRESS) {
     say('starting Temporal dev server…');
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
         port: temporalPort,
         uiPort: temporalUiPort,
         dbFile: join(dataDir, 'temporal.db'),
+        metricsPort: observability?.ports.TEMPORAL_SERVER_METRICS_PORT,
         output,
         onSpawn,
       }),
@@ -142,6 +145,7 @@ async function main(): Promise<void> {
       ADMIN_PASSWORD: adminPassword,
       SEED_DEMO_CATALOG: config.SEED_DEMO_CATALOG,
       LOG_LEVEL: config.LOG_LEVEL,
+      ...observability?.appEnv,
     },
   });
   const apps = stack;
@@ -153,10 +157,21 @@ async function main(): Promise<void> {
       return apps.processes.get(name)!;
     });
   }
+  if (observability) {
+    say('starting Prometheus…');
+    infra.push('prometheus');
+    const observed = { urls: stack.urls, dataDir, remoteTemporal: !!config.TEMPORAL_ADDRESS, output };
+    await supervisor.start('prometheus', async (onSpawn) => {
+      const proc = await startObservability(observability, observed);
+      onSpawn(proc);
+      return proc;
+    });
+  }
   const temporalUi = config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`;
   say(`API          ${stack.urls.api}/api`);
   say(`API docs     ${stack.urls.api}/docs`);
   say(`Temporal UI  ${temporalUi}/namespaces/default/workflows`);
+  if (observability) say(`Prometheus   http://127.0.0.1:${observability.ports.PROMETHEUS_PORT}/api/v1/targets`);
   say(`Admin        ${adminEmail} / ${config.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`);
   say('ready');
 }

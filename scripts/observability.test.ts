@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROMETHEUS_DIR, prometheusConfig, RULE_FILES } from './observability.js';
+import { ensurePromtool } from './tools.js';
+
+const run = promisify(execFile);
+const RULE_TESTS = join(PROMETHEUS_DIR, 'tests/rules.test.yml');
+let promtool: string;
+
+beforeAll(async () => {
+  promtool = await ensurePromtool();
+}, 1_800_000);
+
+describe('Prometheus rules (promtool)', () => {
+  it('recording and alert rules pass promtool check rules', async () => {
+    const { stdout } = await run(promtool, ['check', 'rules', ...RULE_FILES]);
+    expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it('alert and recording rules pass their unit tests (promtool test rules)', async () => {
+    const { stdout } = await run(promtool, ['test', 'rules', RULE_TESTS]);
+    expect(stdout).toContain('SUCCESS');
+  });
+
+  it('a wrong expectation fails promtool test rules, so the unit tests can fail', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rules-test-'));
+    try {
+      const source = await readFile(RULE_TESTS, 'utf8');
+      const broken = source
+        .replaceAll('../rules/', `${PROMETHEUS_DIR}rules/`)
+        .replace('summary: worker (127.0.0.1:3004) cannot be scraped', 'summary: all is well');
+      await writeFile(join(dir, 'broken.test.yml'), broken);
+      await expect(run(promtool, ['test', 'rules', join(dir, 'broken.test.yml')])).rejects.toMatchObject({
+        stderr: expect.stringContaining('FAILED'),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the launcher’s generated prometheus.yml passes promtool check config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prom-config-'));
+    try {
+      const file = join(dir, 'prometheus.yml');
+      const config = prometheusConfig({ targets: { api: '127.0.0.1:3000', worker: '127.0.0.1:3004' } });
+      await writeFile(file, JSON.stringify(config));
+      const { stdout } = await run(promtool, ['check', 'config', file]);
+      expect(stdout).toContain('SUCCESS');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the compose prometheus.yml passes promtool check config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prom-compose-'));
+    try {
+      // Inside the container the rules are mounted next to the config; here they are found by absolute path.
+      const source = await readFile(join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8');
+      await writeFile(
+        join(dir, 'prometheus.yml'),
+        source.replaceAll('/etc/prometheus/rules/', `${PROMETHEUS_DIR}rules/`),
+      );
+      const { stdout } = await run(promtool, ['check', 'config', join(dir, 'prometheus.yml')]);
+      expect(stdout).toContain('SUCCESS');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

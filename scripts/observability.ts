@@ -1,0 +1,124 @@
+// Prometheus on this machine, scraping every process of the stack (`npm start -- --observability`).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { httpOk, spawnManaged, waitFor, type ManagedProcess } from './processes.js';
+import { ensurePrometheus } from './tools.js';
+
+export const PROMETHEUS_DIR = fileURLToPath(new URL('../deploy/observability/prometheus/', import.meta.url));
+export const RULE_FILES = ['rules/recording.yml', 'rules/alerts.yml'].map((file) => join(PROMETHEUS_DIR, file));
+
+/** Default ports when observability is on; each can be moved by its environment variable. */
+export const OBSERVABILITY_PORTS = {
+  PROMETHEUS_PORT: 9090,
+  TEMPORAL_METRICS_PORT: 9464,
+  TEMPORAL_SERVER_METRICS_PORT: 9233,
+} as const;
+
+/** `host:port` of every `/metrics` endpoint, by job name (api, users, …, temporal-sdk, temporal). */
+export type ScrapeTargets = Record<string, string>;
+
+export interface PrometheusConfigOptions {
+  targets: ScrapeTargets;
+  scrapeInterval?: string;
+  ruleFiles?: string[];
+}
+
+/** prometheus.yml as an object; JSON is YAML, so it is written as JSON. */
+export function prometheusConfig({ targets, scrapeInterval = '5s', ruleFiles = RULE_FILES }: PrometheusConfigOptions) {
+  return {
+    global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
+    rule_files: ruleFiles,
+    scrape_configs: Object.entries(targets).map(([job, target]) => ({
+      job_name: job,
+      static_configs: [{ targets: [target] }],
+    })),
+  };
+}
+
+export interface PrometheusOptions {
+  bin: string;
+  port: number;
+  /** Holds the generated prometheus.yml and the TSDB. */
+  dataDir: string;
+  targets: ScrapeTargets;
+  scrapeInterval?: string;
+  output?: Writable;
+}
+
+export interface RunningPrometheus {
+  process: ManagedProcess;
+  url: string;
+}
+
+export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
+  await mkdir(options.dataDir, { recursive: true });
+  const configFile = join(options.dataDir, 'prometheus.yml');
+  const targets = { prometheus: `127.0.0.1:${options.port}`, ...options.targets };
+  const config = prometheusConfig({ targets, scrapeInterval: options.scrapeInterval });
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+  const args = [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${join(options.dataDir, 'tsdb')}`,
+    '--storage.tsdb.retention.time=2d',
+    `--web.listen-address=127.0.0.1:${options.port}`,
+    '--log.level=warn',
+  ];
+  // Its web UI assets are read from ./static relative to the working directory (see README "Observe it").
+  const proc = spawnManaged('prometheus', options.bin, args, { cwd: options.dataDir, output: options.output });
+  const url = `http://127.0.0.1:${options.port}`;
+  await Promise.race([
+    waitFor('Prometheus', () => httpOk(`${url}/-/ready`), 60_000, 200),
+    proc.exited.then((code) => Promise.reject(new Error(`Prometheus exited early (${code})`))),
+  ]);
+  return { process: proc, url };
+}
+
+export type ObservabilityPorts = Record<keyof typeof OBSERVABILITY_PORTS, number>;
+
+export interface ObservabilityPlan {
+  ports: ObservabilityPorts;
+  /** Added to every app process's environment (the worker serves the SDK's metrics). */
+  appEnv: Record<string, string>;
+}
+
+/** On with `--observability` or OBSERVABILITY=1|true; ports from the environment or the defaults. */
+export function observabilityFor(argv: string[], env: NodeJS.ProcessEnv): ObservabilityPlan | undefined {
+  if (!argv.includes('--observability') && !['1', 'true', 'yes'].includes(env.OBSERVABILITY ?? '')) return undefined;
+  const port = (name: keyof typeof OBSERVABILITY_PORTS) => Number(env[name] ?? OBSERVABILITY_PORTS[name]);
+  const ports = {
+    PROMETHEUS_PORT: port('PROMETHEUS_PORT'),
+    TEMPORAL_METRICS_PORT: port('TEMPORAL_METRICS_PORT'),
+    TEMPORAL_SERVER_METRICS_PORT: port('TEMPORAL_SERVER_METRICS_PORT'),
+  };
+  return { ports, appEnv: { TEMPORAL_METRICS_PORT: String(ports.TEMPORAL_METRICS_PORT) } };
+}
+
+export interface ObservedStack {
+  urls: Record<string, string>;
+  dataDir: string;
+  /** TEMPORAL_ADDRESS names a server this launcher did not start: its metrics are not ours to scrape. */
+  remoteTemporal: boolean;
+  output?: Writable;
+}
+
+/** Builds Prometheus if needed and starts it scraping the stack, the worker's SDK metrics and Temporal. */
+export async function startObservability(plan: ObservabilityPlan, stack: ObservedStack): Promise<ManagedProcess> {
+  const extra: ScrapeTargets = { 'temporal-sdk': `127.0.0.1:${plan.ports.TEMPORAL_METRICS_PORT}` };
+  if (!stack.remoteTemporal) extra.temporal = `127.0.0.1:${plan.ports.TEMPORAL_SERVER_METRICS_PORT}`;
+  const prometheus = await startPrometheus({
+    bin: await ensurePrometheus(),
+    port: plan.ports.PROMETHEUS_PORT,
+    dataDir: join(stack.dataDir, 'prometheus'),
+    targets: stackTargets(stack.urls, extra),
+    output: stack.output,
+  });
+  return prometheus.process;
+}
+
+/** The scrape targets of the app processes from their base URLs, plus the Temporal endpoints. */
+export function stackTargets(urls: Record<string, string>, extra: ScrapeTargets = {}): ScrapeTargets {
+  const hostPort = (url: string) => new URL(url).host;
+  return { ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, hostPort(url)])), ...extra };
+}
