@@ -1,5 +1,5 @@
-// Builds the real dependencies this project runs (Temporal dev server, FerretDB, Helm) once per machine.
-import { ensureFerretDb, ensureHelm, ensureTemporal, ToolchainMissingError } from './tools.js';
+// Builds the real dependencies this project runs (Temporal dev server, FerretDB, Helm, Prometheus) once per machine.
+import { ensureFerretDb, ensureHelm, ensurePrometheus, ensureTemporal, ToolchainMissingError } from './tools.js';
 
 try {
   const needTemporal = !process.env.TEMPORAL_ADDRESS;
@@ -7,6 +7,8 @@ try {
   if (needTemporal) await ensureTemporal();
   if (needFerret) await ensureFerretDb();
   await ensureHelm(); // the chart tests render with it
+  // prometheus and promtool (the rule unit tests in npm test) come from one build.
+  await ensurePrometheus();
 } catch (error) {
   if (error instanceof ToolchainMissingError) {
     process.stderr.write(`\n${error.message}\n\n`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROMETHEUS_DIR, prometheusConfig, RULE_FILES } from './observability.js';
+import { observabilityFor, PROMETHEUS_DIR, prometheusConfig, RULE_FILES, stackTargets } from './observability.js';
 import { ensurePromtool } from './tools.js';
 
 const run = promisify(execFile);
@@ -69,5 +69,23 @@ describe('Prometheus rules (promtool)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the --observability switch', () => {
+  it('is off unless asked for, by flag or by OBSERVABILITY', () => {
+    expect(observabilityFor(['node', 'start.ts'], {})).toBeUndefined();
+    expect(observabilityFor(['node', 'start.ts'], { OBSERVABILITY: '0' })).toBeUndefined();
+    expect(observabilityFor(['node', 'start.ts'], { OBSERVABILITY: '1' })?.ports.PROMETHEUS_PORT).toBe(9090);
+  });
+
+  it('hands the worker its SDK metrics port and scrapes every process', () => {
+    const plan = observabilityFor(['node', 'start.ts', '--observability'], { TEMPORAL_METRICS_PORT: '19464' })!;
+    expect(plan.appEnv).toEqual({ TEMPORAL_METRICS_PORT: '19464' });
+    const targets = stackTargets(
+      { api: 'http://127.0.0.1:3000', worker: 'http://127.0.0.1:3004' },
+      { temporal: 'h:1' },
+    );
+    expect(targets).toEqual({ api: '127.0.0.1:3000', worker: '127.0.0.1:3004', temporal: 'h:1' });
   });
 });
