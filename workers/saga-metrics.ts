@@ -94,10 +94,12 @@ export function createSagaMetrics(registry: Registry): ActivityInterceptorsFacto
   for (const step of [...Object.values(SagaStep), FINALIZE]) {
     for (const counter of [started, completed, retries]) counter.inc({ step }, 0);
     for (const kind of ['business', 'retryable', 'cancelled']) failed.inc({ step, kind }, 0);
+    for (const outcome of ['completed', 'failed']) duration.zero({ step, outcome });
   }
   for (const undone of Object.values(COMPENSATION_OF)) {
     for (const result of ['compensated', 'skipped']) compensations.inc({ step: undone, result }, 0);
   }
+  for (const status of ['CONFIRMED', 'FAILED', 'CANCELLED']) sagaDuration.zero({ status });
   outcomes.inc({ status: 'CONFIRMED', reason: '' }, 0);
   outcomes.inc({ status: 'CANCELLED', reason: '' }, 0);
   for (const reason of FailureReason.options) outcomes.inc({ status: 'FAILED', reason }, 0);
