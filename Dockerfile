@@ -15,6 +15,7 @@ COPY workflows ./workflows
 COPY workers ./workers
 COPY api ./api
 COPY scripts ./scripts
+COPY web ./web
 RUN npm run build \
  && for dir in services/*/drizzle; do cp -r "$dir" "dist/$dir"; done
 

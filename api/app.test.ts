@@ -171,6 +171,8 @@ describe('health, metrics and docs', () => {
         'GET /api/orders/{id}',
         'GET /api/orders',
         'POST /api/orders/{id}/cancel',
+        'GET /api/admin/orders',
+        'GET /api/admin/operator',
       ].sort(),
     );
     expect(routes).toEqual(expect.arrayContaining(['GET /healthz', 'GET /readyz', 'GET /metrics']));

@@ -19,9 +19,13 @@ import { createOrderOperations } from './orders/operations.js';
 import type { OrderWorkflows } from './orders/workflow-port.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerOperatorRoutes } from './routes/operator.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerProductRoutes } from './routes/products.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerStorefront } from './storefront.js';
+import type { TaskQueueProbe } from './task-queue-probe.js';
 import type { OrdersClient, ProductsClient, UsersClient } from './upstream.js';
 
 export type GatewayAppConfig = Pick<
@@ -33,6 +37,8 @@ export type GatewayAppConfig = Pick<
   | 'CORS_ORIGINS'
   | 'ORDER_CANCEL_WINDOW_MS'
   | 'TRUST_PROXY'
+  | 'TEMPORAL_UI_URL'
+  | 'TEMPORAL_NAMESPACE'
 >;
 
 export interface GatewayDeps {
@@ -48,6 +54,8 @@ export interface GatewayDeps {
   clock?: Clock;
   /** Overrides how the client address is found (tests have no socket). */
   clientIp?: ReturnType<typeof clientIpResolver>;
+  /** The saga task queue's pollers and backlog for the operator view (Temporal DescribeTaskQueue). */
+  taskQueue?: TaskQueueProbe;
 }
 
 const MINUTE = 60_000;
@@ -99,5 +107,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     now: () => new Date(clock()),
   });
   registerOrderRoutes(app, { operations, verifyToken: deps.verifyToken });
+  registerAdminRoutes(app, { orders: deps.orders, verifyToken: deps.verifyToken });
+  registerOperatorRoutes(app, { orders: deps.orders, verifyToken: deps.verifyToken, taskQueue: deps.taskQueue });
+  registerStorefront(app, { temporalUiUrl: config.TEMPORAL_UI_URL, temporalNamespace: config.TEMPORAL_NAMESPACE });
   return app;
 }

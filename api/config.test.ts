@@ -14,6 +14,7 @@ describe('GatewayConfigSchema', () => {
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: 'orders',
+      TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
       BODY_LIMIT_BYTES: 1_048_576,
       RATE_LIMIT_LOGIN_FAILURES: 10,
       RATE_LIMIT_IP_PER_MIN: 1200,

@@ -10,6 +10,8 @@ export const GatewayConfigSchema = z.object({
   ...listenOn('API', DEFAULT_PORTS.api),
   ...upstreamUrlFields,
   ...temporalFields,
+  // The Temporal Web UI the storefront links each order to.
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1_048_576),
   RATE_LIMIT_LOGIN_FAILURES: count(10),
   RATE_LIMIT_IP_PER_MIN: count(1200),

@@ -8,6 +8,7 @@ import { createGatewayApp } from './app.js';
 import { GatewayConfigSchema } from './config.js';
 import { createJwtVerifier, remoteKeys } from './middleware/auth.js';
 import { createTemporalOrderWorkflows } from './orders/temporal-workflows.js';
+import { createTaskQueueProbe } from './task-queue-probe.js';
 import { createOrdersClient, createProductsClient, createUsersClient, withBreaker } from './upstream.js';
 
 await runMain({
@@ -41,6 +42,11 @@ await runMain({
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         namespace: config.TEMPORAL_NAMESPACE,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      }),
+      taskQueue: createTaskQueueProbe({
+        client: temporal,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
       }),
       verifyToken: createJwtVerifier({
         keys: remoteKeys(config.USERS_URL, config.UPSTREAM_TIMEOUT_MS),

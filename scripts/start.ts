@@ -144,6 +144,7 @@ async function main(): Promise<void> {
       ADMIN_EMAIL: adminEmail,
       ADMIN_PASSWORD: adminPassword,
       SEED_DEMO_CATALOG: config.SEED_DEMO_CATALOG,
+      TEMPORAL_UI_URL: config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`,
       LOG_LEVEL: config.LOG_LEVEL,
       ...observability?.appEnv,
     },
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
     });
   }
   const temporalUi = config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`;
+  say(`Storefront   ${stack.urls.api}/`);
   say(`API          ${stack.urls.api}/api`);
   say(`API docs     ${stack.urls.api}/docs`);
   say(`Temporal UI  ${temporalUi}/namespaces/default/workflows`);

@@ -17,6 +17,8 @@ export const testConfig = (overrides: Partial<GatewayAppConfig> = {}): GatewayAp
   CORS_ORIGINS: [],
   ORDER_CANCEL_WINDOW_MS: 5000,
   TRUST_PROXY: false,
+  TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+  TEMPORAL_NAMESPACE: 'default',
   ...overrides,
 });
 
