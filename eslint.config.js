@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const services = ['users', 'products', 'orders'];
+const services = ['users', 'products', 'orders', 'notifications'];
 
 /** A service may import lib/ and contracts/, never another service or the orchestration layers. */
 const serviceBoundaries = services.map((name) => ({

@@ -173,6 +173,8 @@ describe('health, metrics and docs', () => {
         'POST /api/orders/{id}/cancel',
         'GET /api/admin/orders',
         'GET /api/admin/operator',
+
+        'GET /api/orders/{id}/events',
       ].sort(),
     );
     expect(routes).toEqual(expect.arrayContaining(['GET /healthz', 'GET /readyz', 'GET /metrics']));

@@ -17,7 +17,13 @@ import { securityHeaders } from './middleware/security-headers.js';
 import { registerOpenApiDocument } from './openapi/document.js';
 import { createOrderOperations } from './orders/operations.js';
 import type { OrderWorkflows } from './orders/workflow-port.js';
+import type { NotificationsClient } from './notifications-client.js';
+import { registerAsyncApi } from './openapi/asyncapi.js';
+import { cacheOrderQueries } from './orders/cached-workflows.js';
+import { createLocalOrderEventHub, type OrderEventHub } from './orders/event-hub.js';
 import { registerDocsRoutes } from './routes/docs.js';
+import { registerNotificationRoutes } from './routes/notifications.js';
+import { registerOrderEventRoutes } from './routes/order-events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerOperatorRoutes } from './routes/operator.js';
@@ -50,6 +56,12 @@ export interface GatewayDeps {
   orders: OrdersClient;
   orderWorkflows: OrderWorkflows;
   verifyToken: VerifyToken;
+  /** The notifications service; without it /api/notifications is not served. */
+  notifications?: NotificationsClient;
+  /** Order events heard by this instance (RabbitMQ in production); without it, live streams only re-read. */
+  orderEvents?: OrderEventHub;
+  /** Live streams and cheap pending reads (defaults: 10 s keep-alive, 1 s refresh, no query cache). */
+  live?: { keepAliveMs: number; refreshMs: number; stateCacheMs: number };
   /** Milliseconds since the epoch; tests move time forward. */
   clock?: Clock;
   /** Overrides how the client address is found (tests have no socket). */
@@ -64,6 +76,7 @@ const MINUTE = 60_000;
 export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
+  const live = deps.live ?? { keepAliveMs: 10_000, refreshMs: 1000, stateCacheMs: 0 };
   const app = new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationProblem(zodIssues(result.error));
@@ -81,6 +94,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
       users: () => deps.users.ready(),
       products: () => deps.products.ready(),
       orders: () => deps.orders.ready(),
+      ...(deps.notifications ? { notifications: deps.notifications.ready } : {}),
     },
   });
   const clientIp = deps.clientIp ?? clientIpResolver(config.TRUST_PROXY);
@@ -92,6 +106,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   registerHealthRoutes(app);
   registerOpenApiDocument(app);
   registerDocsRoutes(app);
+  registerAsyncApi(app);
   registerUserRoutes(app, {
     users: deps.users,
     verifyToken: deps.verifyToken,
@@ -101,7 +116,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const orderTokens = createTokenBuckets(config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE, clock);
   const operations = createOrderOperations({
     orders: deps.orders,
-    workflows: deps.orderWorkflows,
+    workflows: cacheOrderQueries(deps.orderWorkflows, live.stateCacheMs),
     cancelWindowMs: config.ORDER_CANCEL_WINDOW_MS,
     takeOrderToken: (customerId) => orderTokens.take(customerId),
     now: () => new Date(clock()),
@@ -110,5 +125,16 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   registerAdminRoutes(app, { orders: deps.orders, verifyToken: deps.verifyToken });
   registerOperatorRoutes(app, { orders: deps.orders, verifyToken: deps.verifyToken, taskQueue: deps.taskQueue });
   registerStorefront(app, { temporalUiUrl: config.TEMPORAL_UI_URL, temporalNamespace: config.TEMPORAL_NAMESPACE });
+
+  registerOrderEventRoutes(app, {
+    operations,
+    verifyToken: deps.verifyToken,
+    hub: deps.orderEvents ?? createLocalOrderEventHub(),
+    keepAliveMs: live.keepAliveMs,
+    refreshMs: live.refreshMs,
+  });
+  if (deps.notifications) {
+    registerNotificationRoutes(app, { notifications: deps.notifications, verifyToken: deps.verifyToken });
+  }
   return app;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ORDER_EVENTS_EXCHANGE } from '../contracts/events.js';
+import { DEFAULT_AMQP_URL } from '../lib/amqp.js';
 import { DEFAULT_PORTS, flag, listenOn, processFields, temporalFields, upstreamUrlFields } from '../lib/config.js';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../contracts/users.js';
 
@@ -12,6 +14,16 @@ export const GatewayConfigSchema = z.object({
   ...temporalFields,
   // The Temporal Web UI the storefront links each order to.
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+
+  NOTIFICATIONS_URL: z.url().default(`http://127.0.0.1:${DEFAULT_PORTS.notifications}`),
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default(DEFAULT_AMQP_URL),
+  ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
+  // The contract: a keep-alive comment at least every 15 s (checked once per refresh tick).
+  SSE_KEEPALIVE_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
+  /** How often a live stream re-reads a pending order for step progress (status changes arrive as events). */
+  SSE_REFRESH_MS: z.coerce.number().int().min(50).default(1000),
+  /** Reads of a pending order within this window share one Temporal query (0 = a query per read). */
+  ORDER_STATE_CACHE_MS: millis(1000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1_048_576),
   RATE_LIMIT_LOGIN_FAILURES: count(10),
   RATE_LIMIT_IP_PER_MIN: count(1200),

@@ -20,11 +20,12 @@ beforeAll(async () => {
     USERS_URL: services.urls.users,
     PRODUCTS_URL: services.urls.products,
     ORDERS_URL: 'http://127.0.0.1:9',
+    NOTIFICATIONS_URL: services.urls.users, // any service that answers /readyz
     SERVICE_TOKEN,
     LOG_LEVEL: 'info',
   };
   const sink = new Writable({ write: (chunk, _enc, done) => ((output += String(chunk)), done()) });
-  gateway = spawnManaged('api', join(process.cwd(), 'node_modules/.bin/tsx'), ['api/main.ts'], { env, output: sink });
+  gateway = spawnManaged('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], { env, output: sink });
   await waitFor('api /healthz', () => httpOk(`${base}/healthz`), 60_000, 200);
 });
 

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { connectAmqp } from '../lib/amqp.js';
 import { startHttpServer } from '../lib/http-server.js';
 import { createMetrics } from '../lib/metrics.js';
 import { runMain } from '../lib/run-main.js';
@@ -7,6 +8,8 @@ import { tracingClientInterceptors } from '../lib/temporal-tracing.js';
 import { createGatewayApp } from './app.js';
 import { GatewayConfigSchema } from './config.js';
 import { createJwtVerifier, remoteKeys } from './middleware/auth.js';
+import { createNotificationsClient } from './notifications-client.js';
+import { createAmqpOrderEventHub } from './orders/event-hub.js';
 import { createTemporalOrderWorkflows } from './orders/temporal-workflows.js';
 import { createTaskQueueProbe } from './task-queue-probe.js';
 import { createOrdersClient, createProductsClient, createUsersClient, withBreaker } from './upstream.js';
@@ -30,6 +33,12 @@ await runMain({
       interceptors: tracingClientInterceptors(telemetry.tracerProvider !== undefined),
     });
 
+    // Each instance hears every order event through its own exclusive queue (any number of replicas).
+    const amqp = await connectAmqp({ url: config.AMQP_URL, name: 'api', logger });
+    onStop(() => amqp.close());
+    const orderEvents = createAmqpOrderEventHub(amqp, { exchange: config.ORDER_EVENTS_EXCHANGE, logger });
+    onStop(() => orderEvents.close());
+
     const app = createGatewayApp({
       config,
       logger,
@@ -37,6 +46,13 @@ await runMain({
       users: createUsersClient(upstream('users', config.USERS_URL)),
       products: createProductsClient(upstream('products', config.PRODUCTS_URL)),
       orders: createOrdersClient(upstream('orders', config.ORDERS_URL)),
+      notifications: createNotificationsClient(upstream('notifications', config.NOTIFICATIONS_URL)),
+      orderEvents,
+      live: {
+        keepAliveMs: config.SSE_KEEPALIVE_MS,
+        refreshMs: config.SSE_REFRESH_MS,
+        stateCacheMs: config.ORDER_STATE_CACHE_MS,
+      },
       orderWorkflows: createTemporalOrderWorkflows({
         client: temporal,
         taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -11,6 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { OrderSagaState } from '../contracts/order-saga.js';
 import { ensureDatabase } from '../lib/pg.js';
+import { DEFAULT_AMQP_URL } from '../lib/amqp.js';
+import { declareEventTopology, deleteEventTopology } from '../scripts/broker.js';
 import { databaseUrl, dropDatabases } from '../scripts/databases.js';
 import { startFerretDb, startTemporal } from '../scripts/infra.js';
 import { freePort } from '../scripts/processes.js';
@@ -27,6 +29,7 @@ const prefix = `bench_${Date.now().toString(36)}`;
 const dbs = {
   users: databaseUrl(pg, `${prefix}_users`),
   orders: databaseUrl(pg, `${prefix}_orders`),
+  notifications: databaseUrl(pg, `${prefix}_notifications`),
   ferret: databaseUrl(pg, `${prefix}_ferretdb`),
 };
 const logPath = join(tmpdir(), `${prefix}.log`);
@@ -45,8 +48,14 @@ const ferret = await startFerretDb({
   stateDir: join(tmpdir(), `${prefix}-ferret`),
   output: log,
 });
-await Promise.all([ensureDatabase(dbs.users), ensureDatabase(dbs.orders)]);
-const names: AppProcessName[] = ['api', 'users', 'products', 'orders', 'worker'];
+await Promise.all([dbs.users, dbs.orders, dbs.notifications].map(ensureDatabase));
+const topology = {
+  amqpUrl: process.env.AMQP_URL ?? DEFAULT_AMQP_URL,
+  exchange: `${prefix}.events`,
+  notificationsQueue: `${prefix}.notifications`,
+};
+await declareEventTopology(topology);
+const names: AppProcessName[] = ['api', 'users', 'products', 'orders', 'notifications', 'worker'];
 const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<
   AppProcessName,
   number
@@ -63,6 +72,10 @@ const stack = await startAppStack({
     MONGO_URL: `mongodb://127.0.0.1:${mongoPort}/`,
     USERS_DATABASE_URL: dbs.users,
     ORDERS_DATABASE_URL: dbs.orders,
+    NOTIFICATIONS_DATABASE_URL: dbs.notifications,
+    AMQP_URL: topology.amqpUrl,
+    ORDER_EVENTS_EXCHANGE: topology.exchange,
+    NOTIFICATIONS_QUEUE: topology.notificationsQueue,
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
     RATE_LIMIT_IP_PER_MIN: '0',
@@ -160,4 +173,5 @@ try {
   await ferret.stop();
   await temporal.stop();
   await dropDatabases(pg, Object.values(dbs));
+  await deleteEventTopology(topology);
 }

@@ -41,7 +41,14 @@ export const flag = (fallback: boolean) =>
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 /** Where each process listens unless told otherwise; the launcher and every config.ts read them from here. */
-export const DEFAULT_PORTS = { api: 3000, users: 3001, products: 3002, orders: 3003, worker: 3004 } as const;
+export const DEFAULT_PORTS = {
+  api: 3000,
+  users: 3001,
+  products: 3002,
+  orders: 3003,
+  worker: 3004,
+  notifications: 3005,
+} as const;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TEMPORAL_PORT = 7233;
 export const DEFAULT_TEMPORAL_UI_PORT = 8233;

@@ -16,7 +16,7 @@ const stampFile = join(DIST_DIR, '.source-hash');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 /** Directories tsconfig.build.json compiles, and the service migrations copied beside them. */
 const SOURCE_DIRS = ['api', 'services', 'workflows', 'activities', 'workers', 'contracts', 'lib'];
-const MIGRATIONS = ['services/users/drizzle', 'services/orders/drizzle'];
+const MIGRATIONS = ['services/users/drizzle', 'services/orders/drizzle', 'services/notifications/drizzle'];
 
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');

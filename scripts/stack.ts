@@ -11,6 +11,12 @@ export const APP_PROCESSES = [
   { name: 'users', entry: 'services/users/main.ts', readyPath: '/readyz', portVar: 'USERS_PORT' },
   { name: 'products', entry: 'services/products/main.ts', readyPath: '/readyz', portVar: 'PRODUCTS_PORT' },
   { name: 'orders', entry: 'services/orders/main.ts', readyPath: '/readyz', portVar: 'ORDERS_PORT' },
+  {
+    name: 'notifications',
+    entry: 'services/notifications/main.ts',
+    readyPath: '/readyz',
+    portVar: 'NOTIFICATIONS_PORT',
+  },
   { name: 'worker', entry: 'workers/main.ts', readyPath: '/readyz', portVar: 'WORKER_PORT' },
   { name: 'api', entry: 'api/main.ts', readyPath: '/readyz', portVar: 'API_PORT' },
 ] as const;
@@ -53,6 +59,7 @@ export function serviceUrls(ports: Record<AppProcessName, number>): Record<AppPr
     users: url(ports.users),
     products: url(ports.products),
     orders: url(ports.orders),
+    notifications: url(ports.notifications),
     worker: url(ports.worker),
     api: url(ports.api),
   };
@@ -71,6 +78,7 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     USERS_URL: urls.users,
     PRODUCTS_URL: urls.products,
     ORDERS_URL: urls.orders,
+    NOTIFICATIONS_URL: urls.notifications,
   };
 
   const envOf = (name: AppProcessName): NodeJS.ProcessEnv => ({
@@ -111,7 +119,7 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
   };
 
   try {
-    await Promise.all((['users', 'products', 'orders'] as const).map(startOne));
+    await Promise.all((['users', 'products', 'orders', 'notifications'] as const).map(startOne));
     await startOne('worker');
     await startOne('api');
   } catch (error) {

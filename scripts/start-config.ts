@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ORDER_EVENTS_EXCHANGE } from '../contracts/events.js';
+import { DEFAULT_AMQP_URL } from '../lib/amqp.js';
 import {
   DEFAULT_MONGO_PORT,
   DEFAULT_PORTS,
@@ -27,6 +29,7 @@ export const LauncherConfig = z.object({
   PRODUCTS_PORT: port(DEFAULT_PORTS.products),
   ORDERS_PORT: port(DEFAULT_PORTS.orders),
   WORKER_PORT: port(DEFAULT_PORTS.worker),
+  NOTIFICATIONS_PORT: port(DEFAULT_PORTS.notifications),
   TEMPORAL_PORT: port(DEFAULT_TEMPORAL_PORT),
   TEMPORAL_UI_PORT: port(DEFAULT_TEMPORAL_UI_PORT),
   MONGO_PORT: port(DEFAULT_MONGO_PORT),
@@ -37,6 +40,11 @@ export const LauncherConfig = z.object({
   MONGO_URL: optional,
   USERS_DATABASE_URL: optional,
   ORDERS_DATABASE_URL: optional,
+  NOTIFICATIONS_DATABASE_URL: optional,
+  /** The broker; the launcher declares the exchange and the notifications queues on it before anything starts. */
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default(DEFAULT_AMQP_URL),
+  ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
+  NOTIFICATIONS_QUEUE: z.string().min(1).default('notifications.order-events'),
   /** Unset: one is generated once and kept under DATA_DIR. */
   SERVICE_TOKEN: optional,
   ADMIN_EMAIL: optional,

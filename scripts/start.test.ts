@@ -3,10 +3,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { componentPids, processesUsing } from '../test/chaos/components.js';
+import { COMPONENTS, componentPids, processesUsing } from '../test/chaos/components.js';
 import { createApiClient, uniqueEmail } from '../test/support/api.js';
 import { ensureCompiled } from './build-dist.js';
 import { freePort, httpOk, waitFor } from './processes.js';
+import { testAmqpNames, testAmqpUrl } from '../test/support/amqp.js';
+import { deleteEventTopology } from './broker.js';
 
 // `npm start` itself: real tools, ready line, data kept across restarts, wiped by --fresh, and
 // Ctrl-C leaves nothing behind.
@@ -91,13 +93,17 @@ describe('npm start', () => {
       'PRODUCTS_PORT',
       'ORDERS_PORT',
       'WORKER_PORT',
+      'NOTIFICATIONS_PORT',
       'TEMPORAL_PORT',
       'TEMPORAL_UI_PORT',
       'MONGO_PORT',
     ];
     const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, String(await freePort())] as const)));
+    const amqp = testAmqpNames(inject('runId'), 'start');
     const env = {
       ...ports,
+      ORDER_EVENTS_EXCHANGE: amqp.exchange,
+      NOTIFICATIONS_QUEUE: amqp.queue,
       DATA_DIR: dataDir,
       SHOP_DB_PREFIX: `${inject('runId')}_start`,
       ADMIN_EMAIL: 'boss@example.com',
@@ -133,7 +139,7 @@ describe('npm start', () => {
     await expect(api.login(email, 'persist-password')).rejects.toThrow(/401/);
     // A child that dies is restarted with a loud line; the gateway is ready again within 15 s, the rest untouched.
     const before = await componentPids(dataDir);
-    expect(Object.keys(before)).toHaveLength(7);
+    expect(Object.keys(before)).toHaveLength(COMPONENTS.length);
     process.kill(before.users!, 'SIGKILL');
     await waitFor(
       'users restarted and the gateway ready',
@@ -173,5 +179,6 @@ describe('npm start', () => {
     expect(await fresh.stopped).toBe('[start] stopped after a failure');
     expect(await processesLeft(dataDir)).toEqual([]);
     expect(await portsInUse(Object.values(ports).map(Number))).toEqual([]);
+    await deleteEventTopology({ amqpUrl: testAmqpUrl, exchange: amqp.exchange, notificationsQueue: amqp.queue });
   }, 300_000);
 });

@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit } from '../lib/config.js';
 import { ensureDatabase } from '../lib/pg.js';
+import { declareEventTopology } from './broker.js';
 import { dropDatabases, databaseUrl } from './databases.js';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
 import { observabilityFor, startObservability } from './observability.js';
@@ -26,6 +27,7 @@ const ports = {
   products: config.PRODUCTS_PORT,
   orders: config.ORDERS_PORT,
   worker: config.WORKER_PORT,
+  notifications: config.NOTIFICATIONS_PORT,
 };
 const temporalPort = config.TEMPORAL_PORT;
 const temporalUiPort = config.TEMPORAL_UI_PORT;
@@ -34,6 +36,7 @@ const dbPrefix = config.SHOP_DB_PREFIX;
 const databases = {
   users: config.USERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_users`),
   orders: config.ORDERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_orders`),
+  notifications: config.NOTIFICATIONS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_notifications`),
   ferret: databaseUrl(postgresUrl, `${dbPrefix}_ferretdb`),
 };
 const output = prettyOutput(process.stdout);
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
   if (fresh) {
     say(`--fresh: wiping ${dataDir} and the shop databases`);
     await rm(dataDir, { recursive: true, force: true });
-    await dropDatabases(postgresUrl, [databases.users, databases.orders, databases.ferret]);
+    await dropDatabases(postgresUrl, [databases.users, databases.orders, databases.notifications, databases.ferret]);
   }
   await mkdir(dataDir, { recursive: true });
 
@@ -125,7 +128,14 @@ async function main(): Promise<void> {
       }),
     );
   }
-  await Promise.all([ensureDatabase(databases.users), ensureDatabase(databases.orders)]);
+  await Promise.all([databases.users, databases.orders, databases.notifications].map(ensureDatabase));
+  const amqpUrl = config.AMQP_URL;
+  say('declaring the order events exchange and queues on RabbitMQ…');
+  await declareEventTopology({
+    amqpUrl,
+    exchange: config.ORDER_EVENTS_EXCHANGE,
+    notificationsQueue: config.NOTIFICATIONS_QUEUE,
+  });
 
   const adminEmail = config.ADMIN_EMAIL ?? 'admin@example.com';
   const adminPassword = config.ADMIN_PASSWORD ?? 'admin-password';
@@ -141,6 +151,10 @@ async function main(): Promise<void> {
       MONGO_URL: mongoUrl,
       USERS_DATABASE_URL: databases.users,
       ORDERS_DATABASE_URL: databases.orders,
+      NOTIFICATIONS_DATABASE_URL: databases.notifications,
+      AMQP_URL: amqpUrl,
+      ORDER_EVENTS_EXCHANGE: config.ORDER_EVENTS_EXCHANGE,
+      NOTIFICATIONS_QUEUE: config.NOTIFICATIONS_QUEUE,
       ADMIN_EMAIL: adminEmail,
       ADMIN_PASSWORD: adminPassword,
       SEED_DEMO_CATALOG: config.SEED_DEMO_CATALOG,

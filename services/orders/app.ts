@@ -15,12 +15,21 @@ export interface OrdersAppDeps {
   logger: Logger;
   metrics: Metrics;
   serviceToken: string;
+  /** Called after a commit that may have written an outbox event (wakes the relay). */
+  onOrderEvent?: () => void;
 }
 
 /** The orders service: orders with a guarded state machine, and idempotent payments. */
-export function createOrdersApp({ db, provider, logger, metrics, serviceToken }: OrdersAppDeps): Hono<AppEnv> {
+export function createOrdersApp({
+  db,
+  provider,
+  logger,
+  metrics,
+  serviceToken,
+  onOrderEvent,
+}: OrdersAppDeps): Hono<AppEnv> {
   const app = createServiceApp({ logger, metrics, serviceToken, readiness: { postgres: pingOf(db) } });
-  const domain = { orders: createOrders(db), payments: createPayments(db, provider) };
+  const domain = { orders: createOrders(db, onOrderEvent), payments: createPayments(db, provider) };
   registerOrdersRoutes(app, domain, { outage: (error) => (isPostgresOutage(error) ? 'postgres' : undefined) });
   return app;
 }

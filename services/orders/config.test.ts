@@ -8,6 +8,8 @@ describe('OrdersConfig', () => {
       ORDERS_PORT: 3003,
       ORDERS_HOST: '127.0.0.1',
       ORDERS_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop_orders',
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      ORDER_EVENTS_EXCHANGE: 'orders.events',
       SERVICE_TOKEN: 'x'.repeat(16),
       LOG_LEVEL: 'info',
     });

@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { ORDER_EVENTS_EXCHANGE } from '../../contracts/events.js';
+import { DEFAULT_AMQP_URL } from '../../lib/amqp.js';
 import { DEFAULT_PORTS, listenOn, processFields } from '../../lib/config.js';
 
 export const OrdersConfig = z.object({
   ...processFields,
   ...listenOn('ORDERS', DEFAULT_PORTS.orders),
   ORDERS_DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/shop_orders'),
+  /** Where the outbox relay publishes the order events. */
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default(DEFAULT_AMQP_URL),
+  ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
 });
 export type OrdersConfig = z.infer<typeof OrdersConfig>;

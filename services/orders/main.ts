@@ -1,11 +1,16 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { connectAmqp } from '../../lib/amqp.js';
+import { createPublisher } from '../../lib/amqp-publisher.js';
+import { declareTopicExchange } from '../../lib/amqp-topology.js';
 import { startHttpServer } from '../../lib/http-server.js';
 import { createMetrics } from '../../lib/metrics.js';
+import { createOutboxRelay } from '../../lib/outbox-relay.js';
 import { runMain } from '../../lib/run-main.js';
 import { createOrdersApp } from './app.js';
 import { OrdersConfig } from './config.js';
 import { migrate } from './migrations.js';
+import { createOrderOutboxStore } from './outbox.js';
 import { createSimulatedProvider } from './payment-provider.js';
 
 await runMain({
@@ -16,8 +21,26 @@ await runMain({
     await migrate(config.ORDERS_DATABASE_URL);
     const sql = postgres(config.ORDERS_DATABASE_URL, { max: 10, onnotice: () => {} });
     onStop(() => sql.end({ timeout: 5 }));
+    const db = drizzle(sql);
+    // The broker may be down: orders keep working, events wait in the outbox until the relay reconnects.
+    const amqp = await connectAmqp({ url: config.AMQP_URL, name: 'orders-outbox-relay', logger });
+    onStop(() => amqp.close());
+    const relay = createOutboxRelay({
+      store: createOrderOutboxStore(db),
+      publisher: createPublisher(amqp, {
+        name: 'orders-outbox-relay',
+        logger,
+        setup: (channel) => declareTopicExchange(channel, config.ORDER_EVENTS_EXCHANGE),
+      }),
+      exchange: config.ORDER_EVENTS_EXCHANGE,
+      appId: 'orders',
+      logger,
+    });
+    relay.start();
+    onStop(() => relay.stop());
     const app = createOrdersApp({
-      db: drizzle(sql),
+      db,
+      onOrderEvent: () => relay.wake(),
       provider: createSimulatedProvider(),
       logger,
       metrics: createMetrics('orders'),

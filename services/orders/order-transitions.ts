@@ -3,6 +3,7 @@ import type { Order, TransitionRequest } from '../../contracts/orders.js';
 import { notFound } from '../../lib/problem.js';
 import type { OrdersDb, OrdersTx } from './store.js';
 import { illegalTransition, toOrder, type OrderRow } from './order-mapping.js';
+import { appendOrderEvent } from './outbox.js';
 import { orders, orderStatusHistory, payments } from './schema.js';
 
 /**
@@ -28,7 +29,9 @@ export async function transitionOrder(db: OrdersDb, id: string, request: Transit
     await tx
       .insert(orderStatusHistory)
       .values({ orderId: id, fromStatus: 'PENDING', toStatus: request.to, failureReason });
-    return toOrder(updated);
+    const order = toOrder(updated);
+    await appendOrderEvent(tx, order);
+    return order;
   });
 }
 

@@ -12,6 +12,7 @@ import {
   toOrder,
 } from './order-mapping.js';
 import { transitionOrder } from './order-transitions.js';
+import { appendOrderEvent } from './outbox.js';
 import { orders, orderStatusHistory } from './schema.js';
 
 export interface ListOrdersOptions {
@@ -34,12 +35,13 @@ export interface Orders {
   setSteps(id: string, steps: Step[]): Promise<Order>;
 }
 
-export function createOrders(db: OrdersDb): Orders {
+/** `onEvent` runs after a commit that may have written an outbox event (it wakes the relay). */
+export function createOrders(db: OrdersDb, onEvent: () => void = () => {}): Orders {
   return {
     async create(id, request) {
       const items = normalizeItems(request.items);
       const totalCents = computeTotalCents(items);
-      return db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         const [inserted] = await tx
           .insert(orders)
           .values({ id, ...request, items, totalCents })
@@ -47,7 +49,9 @@ export function createOrders(db: OrdersDb): Orders {
           .returning();
         if (inserted) {
           await tx.insert(orderStatusHistory).values({ orderId: id, fromStatus: null, toStatus: 'PENDING' });
-          return { order: toOrder(inserted), created: true };
+          const order = toOrder(inserted);
+          await appendOrderEvent(tx, order);
+          return { order, created: true };
         }
         // A concurrent insert of the same id has committed by now: ON CONFLICT waited for it.
         const [existing] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
@@ -65,6 +69,8 @@ export function createOrders(db: OrdersDb): Orders {
           .returning();
         return { order: toOrder(priced!), created: false };
       });
+      if (result.created) onEvent();
+      return result;
     },
 
     async get(id) {
@@ -90,7 +96,11 @@ export function createOrders(db: OrdersDb): Orders {
       return { items: page.map(toOrder), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
-    transition: (id, request) => transitionOrder(db, id, request),
+    async transition(id, request) {
+      const order = await transitionOrder(db, id, request);
+      onEvent();
+      return order;
+    },
 
     async setSteps(id, steps) {
       const [row] = await db

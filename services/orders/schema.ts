@@ -10,6 +10,8 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core';
 import type { OrderItem, Step } from '../../contracts/orders.js';
 
@@ -91,4 +93,30 @@ export const idempotencyKeys = pgTable(
     createdAt: millis('created_at'),
   },
   (t) => [primaryKey({ columns: [t.operation, t.orderId, t.key] })],
+);
+
+/**
+ * Transactional outbox: each order event is written in the transaction of the change it announces,
+ * then published to `orders.events` by the relay, which sets `sent_at` once the broker confirmed it.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: uuid('id').notNull().unique(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    occurredAt: millis('occurred_at'),
+    sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    // At most one order.placed and one final event per order, whatever retries the saga makes.
+    uniqueIndex('outbox_order_kind_key').on(t.orderId, sql`(${t.type} = 'order.placed')`),
+    index('outbox_unsent_idx')
+      .on(t.orderId, t.seq)
+      .where(sql`${t.sentAt} is null`),
+  ],
 );

@@ -1,7 +1,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 
 /** Every process `npm start` runs, by the name the chaos reports use. */
-export const COMPONENTS = ['worker', 'users', 'products', 'orders', 'gateway', 'temporal', 'ferretdb'] as const;
+export const COMPONENTS = [
+  'worker',
+  'users',
+  'products',
+  'orders',
+  'notifications',
+  'gateway',
+  'temporal',
+  'ferretdb',
+] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /** How to recognise each component's process among those of one launcher (all name its data dir). */
@@ -10,6 +19,7 @@ const MARKERS: Record<Component, string> = {
   users: 'services/users/main.',
   products: 'services/products/main.',
   orders: 'services/orders/main.',
+  notifications: 'services/notifications/main.',
   gateway: 'api/main.',
   temporal: 'server start-dev',
   ferretdb: '--handler=postgresql',

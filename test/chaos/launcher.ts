@@ -7,6 +7,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, dropDatabases } from '../../scripts/databases.js';
 import { freePort, httpOk, waitFor } from '../../scripts/processes.js';
+import { DEFAULT_AMQP_URL } from '../../lib/amqp.js';
+import { deleteEventTopology } from '../../scripts/broker.js';
 import { processesUsing } from './components.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,6 +18,7 @@ const PORT_VARS = [
   'PRODUCTS_PORT',
   'ORDERS_PORT',
   'WORKER_PORT',
+  'NOTIFICATIONS_PORT',
   'TEMPORAL_PORT',
   'TEMPORAL_UI_PORT',
   'MONGO_PORT',
@@ -49,6 +52,11 @@ export async function launchStack(options: {
   const dataDir = await mkdtemp(join(options.parentDir, `${id}-`));
   const ports = Object.fromEntries(await Promise.all(PORT_VARS.map(async (v) => [v, await freePort()] as const)));
   const serviceToken = randomBytes(24).toString('base64url');
+  const topology = {
+    amqpUrl: process.env.AMQP_URL ?? DEFAULT_AMQP_URL,
+    exchange: `${id}.events`,
+    notificationsQueue: `${id}.notifications`,
+  };
   const admin = { email: 'chaos-admin@example.com', password: 'chaos-admin-password' };
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
@@ -58,6 +66,9 @@ export async function launchStack(options: {
       DATA_DIR: dataDir,
       DATABASE_URL: options.postgresUrl,
       SHOP_DB_PREFIX: id,
+      // Its own exchange and queue: other runs share the broker.
+      ORDER_EVENTS_EXCHANGE: topology.exchange,
+      NOTIFICATIONS_QUEUE: topology.notificationsQueue,
       SERVICE_TOKEN: serviceToken,
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
@@ -93,8 +104,11 @@ export async function launchStack(options: {
     if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
     for (const leftover of await processesUsing(dataDir)) process.kill(leftover.pid, 'SIGKILL');
-    const names = ['users', 'orders', 'ferretdb'].map((db) => databaseUrl(options.postgresUrl, `${id}_${db}`));
+    const names = ['users', 'orders', 'notifications', 'ferretdb'].map((db) =>
+      databaseUrl(options.postgresUrl, `${id}_${db}`),
+    );
     await dropDatabases(options.postgresUrl, names);
+    await deleteEventTopology(topology).catch(() => {});
     await rm(dataDir, { recursive: true, force: true });
     log.end();
   };

@@ -3,7 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { freePort } from '../../scripts/processes.js';
+import { declareEventTopology, deleteEventTopology, type EventTopology } from '../../scripts/broker.js';
 import { startAppStack, type AppProcessName, type AppStack } from '../../scripts/stack.js';
+import { testAmqpNames, testAmqpUrl } from './amqp.js';
 import { createApiClient } from './api.js';
 import { createTestDatabase } from './postgres.js';
 import { testMongoDbName } from './mongo.js';
@@ -12,6 +14,7 @@ export interface TestStack extends AppStack {
   serviceToken: string;
   admin: { email: string; password: string };
   logFile: string;
+  topology: EventTopology;
 }
 
 /**
@@ -21,11 +24,16 @@ export interface TestStack extends AppStack {
 export async function startTestStack(label: string, env: Record<string, string> = {}): Promise<TestStack> {
   const runId = inject('runId');
   const postgresUrl = inject('postgresUrl');
-  const [usersDb, ordersDb] = await Promise.all([
+  const [usersDb, ordersDb, notificationsDb] = await Promise.all([
     createTestDatabase(postgresUrl, runId, `${label}_users`),
     createTestDatabase(postgresUrl, runId, `${label}_orders`),
+    createTestDatabase(postgresUrl, runId, `${label}_notifications`),
   ]);
-  const names: AppProcessName[] = ['api', 'users', 'products', 'orders', 'worker'];
+  // Names of this stack only: other runs on the same broker must not consume this stack's events.
+  const amqpNames = testAmqpNames(runId, label);
+  const topology = { amqpUrl: testAmqpUrl, exchange: amqpNames.exchange, notificationsQueue: amqpNames.queue };
+  await declareEventTopology(topology);
+  const names: AppProcessName[] = ['api', 'users', 'products', 'orders', 'notifications', 'worker'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<
     AppProcessName,
     number
@@ -46,6 +54,10 @@ export async function startTestStack(label: string, env: Record<string, string> 
       PRODUCTS_DB: testMongoDbName(runId, label),
       USERS_DATABASE_URL: usersDb,
       ORDERS_DATABASE_URL: ordersDb,
+      NOTIFICATIONS_DATABASE_URL: notificationsDb,
+      AMQP_URL: testAmqpUrl,
+      ORDER_EVENTS_EXCHANGE: topology.exchange,
+      NOTIFICATIONS_QUEUE: topology.notificationsQueue,
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       LOG_LEVEL: 'info',
@@ -55,7 +67,11 @@ export async function startTestStack(label: string, env: Record<string, string> 
       ...env,
     },
   });
-  return { ...stack, serviceToken, admin, logFile };
+  const stop = async () => {
+    await stack.stop();
+    await deleteEventTopology(topology).catch(() => {});
+  };
+  return { ...stack, stop, serviceToken, admin, logFile, topology };
 }
 
 export interface StackFixture {
