@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { COMPONENTS, componentPids, processesUsing } from '../test/chaos/components.js';
 import { createApiClient, uniqueEmail } from '../test/support/api.js';
 import { ensureCompiled } from './build-dist.js';
@@ -100,6 +100,9 @@ describe('npm start', () => {
     ];
     const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, String(await freePort())] as const)));
     const amqp = testAmqpNames(inject('runId'), 'start');
+    onTestFinished(() =>
+      deleteEventTopology({ amqpUrl: testAmqpUrl, exchange: amqp.exchange, notificationsQueue: amqp.queue }),
+    );
     const env = {
       ...ports,
       ORDER_EVENTS_EXCHANGE: amqp.exchange,
@@ -179,6 +182,5 @@ describe('npm start', () => {
     expect(await fresh.stopped).toBe('[start] stopped after a failure');
     expect(await processesLeft(dataDir)).toEqual([]);
     expect(await portsInUse(Object.values(ports).map(Number))).toEqual([]);
-    await deleteEventTopology({ amqpUrl: testAmqpUrl, exchange: amqp.exchange, notificationsQueue: amqp.queue });
   }, 300_000);
 });
