@@ -28,6 +28,8 @@ const chartMadeSecret = [
   '--set-string',
   'postgresql.ordersDatabaseUrl=postgres://u:p@pg:5432/shop_orders',
   '--set-string',
+  'postgresql.notificationsDatabaseUrl=postgres://u:p@pg:5432/shop_notifications',
+  '--set-string',
   'mongodb.url=mongodb://u:p@mongo:27017/',
   '--set-string',
   'rabbitmq.url=amqp://u:p@rabbitmq:5672/',
@@ -56,10 +58,7 @@ describe.each(scenarios)('the chart rendered with %s', (_name, args) => {
   });
 
   it('runs every enabled process, each container meeting its config schema', () => {
-    const enabled = args().includes('notifications.enabled=true')
-      ? configs
-      : configs.filter((c) => c.process !== 'notifications');
-    for (const config of enabled) {
+    for (const config of configs) {
       const deployment = manifests.find(
         (m) => m.kind === 'Deployment' && m.metadata.name === `${fullname}-${config.process}`,
       );

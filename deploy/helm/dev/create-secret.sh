@@ -19,6 +19,7 @@ kubectl -n "$namespace" create secret generic durable-shop-dev --dry-run=client 
   --from-literal=JWT_PRIVATE_KEYS="$jwk" \
   --from-literal=USERS_DATABASE_URL="postgres://postgres:$pg@postgresql:5432/shop_users" \
   --from-literal=ORDERS_DATABASE_URL="postgres://postgres:$pg@postgresql:5432/shop_orders" \
+  --from-literal=NOTIFICATIONS_DATABASE_URL="postgres://postgres:$pg@postgresql:5432/shop_notifications" \
   --from-literal=MONGO_URL="mongodb://root:$mongo@mongodb:27017/?authSource=admin" \
   --from-literal=AMQP_URL="amqp://shop:$rabbit@rabbitmq:5672/" \
   --from-literal=REDIS_URL="redis://:$redis@redis:6379/0" \

@@ -26,6 +26,11 @@
 - name: TRUST_PROXY
   value: {{ $values.trustProxy | quote }}
 {{- include "durable-shop.optionalSecretEnv" (list $root "REDIS_URL" $root.Values.redis.url) }}
+{{ include "durable-shop.secretEnv" (list $root "AMQP_URL") }}
+- name: NOTIFICATIONS_URL
+  value: {{ printf "http://%s:%v" (include "durable-shop.componentName" (list $root "notifications")) $root.Values.notifications.port | quote }}
+- name: TEMPORAL_UI_URL
+  value: {{ $values.temporalUiUrl | quote }}
 {{- else if eq $name "worker" }}
 - name: WORKFLOW_BUNDLE_PATH
   value: /app/dist/workflow-bundle.js
@@ -48,8 +53,9 @@
   value: {{ $values.seedDemoCatalog | quote }}
 {{- else if eq $name "orders" }}
 {{ include "durable-shop.secretEnv" (list $root "ORDERS_DATABASE_URL") }}
-{{- include "durable-shop.optionalSecretEnv" (list $root "AMQP_URL" $root.Values.rabbitmq.url) }}
+{{ include "durable-shop.secretEnv" (list $root "AMQP_URL") }}
 {{- else if eq $name "notifications" }}
+{{ include "durable-shop.secretEnv" (list $root "NOTIFICATIONS_DATABASE_URL") }}
 {{ include "durable-shop.secretEnv" (list $root "AMQP_URL") }}
 {{- end }}
 {{- range $key, $value := $values.env }}
