@@ -47,7 +47,7 @@ afterAll(async () => {
 describe('Prometheus scraping the running system', () => {
   it('sees every process, the worker’s Temporal SDK exporter and the Temporal server up', async () => {
     type Targets = { activeTargets: { labels: { job: string }; health: string; lastError: string }[] };
-    const expected = ['api', 'users', 'products', 'orders', 'worker', 'temporal-sdk', 'prometheus'];
+    const expected = [...Object.keys(stack.urls), 'temporal-sdk', 'prometheus'];
     if (inject('temporalMetricsUrl')) expected.push('temporal');
     await waitFor(
       'every target up',
