@@ -6,7 +6,8 @@ import { validationProblem, zodIssues } from '../lib/problem.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayEnv } from './context.js';
 import { toGatewayProblem } from './errors.js';
-import { createFailureWindow, createTokenBuckets, type Clock } from './limiters.js';
+import { createGatewayLimits, type SharedLimitStore } from './gateway-limits.js';
+import type { Clock } from './limiters.js';
 import type { VerifyToken } from './middleware/auth.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { emptyQuery } from './middleware/empty-query.js';
@@ -68,15 +69,16 @@ export interface GatewayDeps {
   clientIp?: ReturnType<typeof clientIpResolver>;
   /** The saga task queue's pollers and backlog for the operator view (Temporal DescribeTaskQueue). */
   taskQueue?: TaskQueueProbe;
+  /** Redis shared by every replica (REDIS_URL); without it each process keeps its own limits. */
+  limitStore?: SharedLimitStore;
 }
-
-const MINUTE = 60_000;
 
 /** The gateway: the process shell, the public middleware on /api/*, the routes and their OpenAPI document. */
 export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
   const live = deps.live ?? { keepAliveMs: 10_000, refreshMs: 1000, stateCacheMs: 0 };
+  const store = deps.limitStore;
   const app = new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationProblem(zodIssues(result.error));
@@ -96,9 +98,12 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
       orders: () => deps.orders.ready(),
       ...(deps.notifications ? { notifications: deps.notifications.ready } : {}),
     },
+    // Reported, never a 503: the gateway keeps serving without it (see createGatewayLimits).
+    advisory: store ? { 'rate-limit-store': () => store.client.ping() } : {},
   });
+  const limits = createGatewayLimits({ config, clock, logger: deps.logger, store });
   const clientIp = deps.clientIp ?? clientIpResolver(config.TRUST_PROXY);
-  app.use('/api/*', rateLimit({ perMinute: config.RATE_LIMIT_IP_PER_MIN, clock, clientIp }));
+  app.use('/api/*', rateLimit({ limiter: limits.perIp, clientIp }));
   app.use('/api/*', jsonBody());
   app.use('/api/*', emptyQuery());
   app.use('/api/*', bodyLimit({ maxBytes: config.BODY_LIMIT_BYTES }));
@@ -110,15 +115,14 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   registerUserRoutes(app, {
     users: deps.users,
     verifyToken: deps.verifyToken,
-    loginFailures: createFailureWindow(config.RATE_LIMIT_LOGIN_FAILURES, 15 * MINUTE, clock),
+    loginAttempts: limits.loginAttempts,
   });
   registerProductRoutes(app, { products: deps.products, verifyToken: deps.verifyToken });
-  const orderTokens = createTokenBuckets(config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE, clock);
   const operations = createOrderOperations({
     orders: deps.orders,
     workflows: cacheOrderQueries(deps.orderWorkflows, live.stateCacheMs),
     cancelWindowMs: config.ORDER_CANCEL_WINDOW_MS,
-    takeOrderToken: (customerId) => orderTokens.take(customerId),
+    takeOrderToken: (customerId) => limits.orders.take(customerId),
     now: () => new Date(clock()),
   });
   registerOrderRoutes(app, { operations, verifyToken: deps.verifyToken });

@@ -25,6 +25,7 @@ describe('GatewayConfigSchema', () => {
       RATE_LIMIT_LOGIN_FAILURES: 10,
       RATE_LIMIT_IP_PER_MIN: 1200,
       RATE_LIMIT_ORDERS_PER_MIN: 60,
+      REDIS_KEY_PREFIX: 'durable-shop:limits:',
       CORS_ORIGINS: [],
       JWT_ISSUER: 'durable-shop-users',
       JWT_AUDIENCE: 'durable-shop-api',

@@ -28,6 +28,10 @@ export const GatewayConfigSchema = z.object({
   RATE_LIMIT_LOGIN_FAILURES: count(10),
   RATE_LIMIT_IP_PER_MIN: count(1200),
   RATE_LIMIT_ORDERS_PER_MIN: count(60),
+  /** Redis holding every rate limit, shared by all gateway replicas; unset: each process counts alone. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of every key the gateway writes in Redis (one per deployment sharing a Redis). */
+  REDIS_KEY_PREFIX: z.string().min(1).default('durable-shop:limits:'),
   CORS_ORIGINS: z
     .string()
     .default('')

@@ -34,25 +34,32 @@ describe('createTokenBuckets', () => {
 });
 
 describe('createFailureWindow', () => {
-  it('locks a key after `limit` failures until the oldest leaves the window', () => {
+  it('refuses once `limit` attempts sit in the window, until the oldest leaves it', () => {
     let now = 0;
     const window = createFailureWindow(3, 900_000, () => now);
     for (let i = 0; i < 3; i++) {
-      expect(window.check('a')).toBe(0);
-      window.recordFailure('a');
+      expect(window.reserve('a')).toBe(0);
       now += 1000;
     }
-    expect(window.check('a')).toBe(900 - 3);
-    expect(window.check('b')).toBe(0);
+    expect(window.reserve('a')).toBe(900 - 3);
+    expect(window.reserve('b')).toBe(0);
     now = 900_000;
-    expect(window.check('a')).toBe(0);
-    window.recordFailure('a');
-    expect(window.check('a')).toBe(1);
+    expect(window.reserve('a')).toBe(0);
+    expect(window.reserve('a')).toBe(1);
+  });
+
+  it('reserves before the attempt runs, so attempts in flight count, and a refund gives one back', () => {
+    const window = createFailureWindow(2, 900_000, () => 0);
+    expect(window.reserve('a')).toBe(0);
+    expect(window.reserve('a')).toBe(0);
+    expect(window.reserve('a')).toBeGreaterThan(0);
+    window.refund('a');
+    expect(window.reserve('a')).toBe(0);
+    expect(window.reserve('a')).toBeGreaterThan(0);
   });
 
   it('is off at 0', () => {
     const window = createFailureWindow(0, 900_000, () => 0);
-    for (let i = 0; i < 100; i++) window.recordFailure('a');
-    expect(window.check('a')).toBe(0);
+    for (let i = 0; i < 100; i++) expect(window.reserve('a')).toBe(0);
   });
 });

@@ -47,37 +47,62 @@ export function createTokenBuckets(limit: number, windowMs: number, clock: Clock
       }
       return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
     },
+    refund(key: string): void {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.tokens = Math.min(limit, bucket.tokens + 1);
+    },
   };
 }
 
 /**
- * Counts failures per key in a sliding window: once `limit` failures sit in the window, every
- * attempt is refused until the oldest one leaves it. `limit` 0 turns it off.
+ * Attempts per key in a sliding window, reserved before the attempt runs so parallel attempts cannot
+ * exceed the budget: `reserve` refuses once `limit` attempts sit in the window, `refund` gives back
+ * one that turned out not to count (a login that succeeded). `limit` 0 turns it off.
  */
 export function createFailureWindow(limit: number, windowMs: number, clock: Clock) {
-  const failures = new Map<string, number[]>();
+  const attempts = new Map<string, number[]>();
   const recent = (key: string, now: number) => {
-    const kept = (failures.get(key) ?? []).filter((at) => at > now - windowMs);
-    if (kept.length === 0) failures.delete(key);
-    else failures.set(key, kept);
+    const kept = (attempts.get(key) ?? []).filter((at) => at > now - windowMs);
+    if (kept.length === 0) attempts.delete(key);
+    else attempts.set(key, kept);
     return kept;
   };
   return {
-    /** Seconds to wait when the key is locked out, else 0. */
-    check(key: string): number {
+    /** Records an attempt and returns 0, or returns the seconds to wait (recording nothing). */
+    reserve(key: string): number {
       if (limit <= 0) return 0;
       const now = clock();
+      if (attempts.size >= MAX_KEYS) for (const k of [...attempts.keys()]) recent(k, now);
       const kept = recent(key, now);
-      if (kept.length < limit) return 0;
-      const oldest = kept[kept.length - limit] ?? now;
-      return Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
+      if (kept.length >= limit) {
+        const oldest = kept[kept.length - limit] ?? now;
+        return Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
+      }
+      attempts.set(key, [...kept, now]);
+      return 0;
     },
-    recordFailure(key: string): void {
-      if (limit <= 0) return;
-      const now = clock();
-      if (failures.size >= MAX_KEYS) for (const k of [...failures.keys()]) recent(k, now);
-      // Only the newest `limit` failures can ever matter.
-      failures.set(key, [...recent(key, now), now].slice(-limit));
+    refund(key: string): void {
+      const kept = attempts.get(key);
+      kept?.pop();
+      if (kept?.length === 0) attempts.delete(key);
     },
   };
+}
+
+/** One budget per key, in this process or shared: every gateway limit speaks this. */
+export interface Limiter {
+  /** Takes one point: 0 when allowed, else the seconds to wait. Rejects when its store cannot be reached. */
+  take(key: string): Promise<number>;
+  /** Gives back a point `take` granted. */
+  refund(key: string): Promise<void>;
+}
+
+export function memoryTokenBuckets(limit: number, windowMs: number, clock: Clock): Limiter {
+  const buckets = createTokenBuckets(limit, windowMs, clock);
+  return { take: async (key) => buckets.take(key), refund: async (key) => buckets.refund(key) };
+}
+
+export function memoryFailureWindow(limit: number, windowMs: number, clock: Clock): Limiter {
+  const window = createFailureWindow(limit, windowMs, clock);
+  return { take: async (key) => window.reserve(key), refund: async (key) => window.refund(key) };
 }

@@ -1,6 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
 import { connectAmqp } from '../lib/amqp.js';
 import { startHttpServer } from '../lib/http-server.js';
+import type { Logger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
 import { runMain } from '../lib/run-main.js';
 import { createServiceClient } from '../lib/service-client.js';
@@ -38,6 +40,10 @@ await runMain({
     onStop(() => amqp.close());
     const orderEvents = createAmqpOrderEventHub(amqp, { exchange: config.ORDER_EVENTS_EXCHANGE, logger });
     onStop(() => orderEvents.close());
+    const limitStore = config.REDIS_URL
+      ? { client: connectLimitStore(config.REDIS_URL, logger), keyPrefix: config.REDIS_KEY_PREFIX }
+      : undefined;
+    if (limitStore) onStop(() => limitStore.client.quit().then(() => undefined));
 
     const app = createGatewayApp({
       config,
@@ -69,6 +75,7 @@ await runMain({
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
       }),
+      limitStore,
     });
 
     const server = await startHttpServer(app, config.API_PORT, config.API_HOST);
@@ -79,3 +86,11 @@ await runMain({
     );
   },
 });
+
+/** Reconnects for ever (ioredis's default backoff); while down a command fails at once instead of queueing. */
+function connectLimitStore(url: string, logger: Logger): Redis {
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+  client.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+  client.on('ready', () => logger.info('redis connected: rate limits are shared by every gateway'));
+  return client;
+}

@@ -32,6 +32,21 @@ describe('the process shell', () => {
     expect((await shell().request('/healthz')).status).toBe(200);
   });
 
+  it('reports an advisory check that is down as degraded while staying ready', async () => {
+    const app = shell({
+      readiness: { db: () => Promise.resolve() },
+      advisory: { cache: () => Promise.reject(new Error('refused')) },
+    });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      checks: { db: 'up', cache: 'down' },
+      down: [],
+      degraded: ['cache'],
+    });
+  });
+
   it('serves Prometheus metrics that count the requests', async () => {
     const app = shell();
     await app.request('/healthz');

@@ -17,6 +17,8 @@ export interface HttpAppOptions<E extends HttpAppEnv = HttpAppEnv> {
   metrics: Metrics;
   /** Named checks behind /readyz; a 503 names the ones that are down. */
   readiness?: Record<string, ReadinessCheck>;
+  /** Checks /readyz reports (in `checks` and `degraded`) without answering 503: the process serves without them. */
+  advisory?: Record<string, ReadinessCheck>;
   readinessTimeoutMs?: number;
   /** When set, every /v1/* route requires `Authorization: Bearer <serviceToken>`. */
   serviceToken?: string;
@@ -68,10 +70,15 @@ export function installProcessShell<E extends HttpAppEnv, A extends Hono<E>>(app
   const timeoutMs = options.readinessTimeoutMs ?? 2_000;
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const checks = await checkAll(readiness, timeoutMs);
+    const [checks, advisory] = await Promise.all([
+      checkAll(readiness, timeoutMs),
+      checkAll(options.advisory ?? {}, timeoutMs),
+    ]);
     const down = Object.keys(checks).filter((name) => checks[name] === 'down');
+    const degraded = Object.keys(advisory).filter((name) => advisory[name] === 'down');
     const ready = down.length === 0;
-    return c.json({ status: ready ? 'ready' : 'not ready', checks, down }, ready ? 200 : 503);
+    const body = { status: ready ? 'ready' : 'not ready', checks: { ...checks, ...advisory }, down };
+    return c.json(degraded.length > 0 ? { ...body, degraded } : body, ready ? 200 : 503);
   });
   app.get('/metrics', async (c) => {
     const { contentType, body } = await metrics.render();

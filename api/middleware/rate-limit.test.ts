@@ -2,13 +2,19 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { problemErrorHandler } from '../../lib/problem.js';
 import { createLogger } from '../../lib/logger.js';
+import { memoryTokenBuckets } from '../limiters.js';
 import { clientIpResolver, rateLimit } from './rate-limit.js';
 
 describe('rateLimit', () => {
   it('gives each address its own budget and answers 429 with Retry-After past it', async () => {
     let now = 0;
     const app = new Hono()
-      .use(rateLimit({ perMinute: 2, clock: () => now, clientIp: (c) => c.req.header('x-ip') ?? '?' }))
+      .use(
+        rateLimit({
+          limiter: memoryTokenBuckets(2, 60_000, () => now),
+          clientIp: (c) => c.req.header('x-ip') ?? '?',
+        }),
+      )
       .get('/', (c) => c.text('ok'));
     app.onError(problemErrorHandler(createLogger('rl', 'silent')));
     const from = (ip: string) => app.request('/', { headers: { 'x-ip': ip } });

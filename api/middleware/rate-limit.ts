@@ -1,11 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { IncomingMessage } from 'node:http';
-import { createTokenBuckets, rateLimited, type Clock } from '../limiters.js';
+import { rateLimited, type Limiter } from '../limiters.js';
 
 export interface RateLimitOptions {
-  /** Requests per client address per minute; 0 turns the limit off. */
-  perMinute: number;
-  clock?: Clock;
+  /** One point per request, keyed by client address (in memory or shared by every replica). */
+  limiter: Limiter;
   /** How the client address is found; default: the socket's peer (see `clientIpResolver`). */
   clientIp?: (c: Context) => string;
 }
@@ -26,11 +25,10 @@ export function clientIpResolver(trustProxy: boolean) {
   };
 }
 
-/** A token bucket per client address: over the limit → 429 with Retry-After. */
-export function rateLimit({ perMinute, clock = Date.now, clientIp = clientIpResolver(false) }: RateLimitOptions) {
-  const buckets = createTokenBuckets(perMinute, 60_000, clock);
+/** A budget per client address: over the limit → 429 with Retry-After. */
+export function rateLimit({ limiter, clientIp = clientIpResolver(false) }: RateLimitOptions) {
   const middleware: MiddlewareHandler = async function ipRateLimit(c, next) {
-    const wait = buckets.take(clientIp(c));
+    const wait = await limiter.take(clientIp(c));
     if (wait > 0) throw rateLimited(wait, 'Too many requests from this address');
     await next();
   };

@@ -16,7 +16,7 @@ export interface OrderOperationsDeps {
   workflows: OrderWorkflows;
   cancelWindowMs: number;
   /** Seconds to wait, 0 when the customer may place another order now. */
-  takeOrderToken: (customerId: string) => number;
+  takeOrderToken: (customerId: string) => Promise<number>;
   now: () => Date;
   queryTimeoutMs?: number;
 }
@@ -71,7 +71,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
     ctx: Ctx,
   ): Promise<{ status: 200 | 202; order: Order }> {
     const customerId = ctx.caller.sub;
-    const wait = deps.takeOrderToken(customerId);
+    const wait = await deps.takeOrderToken(customerId);
     if (wait > 0) throw rateLimited(wait, 'Too many orders placed; slow down');
     const orderId = deriveOrderId(customerId, idempotencyKey);
     const hash = requestHash({ customerId, ...body });

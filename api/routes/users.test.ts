@@ -79,6 +79,18 @@ describe('users routes', () => {
     expect((await login(gw.app, 'carol@example.com', 'password1')).status).toBe(200);
   });
 
+  it('30 parallel wrong logins against a limit of 10: at most 10 reach the users service (defect 5)', async () => {
+    const gw = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_LOGIN_FAILURES: 10 });
+    const email = 'parallel@example.com';
+    await register(gw.app, { email, password: 'password1', name: 'P' });
+    const answers = await Promise.all(Array.from({ length: 30 }, async (_, i) => login(gw.app, email, `guess-${i}`)));
+    const reached = fx.services.seen.filter(
+      (s) => s.path === '/v1/sessions' && (s.body as { email?: string }).email === email,
+    );
+    expect(reached.length).toBeLessThanOrEqual(10);
+    expect(answers.filter((res) => res.status !== 429).length).toBeLessThanOrEqual(10);
+  });
+
   it('RATE_LIMIT_LOGIN_FAILURES=0 never locks an account', async () => {
     const gw = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_LOGIN_FAILURES: 0 });
     await register(gw.app, { email: 'erin@example.com', password: 'password1', name: 'Erin' });

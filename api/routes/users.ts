@@ -6,13 +6,14 @@ import { ServiceRejectedError } from '../../lib/service-client.js';
 import { authenticate, type VerifyToken } from '../middleware/auth.js';
 import type { GatewayEnv } from '../context.js';
 import { bearer, json, jsonBody, pick } from '../openapi/schemas.js';
-import { rateLimited, type createFailureWindow } from '../limiters.js';
+import { rateLimited, type Limiter } from '../limiters.js';
 import type { UsersClient } from '../upstream.js';
 
 export interface UserRoutesDeps {
   users: UsersClient;
   verifyToken: VerifyToken;
-  loginFailures: ReturnType<typeof createFailureWindow>;
+  /** Login attempts per account: one is taken before the password is checked, given back when it was right. */
+  loginAttempts: Limiter;
 }
 
 const register = createRoute({
@@ -49,13 +50,16 @@ export function registerUserRoutes(app: OpenAPIHono<GatewayEnv>, deps: UserRoute
   app.openapi(login, async (c) => {
     const body = c.req.valid('json');
     const key = accountKey(body.email);
-    const wait = deps.loginFailures.check(key);
+    // Reserved before the (slow) password check, so parallel guesses cannot all pass a check first.
+    const wait = await deps.loginAttempts.take(key);
     if (wait > 0) throw rateLimited(wait, 'Too many failed logins for this account; try again later');
     try {
-      return c.json(await deps.users.login(body, c.get('requestId')), 200);
+      const token = await deps.users.login(body, c.get('requestId'));
+      await deps.loginAttempts.refund(key);
+      return c.json(token, 200);
     } catch (error) {
-      if (error instanceof ServiceRejectedError && error.code === ErrorCode.INVALID_CREDENTIALS)
-        deps.loginFailures.recordFailure(key);
+      const wrongPassword = error instanceof ServiceRejectedError && error.code === ErrorCode.INVALID_CREDENTIALS;
+      if (!wrongPassword) await deps.loginAttempts.refund(key);
       throw error;
     }
   });
