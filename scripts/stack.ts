@@ -50,6 +50,8 @@ export interface AppStack {
   restart(name: AppProcessName): Promise<void>;
   stopOne(name: AppProcessName): Promise<void>;
   startOne(name: AppProcessName): Promise<void>;
+  /** One more instance of a stateless process (a second gateway or worker) on `port`; stopped with the stack. */
+  startReplica(name: 'api' | 'worker', port: number): Promise<{ url: string; process: ManagedProcess }>;
   stop(): Promise<void>;
 }
 
@@ -93,28 +95,34 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     : ensureWorkflowBundle({ tracing: Boolean(workerEnv.OTEL_EXPORTER_OTLP_ENDPOINT) });
   workflowBundle.catch(() => undefined); // awaited (and reported) when the worker starts
 
-  const startOne = async (name: AppProcessName) => {
+  /** Spawns `name` listening on `port`, registers it with `keep` (so a failed start is still stopped), waits until ready. */
+  const spawnReady = async (name: AppProcessName, port: number, label: string, keep: (p: ManagedProcess) => void) => {
     const spec = APP_PROCESSES.find((p) => p.name === name)!;
-    const env = { ...envOf(name), [spec.portVar]: String(options.ports[name]) };
+    const env = { ...envOf(name), [spec.portVar]: String(port) };
     if (name === 'worker') env.WORKFLOW_BUNDLE_PATH = await workflowBundle;
     const entry = options.compiled ? [compiledEntry(spec.entry)] : ['--import', 'tsx', spec.entry];
     const args = [...NODE_FLAGS, ...entry];
-    const proc = spawnManaged(name, process.execPath, args, {
-      cwd: root,
-      env,
-      output: options.output,
-    });
-    processes.set(name, proc);
+    const proc = spawnManaged(label, process.execPath, args, { cwd: root, env, output: options.output });
+    keep(proc);
+    const url = `http://127.0.0.1:${port}`;
     await Promise.race([
-      waitFor(name, () => httpOk(`${urls[name]}${spec.readyPath}`), options.readyTimeoutMs ?? 90_000, 200),
-      proc.exited.then((code) => Promise.reject(new Error(`${name} exited during start-up (${code})`))),
+      waitFor(label, () => httpOk(`${url}${spec.readyPath}`), options.readyTimeoutMs ?? 90_000, 200),
+      proc.exited.then((code) => Promise.reject(new Error(`${label} exited during start-up (${code})`))),
     ]);
+    return { url, process: proc };
   };
+  const startOne = async (name: AppProcessName) => {
+    await spawnReady(name, options.ports[name], name, (proc) => processes.set(name, proc));
+  };
+  const replicas: ManagedProcess[] = [];
+  const startReplica = (name: 'api' | 'worker', port: number) =>
+    spawnReady(name, port, `${name}-${replicas.length + 2}`, (proc) => replicas.push(proc));
   const stopOne = async (name: AppProcessName) => {
     await processes.get(name)?.stop(8000);
     processes.delete(name);
   };
   const stop = async () => {
+    await Promise.all(replicas.splice(0).map((replica) => replica.stop(8000)));
     for (const name of [...APP_PROCESSES].reverse().map((p) => p.name)) await stopOne(name);
   };
 
@@ -132,6 +140,7 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     startOne,
     stopOne,
     stop,
+    startReplica,
     restart: async (name) => {
       await stopOne(name);
       await startOne(name);

@@ -15,6 +15,8 @@ export interface TestStack extends AppStack {
   admin: { email: string; password: string };
   logFile: string;
   topology: EventTopology;
+  /** Another gateway or worker of this stack on a free port (same settings, same Temporal task queue). */
+  addReplica(name: 'api' | 'worker'): ReturnType<AppStack['startReplica']>;
 }
 
 /**
@@ -71,7 +73,8 @@ export async function startTestStack(label: string, env: Record<string, string> 
     await stack.stop();
     await deleteEventTopology(topology).catch(() => {});
   };
-  return { ...stack, stop, serviceToken, admin, logFile, topology };
+  const addReplica = async (name: 'api' | 'worker') => stack.startReplica(name, await freePort());
+  return { ...stack, stop, serviceToken, admin, logFile, topology, addReplica };
 }
 
 export interface StackFixture {
