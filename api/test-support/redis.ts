@@ -17,8 +17,9 @@ export function limitStoreClient(url = testRedisUrl): Redis {
   return client;
 }
 
+/** Resolves once connected; connection errors meanwhile are retried by ioredis, not thrown. */
 export async function waitUntilReady(client: Redis): Promise<void> {
-  if (client.status !== 'ready') await once(client, 'ready');
+  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
 }
 
 async function freeLocalPort(): Promise<number> {
@@ -37,9 +38,9 @@ export async function startOwnRedis() {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50 });
+    const probe = new Redis(port, '127.0.0.1', { retryStrategy: () => 50 });
     probe.on('error', () => undefined);
-    await probe.connect().catch(() => waitUntilReady(probe));
+    await waitUntilReady(probe);
     probe.disconnect();
   };
   const stop = async () => {
