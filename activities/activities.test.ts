@@ -158,7 +158,7 @@ describe('payments', () => {
     fake.on(ordersApi.authorize, problem(503, 'PAYMENT_PROVIDER_UNAVAILABLE'));
     await expectRetryable(run('authorizePayment', authorize));
   });
-  it('voids an authorization, and does nothing for a missing or declined payment', async () => {
+  it('voids an authorization, tombstones a missing payment, and does nothing for a declined one', async () => {
     fake.on(ordersApi.void, json(payment('voided')));
     fake.on(ordersApi.getPayment, json(payment('authorized')));
     expect(await run('voidPayment', ref)).toEqual({ voided: true });
@@ -170,7 +170,7 @@ describe('payments', () => {
     expect(await run('voidPayment', ref)).toEqual({ voided: false });
     fake.on(ordersApi.getPayment, problem(404, 'NOT_FOUND'));
     expect(await run('voidPayment', ref)).toEqual({ voided: false });
-    expect(fake.seen.filter((r) => r.route === 'orders.void')).toHaveLength(1);
+    expect(fake.seen.filter((r) => r.route === 'orders.void')).toHaveLength(2);
   });
   it('captures with the amount and a stable key', async () => {
     fake.on(ordersApi.capture, json(payment('captured')));

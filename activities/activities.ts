@@ -109,10 +109,15 @@ export function createActivities({ users, products, orders }: SagaClients) {
       return { status: payment.status };
     },
 
-    /** Voids an authorization if there is one; a declined or missing payment needs nothing. */
+    /** Voids an authorization if there is one; a declined payment needs nothing. */
     async voidPayment(input: StepInput): Promise<{ voided: boolean }> {
       const payment = await findPayment(orders, input);
-      if (!payment || payment.status === 'declined') return { voided: false };
+      if (payment?.status === 'declined') return { voided: false };
+      // No payment yet: the void leaves a tombstone so an authorize still in flight is refused.
+      if (!payment) {
+        await mapFailures(() => orders.void({ params: { orderId: input.orderId } }, ctx(input, SagaStep.voidPayment)));
+        return { voided: false };
+      }
       if (payment.status === 'voided') return { voided: true };
       // A captured payment here would be a saga bug: keep retrying (visible in the UI), never pretend.
       if (payment.status !== 'authorized')

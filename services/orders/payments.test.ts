@@ -169,12 +169,37 @@ describe('capture, void, refund', () => {
     expect((await settle(id, 'refund', 'r2')).body.status).toBe('refunded');
   });
 
-  it('void and refund of a declined payment return it (200); of no payment → 404', async () => {
+  it('void and refund of a declined payment return it (200); refund of no payment → 404', async () => {
     const declined = await newOrder();
     await authorize(declined, 'a', { paymentMethod: 'tok_chargeDeclined' });
     for (const operation of ['void', 'refund'] as const) {
       expect((await settle(declined, operation, operation)).body).toMatchObject({ status: 'declined' });
-      expect((await settle(await newOrder(), operation, operation)).status).toBe(404);
+    }
+    expect((await settle(await newOrder(), 'refund', 'r')).status).toBe(404);
+  });
+
+  it('void before any authorization leaves a tombstone: a late authorize is refused, the provider never asked', async () => {
+    const id = await newOrder();
+    const voided = await settle(id, 'void', 'v');
+    expect(voided.status).toBe(200);
+    expect(voided.body).toMatchObject({ status: 'voided', orderId: id });
+    const before = snapshot();
+    const late = await authorize(id, 'late');
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('PAYMENT_CONFLICT');
+    expect(provider.calls.authorize - before.authorize).toBe(0);
+    expect((await h.call('GET', `/v1/payments/${id}`)).body.status).toBe('voided');
+  });
+
+  it('void racing an authorize in flight never leaves a live authorization', async () => {
+    for (let round = 0; round < 5; round++) {
+      const id = await newOrder();
+      const authorizing = authorize(id, 'a');
+      await new Promise((resolve) => setTimeout(resolve, round * 5));
+      const voided = await settle(id, 'void', 'v');
+      await authorizing;
+      expect(voided.body.status).toBe('voided');
+      expect((await h.call('GET', `/v1/payments/${id}`)).body.status).toBe('voided');
     }
   });
 

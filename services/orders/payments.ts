@@ -8,7 +8,7 @@ import { orders, payments } from './schema.js';
 import type { OrdersDb, OrdersTx } from './store.js';
 
 type PaymentRow = typeof payments.$inferSelect;
-type LockedOrder = Pick<typeof orders.$inferSelect, 'id' | 'status' | 'totalCents' | 'currency'>;
+type LockedOrder = Pick<typeof orders.$inferSelect, 'id' | 'status' | 'totalCents' | 'currency' | 'paymentMethod'>;
 /** The operations that move an existing payment on: capture, and the compensations void and refund. */
 type PaymentMove = Exclude<PaymentOperation, 'authorize'>;
 
@@ -47,7 +47,13 @@ export function createPayments(db: OrdersDb, provider: PaymentProvider): Payment
   const inOrderLock = <T>(orderId: string, work: (tx: OrdersTx, order: LockedOrder) => Promise<T>) =>
     db.transaction(async (tx) => {
       const [order] = await tx
-        .select({ id: orders.id, status: orders.status, totalCents: orders.totalCents, currency: orders.currency })
+        .select({
+          id: orders.id,
+          status: orders.status,
+          totalCents: orders.totalCents,
+          currency: orders.currency,
+          paymentMethod: orders.paymentMethod,
+        })
         .from(orders)
         .where(eq(orders.id, orderId))
         .for('update');
@@ -131,6 +137,7 @@ async function movePayment(
   key: string,
 ): Promise<PaymentOutcome> {
   const [payment] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
+  if (!payment && operation === 'void') return { payment: toPayment(await voidTombstone(tx, order)), declined: false };
   if (!payment) throw notFound(`Order ${order.id} has no payment`);
   const rule = moveRules[operation];
   if (rule.doneWhen.includes(payment.status)) return { payment: toPayment(payment), declined: false };
@@ -151,6 +158,25 @@ async function movePayment(
     .returning();
   if (!updated) throw paymentConflict(`Payment of order ${order.id} changed concurrently`);
   return { payment: toPayment(updated), declined: false };
+}
+
+/**
+ * Void before any authorization stored: a voided payment without a provider reference takes the
+ * order's one payment slot, so an authorize still in flight or retried later is refused.
+ */
+async function voidTombstone(tx: OrdersTx, order: LockedOrder): Promise<PaymentRow> {
+  const [row] = await tx
+    .insert(payments)
+    .values({
+      id: `pay_${crypto.randomUUID()}`,
+      orderId: order.id,
+      status: 'voided',
+      amountCents: order.totalCents ?? 0,
+      currency: order.currency,
+      paymentMethod: order.paymentMethod,
+    })
+    .returning();
+  return row!;
 }
 
 /** Keeps the order invariants: no capture once final, no refund of a confirmed order's money. */
