@@ -113,8 +113,8 @@ export function createActivities({ users, products, orders }: SagaClients) {
     async voidPayment(input: StepInput): Promise<{ voided: boolean }> {
       const payment = await findPayment(orders, input);
       if (payment?.status === 'declined') return { voided: false };
-      // No payment yet: the void leaves a tombstone so an authorize still in flight is refused.
-      if (!payment) {
+      // No payment yet (or one in flight): the void leaves a tombstone so a late authorize is refused.
+      if (!payment || payment.status === 'pending') {
         await mapFailures(() => orders.void({ params: { orderId: input.orderId } }, ctx(input, SagaStep.voidPayment)));
         return { voided: false };
       }

@@ -85,7 +85,7 @@ export type TransitionRequest = z.infer<typeof TransitionRequest>;
 
 export const ListOrdersQuery = z.object({ customerId: z.string().optional(), limit: Limit, cursor: Cursor.optional() });
 
-export const PaymentStatus = z.enum(['authorized', 'captured', 'voided', 'refunded', 'declined']);
+export const PaymentStatus = z.enum(['pending', 'authorized', 'captured', 'voided', 'refunded', 'declined']);
 export const Payment = z.object({
   id: z.string(),
   orderId: z.string(),

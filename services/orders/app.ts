@@ -17,6 +17,8 @@ export interface OrdersAppDeps {
   serviceToken: string;
   /** Called after a commit that may have written an outbox event (wakes the relay). */
   onOrderEvent?: () => void;
+  /** Server-side bound on one payment provider call (defaults below the service client's 5 s). */
+  providerTimeoutMs?: number;
 }
 
 /** The orders service: orders with a guarded state machine, and idempotent payments. */
@@ -27,9 +29,10 @@ export function createOrdersApp({
   metrics,
   serviceToken,
   onOrderEvent,
+  providerTimeoutMs,
 }: OrdersAppDeps): Hono<AppEnv> {
   const app = createServiceApp({ logger, metrics, serviceToken, readiness: { postgres: pingOf(db) } });
-  const domain = { orders: createOrders(db, onOrderEvent), payments: createPayments(db, provider) };
+  const domain = { orders: createOrders(db, onOrderEvent), payments: createPayments(db, provider, providerTimeoutMs) };
   registerOrdersRoutes(app, domain, { outage: (error) => (isPostgresOutage(error) ? 'postgres' : undefined) });
   return app;
 }

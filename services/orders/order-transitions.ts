@@ -59,6 +59,10 @@ async function repeatOrRefuse(
 
 async function assertPaymentGuard(tx: OrdersTx, order: OrderRow): Promise<void> {
   const held = await tx.select().from(payments).where(eq(payments.orderId, order.id));
+  // A late answer would move money on a final order: wait for it (or void a pending one) first.
+  if (held.some((p) => p.status === 'pending' || p.inFlight !== null)) {
+    throw illegalTransition(`Order ${order.id} cannot become ${order.status} while a payment call is in flight`);
+  }
   const captured = held.filter((p) => p.status === 'captured');
   if (order.status === 'CONFIRMED') {
     const [payment] = captured;
@@ -72,6 +76,7 @@ async function assertPaymentGuard(tx: OrdersTx, order: OrderRow): Promise<void> 
     }
     return;
   }
+
   if (captured.length > 0) {
     throw illegalTransition(
       `Order ${order.id} cannot become ${order.status} while its payment is captured: refund it first`,

@@ -26,41 +26,46 @@ export function requestHash(request: unknown): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 
-/**
- * Replays the stored outcome of (operation, order, key), or performs the call and stores its
- * outcome in the same transaction. Callers hold the order's row lock, so concurrent duplicates
- * wait here and replay instead of reaching the provider again. Refusals (thrown) are not stored.
- */
-export async function runIdempotent(
-  tx: OrdersTx,
-  call: IdempotentCall,
-  perform: () => Promise<PaymentOutcome>,
-): Promise<PaymentOutcome> {
-  const hash = requestHash(call.request);
-  const scope = and(
+const scopeOf = (call: IdempotentCall) =>
+  and(
     eq(idempotencyKeys.operation, call.operation),
     eq(idempotencyKeys.orderId, call.orderId),
     eq(idempotencyKeys.key, call.key),
   );
-  const [stored] = await tx.select().from(idempotencyKeys).where(scope);
-  if (stored) {
-    if (stored.requestHash !== hash) {
-      throw new ProblemError(
-        409,
-        ErrorCode.PAYMENT_CONFLICT,
-        'This Idempotency-Key was already used with a different request',
-      );
-    }
-    return { payment: stored.responseBody as Payment, declined: stored.responseStatus === 422 };
+
+/**
+ * The stored outcome of (operation, order, key), if that call already completed. Callers hold the
+ * order's row lock, so a duplicate arriving after the first one recorded its outcome replays it.
+ */
+export async function storedOutcome(tx: OrdersTx, call: IdempotentCall): Promise<PaymentOutcome | undefined> {
+  const [stored] = await tx.select().from(idempotencyKeys).where(scopeOf(call));
+  if (!stored) return undefined;
+  if (stored.requestHash !== requestHash(call.request)) {
+    throw new ProblemError(
+      409,
+      ErrorCode.PAYMENT_CONFLICT,
+      'This Idempotency-Key was already used with a different request',
+    );
   }
-  const outcome = await perform();
-  await tx.insert(idempotencyKeys).values({
-    operation: call.operation,
-    orderId: call.orderId,
-    key: call.key,
-    requestHash: hash,
-    responseStatus: outcome.declined ? 422 : 200,
-    responseBody: outcome.payment,
-  });
+  return { payment: stored.responseBody as Payment, declined: stored.responseStatus === 422 };
+}
+
+/** Records a completed call's outcome (refusals are thrown, never stored). */
+export async function storeOutcome(
+  tx: OrdersTx,
+  call: IdempotentCall,
+  outcome: PaymentOutcome,
+): Promise<PaymentOutcome> {
+  await tx
+    .insert(idempotencyKeys)
+    .values({
+      operation: call.operation,
+      orderId: call.orderId,
+      key: call.key,
+      requestHash: requestHash(call.request),
+      responseStatus: outcome.declined ? 422 : 200,
+      responseBody: outcome.payment,
+    })
+    .onConflictDoNothing();
   return outcome;
 }

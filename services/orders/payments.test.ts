@@ -66,13 +66,14 @@ describe('authorize', () => {
     expect((await authorize(id, 'k2', { paymentMethod: 'tok_visa' })).body.code).toBe('PAYMENT_CONFLICT');
   });
 
-  it('provider outage → 503 PAYMENT_PROVIDER_UNAVAILABLE, nothing stored, then success on retry', async () => {
+  it('provider outage → 503 PAYMENT_PROVIDER_UNAVAILABLE, left pending, then success on retry', async () => {
     const id = await newOrder();
     provider.failNext('authorize', 1);
     const outage = await authorize(id, 'k1');
     expect(outage.status).toBe(503);
     expect(outage.body.code).toBe('PAYMENT_PROVIDER_UNAVAILABLE');
-    expect((await h.call('GET', `/v1/payments/${id}`)).status).toBe(404);
+    expect((await h.call('GET', `/v1/payments/${id}`)).body.status).toBe('pending');
+    expect((await authorize(id, 'another-key')).body.code).toBe('PAYMENT_CONFLICT');
     const retry = await authorize(id, 'k1');
     expect(retry.status).toBe(200);
     expect(retry.body.status).toBe('authorized');

@@ -72,11 +72,19 @@ export const payments = pgTable(
     paymentMethod: text('payment_method').notNull(),
     providerReference: text('provider_reference'),
     declineCode: text('decline_code'),
+    // The key of the authorize that created the row: its retries resume a 'pending' authorization.
+    authorizeKey: text('authorize_key'),
+    // A capture/void/refund whose provider call is under way (outside any transaction), or null.
+    inFlight: text('in_flight'),
+    inFlightKey: text('in_flight_key'),
     createdAt: millis('created_at'),
     updatedAt: millis('updated_at'),
   },
   (t) => [
-    check('payments_status_check', sql`${t.status} in ('authorized', 'captured', 'voided', 'refunded', 'declined')`),
+    check(
+      'payments_status_check',
+      sql`${t.status} in ('pending', 'authorized', 'captured', 'voided', 'refunded', 'declined')`,
+    ),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { noMutex } from './keyed-mutex.js';
+import { createKeyedMutex, noMutex } from './keyed-mutex.js';
 import { createLedger, type Ledger, type Movement } from './ledger.js';
 import { createStore } from './store.js';
 import { expectConsistentLedger, openTestDb } from './test-support/harness.js';
@@ -89,5 +89,32 @@ describe('ledger.append without any mutex', () => {
     expect(outcomes.filter((o, i) => i % 2 === 0 && o === 'applied')).toHaveLength(20);
     expect(await ledger.stockOf('p-mix')).toBe(expected);
     expect(expectConsistentLedger(await asEntries('p-mix')).available).toBe(expected);
+  });
+});
+
+describe('ledger.append deadline', () => {
+  it('answers 503 when the product stays busy past the deadline, and the queued turn writes nothing', async () => {
+    const mutex = createKeyedMutex();
+    const bounded = createLedger(createStore(env.db), { mutex, deadlineMs: 100 });
+    let open!: () => void;
+    const busy = mutex('p-busy', () => new Promise<void>((resolve) => (open = resolve)));
+    const safety = setTimeout(() => open(), 3_000);
+    const movement: Movement = {
+      productId: 'p-busy',
+      delta: 5,
+      kind: 'initial',
+      opKey: 'initial:p-busy',
+      guarded: false,
+    };
+    const answer = await bounded.append(movement).then(
+      (outcome) => ({ outcome }),
+      (error: unknown) => ({ status: (error as { status?: number }).status }),
+    );
+    open();
+    clearTimeout(safety);
+    await busy;
+    expect(answer).toEqual({ status: 503 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await bounded.entries('p-busy')).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../contracts/problem.js';
 import { ProblemError } from '../../lib/problem.js';
+import { withTimeout } from '../../lib/timeout.js';
 import { createKeyedMutex, type KeyedMutex } from './keyed-mutex.js';
 import { createHeadFinder } from './ledger-head.js';
 import type { LedgerDoc, MovementKind } from './schema.js';
@@ -23,10 +24,27 @@ export interface LedgerOptions {
   mutex?: KeyedMutex;
   /** Attempts before giving up under extreme contention (answered as a retryable 503). */
   maxAttempts?: number;
+  /**
+   * Bound on one append, waiting for the product's mutex included (503 past it), below the
+   * service client's 5 s so no work keeps going for a caller that has given up.
+   */
+  deadlineMs?: number;
   onConflict?: () => void;
 }
 
 export type Ledger = ReturnType<typeof createLedger>;
+
+const DEADLINE_PASSED = 'ledger append deadline passed';
+const contention = () =>
+  new ProblemError(
+    503,
+    ErrorCode.SERVICE_UNAVAILABLE,
+    'Inventory is under heavy contention; retry',
+    {},
+    {
+      'Retry-After': '1',
+    },
+  );
 
 /**
  * The inventory ledger. Correctness rests only on unique-index inserts: (productId, seq) makes
@@ -35,6 +53,7 @@ export type Ledger = ReturnType<typeof createLedger>;
 export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerOptions = {}) {
   const mutex = options.mutex ?? createKeyedMutex();
   const maxAttempts = options.maxAttempts ?? 2000;
+  const deadlineMs = options.deadlineMs ?? 4_000;
 
   const latest = createHeadFinder(ledger);
   const hasOpKey = async (opKey: string) => (await ledger.findOne({ opKey }, { projection: { _id: 1 } })) !== null;
@@ -65,20 +84,21 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
   }
 
   async function append(m: Movement): Promise<AppendOutcome> {
-    return mutex(m.productId, async () => {
-      for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const deadline = Date.now() + deadlineMs;
+    const turn = mutex(m.productId, async () => {
+      for (let attempt = 0; attempt < maxAttempts && Date.now() < deadline; attempt++) {
         const outcome = await tryAppend(m);
         if (outcome !== 'conflict') return outcome;
         options.onConflict?.();
         await sleep(Math.random() * Math.min(50, 2 ** Math.min(attempt, 6)));
       }
-      throw new ProblemError(
-        503,
-        ErrorCode.SERVICE_UNAVAILABLE,
-        'Inventory is under heavy contention; retry',
-        {},
-        { 'Retry-After': '1' },
-      );
+      throw contention();
+    });
+    // The caller hears 503 at the deadline; a turn still queued then skips its work (a retry's
+    // opKey finds any movement that did land).
+    turn.catch(() => {});
+    return withTimeout(turn, Math.max(0, deadline - Date.now()), DEADLINE_PASSED).catch((error: unknown) => {
+      throw error instanceof Error && error.message === DEADLINE_PASSED ? contention() : error;
     });
   }
 

@@ -32,11 +32,13 @@ export interface OrdersHarness {
 export async function createOrdersHarness(
   label: string,
   provider: PaymentProvider = createSimulatedProvider(),
+  { poolSize = 20, providerTimeoutMs }: { poolSize?: number; providerTimeoutMs?: number } = {},
 ): Promise<OrdersHarness> {
   const url = await createTestDatabase(inject('postgresUrl'), inject('runId'), label);
   await migrate(url);
-  const sql = postgres(url, { max: 20, onnotice: () => {} });
+  const sql = postgres(url, { max: poolSize, onnotice: () => {} });
   const app = createOrdersApp({
+    ...(providerTimeoutMs === undefined ? {} : { providerTimeoutMs }),
     db: drizzle(sql),
     provider,
     logger: createLogger('orders-test', 'silent'),
