@@ -29,6 +29,12 @@ export interface Ctx {
 
 const canSee = (caller: Caller, customerId: string | undefined) => caller.role === 'admin' || caller.sub === customerId;
 const orderNotFound = (id: string) => notFound(`Order ${id} does not exist`);
+const keyReused = () =>
+  new ProblemError(
+    422,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    'This Idempotency-Key was already used with a different request body',
+  );
 const notCancellable = (id: string, why: string) =>
   new ProblemError(409, ErrorCode.NOT_CANCELLABLE, `Order ${id} cannot be cancelled: ${why}`);
 
@@ -75,6 +81,10 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
     if (wait > 0) throw rateLimited(wait, 'Too many orders placed; slow down');
     const orderId = deriveOrderId(customerId, idempotencyKey);
     const hash = requestHash({ customerId, ...body });
+    if (idempotencyKey !== undefined) {
+      const recorded = await orders.get(orderId, ctx.requestId);
+      if (recorded) return { status: 200, order: await answerFromRecord(recorded, hash, ctx) };
+    }
     const createdAt = now().toISOString();
     const memo: OrderMemo = {
       requestHash: hash,
@@ -105,13 +115,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
       if (!existing)
         throw new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, 'The order workflow could not be found after start');
       if (existing.memo.nonce !== memo.nonce) {
-        if (existing.memo.requestHash !== hash) {
-          throw new ProblemError(
-            422,
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            'This Idempotency-Key was already used with a different request body',
-          );
-        }
+        if (existing.memo.requestHash !== hash) throw keyReused();
         return { status: 200, order: await get(orderId, ctx) };
       }
     }
@@ -119,6 +123,18 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
     const placed = orderFromWorkflow(orderId, { memo, startTime: new Date(createdAt), customerId }, undefined, now());
     await recordPlaced(placed, ctx);
     return { status: 202, order: placed };
+  }
+
+  /**
+   * A key that already named an order answers from its record, which outlives the workflow
+   * (retention): the record's customer, lines and payment method are the request it came from.
+   */
+  async function answerFromRecord(record: Order, hash: string, ctx: Ctx): Promise<Order> {
+    const { customerId, items, paymentMethod } = record;
+    if (requestHash({ customerId, items, paymentMethod }) !== hash) throw keyReused();
+    if (FinalStatuses.includes(record.status)) return record;
+    const state = await liveState(record.id, ctx);
+    return state ? orderFromRecordAndState(record, state) : record;
   }
 
   /**

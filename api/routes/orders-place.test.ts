@@ -92,6 +92,22 @@ describe('POST /api/orders', () => {
     expect(await readBody(again)).toMatchObject({ id, status: 'CONFIRMED', totalCents: 500 });
   });
 
+  it('a key reused after its workflow is gone (retention) answers from the order record: no new saga', async () => {
+    const gw = buildGateway(fx.services, fx.issuer);
+    const key = { 'idempotency-key': 'retained-1' };
+    const { id } = await readBody(await fx.place(gw.app, 'alice', body, key));
+    fx.services.orders.set(id, { ...fx.services.orders.get(id)!, status: 'CONFIRMED', totalCents: 500 });
+    gw.temporal.runs.delete(id);
+    const again = await fx.place(gw.app, 'alice', body, key);
+    expect(again.status).toBe(200);
+    expect(await readBody(again)).toMatchObject({ id, status: 'CONFIRMED', totalCents: 500 });
+    const changed = await fx.place(gw.app, 'alice', { ...body, paymentMethod: 'tok_mastercard' }, key);
+    expect(changed.status).toBe(422);
+    expect(await readBody(changed)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(gw.temporal.starts).toHaveLength(1);
+    expect(gw.temporal.runs.has(id)).toBe(false);
+  });
+
   it.each([
     ['no token', 401, undefined, body],
     ['missing items', 400, 'alice', { paymentMethod: 'tok_visa' }],

@@ -86,6 +86,22 @@ describe('PUT /v1/orders/:id', () => {
     expect((await h.call('PUT', `/v1/orders/${id}`, repriced)).body.code).toBe('ORDER_CONFLICT');
   });
 
+  it('never rewrites a final order: pricing a CANCELLED unpriced order is refused (409 ORDER_CONFLICT)', async () => {
+    const id = uniqueId();
+    const unpriced = pricedOrder({
+      items: [
+        { productId: 'p_1', name: null, quantity: 2, unitPriceCents: null },
+        { productId: 'p_2', name: null, quantity: 1, unitPriceCents: null },
+      ],
+    });
+    expect((await h.call('PUT', `/v1/orders/${id}`, unpriced)).status).toBe(201);
+    expect((await h.call('POST', `/v1/orders/${id}/transitions`, { to: 'CANCELLED' })).status).toBe(200);
+    const late = await h.call('PUT', `/v1/orders/${id}`, pricedOrder());
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('ORDER_CONFLICT');
+    expect((await h.call('GET', `/v1/orders/${id}`)).body).toMatchObject({ status: 'CANCELLED', totalCents: null });
+  });
+
   it('creates exactly once under concurrent duplicates', async () => {
     const id = uniqueId();
     const results = await Promise.all(

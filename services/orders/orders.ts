@@ -61,6 +61,14 @@ export function createOrders(db: OrdersDb, onEvent: () => void = () => {}): Orde
           throw new ProblemError(409, ErrorCode.ORDER_CONFLICT, `Order ${id} already exists with different content`);
         }
         if (match === 'same') return { order: toOrder(existing), created: false };
+        // No path rewrites a final order: a saga restarted after retention must not reprice it.
+        if (existing.status !== 'PENDING') {
+          throw new ProblemError(
+            409,
+            ErrorCode.ORDER_CONFLICT,
+            `Order ${id} is ${existing.status}; it cannot be repriced`,
+          );
+        }
         const steps = request.steps.length > 0 ? request.steps : existing.steps;
         const [priced] = await tx
           .update(orders)
