@@ -107,6 +107,11 @@ describe('priceItems', () => {
     fake.on(productsApi.lookup, json({ items: [product('p-1', 100)], missing: ['p-2'] }));
     await expectBusiness(run('priceItems', { ...ref, items }), 'PRODUCT_NOT_FOUND');
   });
+  it('never charges a product priced in another currency: non-retryable PRODUCT_NOT_FOUND', async () => {
+    const euro = { ...product('p-2', 300), currency: 'EUR' };
+    fake.on(productsApi.lookup, json({ items: [product('p-1', 100), euro], missing: [] }));
+    await expectBusiness(run('priceItems', { ...ref, items }), 'PRODUCT_NOT_FOUND');
+  });
 });
 
 describe('inventory', () => {

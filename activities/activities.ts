@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { SHOP_CURRENCY } from '../contracts/common.js';
 import type { FailureReason, OrderItem, Step } from '../contracts/orders.js';
 import { BusinessFailure, SagaStep } from '../contracts/order-saga.js';
 import { ErrorCode } from '../contracts/problem.js';
@@ -62,6 +63,16 @@ export function createActivities({ users, products, orders }: SagaClients) {
         throw businessFailure(BusinessFailure.PRODUCT_NOT_FOUND, `unknown products: ${missing.join(', ')}`, {
           missing,
         });
+      // A product priced in another currency (from before the one-currency rule) cannot be sold.
+      const foreign = found.items.filter((product) => product.currency !== SHOP_CURRENCY).map((product) => product.id);
+      if (foreign.length > 0)
+        throw businessFailure(
+          BusinessFailure.PRODUCT_NOT_FOUND,
+          `not sold in ${SHOP_CURRENCY}: ${foreign.join(', ')}`,
+          {
+            missing: foreign,
+          },
+        );
       return input.items.map(({ productId, quantity }) => {
         const product = byId.get(productId)!;
         return { productId, quantity, name: product.name, unitPriceCents: product.priceCents };

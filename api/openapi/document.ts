@@ -15,7 +15,10 @@ export function registerOpenApiDocument(app: OpenAPIHono<GatewayEnv>): void {
       info: {
         title: 'durable-shop API',
         version: '1.0.0',
-        description: 'The public contract of the durable-shop gateway.',
+        description:
+          'The public contract of the durable-shop gateway. The shop sells in one currency, USD: a product ' +
+          'created with another `currency` is refused (400 VALIDATION_FAILED on `currency`), and every order ' +
+          'is priced and charged in USD.',
       },
     });
     return c.json(document);

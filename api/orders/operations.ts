@@ -1,3 +1,4 @@
+import { SHOP_CURRENCY } from '../../contracts/common.js';
 import { randomUUID } from 'node:crypto';
 import { WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../../contracts/order-saga.js';
 import { FinalStatuses, type Order, type PlaceOrderRequest } from '../../contracts/orders.js';
@@ -99,7 +100,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
       customerId,
       items: body.items,
       paymentMethod: body.paymentMethod,
-      currency: 'USD',
+      currency: SHOP_CURRENCY,
       cancelWindowMs: deps.cancelWindowMs,
       requestId: ctx.requestId,
       requestHash: hash,

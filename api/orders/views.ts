@@ -1,3 +1,4 @@
+import { SHOP_CURRENCY } from '../../contracts/common.js';
 import type { OrderSagaState } from '../../contracts/order-saga.js';
 import type { Order } from '../../contracts/orders.js';
 import type { OrderWorkflowDescription } from './workflow-port.js';
@@ -41,7 +42,7 @@ export function orderFromWorkflow(
     failureReason: state?.failureReason ?? null,
     items: state?.items ?? requested,
     totalCents: state?.totalCents ?? null,
-    currency: state?.currency ?? 'USD',
+    currency: state?.currency ?? SHOP_CURRENCY,
     paymentMethod: memo.paymentMethod ?? '',
     createdAt,
     updatedAt: state ? (facts.closeTime ?? now).toISOString() : createdAt,

@@ -38,6 +38,27 @@ describe('products catalog', () => {
     await migrate(app.store.db); // idempotent at every start
   });
 
+  it('sells in USD only: another currency is refused with 400 VALIDATION_FAILED on currency', async () => {
+    const euro = await call(app, 'POST', '/v1/products', {
+      sku: 'EURO-1',
+      name: 'Cup',
+      priceCents: 900,
+      currency: 'EUR',
+    });
+    expect(euro.status).toBe(400);
+    expect(euro.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'currency' }] });
+    const listed = (await call(app, 'GET', '/v1/products?limit=100')).body.items as Product[];
+    expect(listed.map((p) => p.sku)).not.toContain('EURO-1');
+    const usd = await call(app, 'POST', '/v1/products', {
+      sku: 'USD-1',
+      name: 'Cup',
+      priceCents: 900,
+      currency: 'USD',
+    });
+    expect(usd.status).toBe(201);
+    expect(usd.body).toMatchObject({ currency: 'USD' });
+  });
+
   it('refuses a SKU that differs only in case with 409 SKU_TAKEN', async () => {
     await createProduct(app, 'Lamp-7', 1);
     const res = await call(app, 'POST', '/v1/products', { sku: 'LAMP-7', name: 'Other', priceCents: 1 });

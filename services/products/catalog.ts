@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ObjectId, type Filter } from 'mongodb';
+import { SHOP_CURRENCY } from '../../contracts/common.js';
 import type { CreateProductRequest, Product, UpdateProductRequest } from '../../contracts/products.js';
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError, validationProblem } from '../../lib/problem.js';
@@ -58,6 +59,13 @@ export function createCatalog({ products }: Pick<Store, 'products'>, ledger: Led
   }
 
   async function create(input: CreateProductRequest): Promise<Product> {
+    if (input.currency !== undefined && input.currency !== SHOP_CURRENCY) {
+      const message = `the shop sells in ${SHOP_CURRENCY} only`;
+      throw validationProblem(
+        [{ path: 'currency', message }],
+        `Currency ${input.currency} is not supported: ${message}`,
+      );
+    }
     const now = new Date();
     const doc: ProductDoc = {
       _id: new ObjectId(),
@@ -66,7 +74,7 @@ export function createCatalog({ products }: Pick<Store, 'products'>, ledger: Led
       name: input.name,
       description: input.description ?? '',
       priceCents: input.priceCents,
-      currency: input.currency ?? 'USD',
+      currency: SHOP_CURRENCY,
       createdAt: now,
       updatedAt: now,
     };
