@@ -5,6 +5,7 @@ import type { CreateProductRequest, Product, UpdateProductRequest } from '../../
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError, validationProblem } from '../../lib/problem.js';
 import type { Ledger } from './ledger.js';
+import { createRevisions, type Head, type RevisionOptions } from './revisions.js';
 import type { ProductDoc } from './schema.js';
 import { isDuplicateKey, type Store } from './store.js';
 
@@ -29,22 +30,31 @@ function decodeCursor(cursor: string): ObjectId {
   return new ObjectId(hex);
 }
 
-const toProduct = (doc: ProductDoc, stock: number): Product => ({
+const toProduct = (doc: ProductDoc, head: Head, stock: number): Product => ({
   id: doc._id.toHexString(),
   sku: doc.sku,
-  name: doc.name,
-  description: doc.description,
-  priceCents: doc.priceCents,
-  currency: doc.currency,
+  name: head.name,
+  description: head.description,
+  priceCents: head.priceCents,
+  currency: head.currency,
   stock,
 });
 
 export type Catalog = ReturnType<typeof createCatalog>;
 
-export function createCatalog({ products }: Pick<Store, 'products'>, ledger: Ledger) {
+export function createCatalog(
+  { products, revisions: revisionLog }: Pick<Store, 'products' | 'revisions'>,
+  ledger: Ledger,
+  revisionOptions: RevisionOptions = {},
+) {
+  const revisions = createRevisions(revisionLog, products, revisionOptions);
+
   async function withStock(docs: ProductDoc[]): Promise<Product[]> {
-    const stocks = await ledger.stocks(docs.map((d) => d._id.toHexString()));
-    return docs.map((d) => toProduct(d, stocks.get(d._id.toHexString()) ?? 0));
+    const [stocks, heads] = await Promise.all([
+      ledger.stocks(docs.map((d) => d._id.toHexString())),
+      Promise.all(docs.map(revisions.headOf)),
+    ]);
+    return docs.map((d, i) => toProduct(d, heads[i]!, stocks.get(d._id.toHexString()) ?? 0));
   }
 
   async function findDoc(id: string): Promise<ProductDoc | null> {
@@ -55,7 +65,8 @@ export function createCatalog({ products }: Pick<Store, 'products'>, ledger: Led
   async function get(id: string): Promise<Product> {
     const doc = await findDoc(id);
     if (!doc) throw notFound(`No product ${id}`);
-    return toProduct(doc, await ledger.stockOf(id));
+    const [head, stock] = await Promise.all([revisions.headOf(doc), ledger.stockOf(id)]);
+    return toProduct(doc, head, stock);
   }
 
   async function create(input: CreateProductRequest): Promise<Product> {
@@ -97,9 +108,9 @@ export function createCatalog({ products }: Pick<Store, 'products'>, ledger: Led
   }
 
   async function update(id: string, changes: UpdateProductRequest): Promise<Product> {
-    const _id = parseProductId(id);
-    const result = _id ? await products.updateOne({ _id }, { $set: { ...changes, updatedAt: new Date() } }) : undefined;
-    if (!result || result.matchedCount === 0) throw notFound(`No product ${id}`);
+    const doc = await findDoc(id);
+    if (!doc) throw notFound(`No product ${id}`);
+    await revisions.apply(doc, changes);
     return get(id);
   }
 

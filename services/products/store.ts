@@ -1,5 +1,12 @@
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { collectionNames, type FinalDoc, type LedgerDoc, type ProductDoc, type ReservationDoc } from './schema.js';
+import {
+  collectionNames,
+  type FinalDoc,
+  type LedgerDoc,
+  type ProductDoc,
+  type ReservationDoc,
+  type RevisionDoc,
+} from './schema.js';
 
 export interface Store {
   db: Db;
@@ -7,6 +14,7 @@ export interface Store {
   ledger: Collection<LedgerDoc>;
   reservations: Collection<ReservationDoc>;
   finals: Collection<FinalDoc>;
+  revisions: Collection<RevisionDoc>;
   /** Throws when the database does not answer. */
   ping: () => Promise<void>;
 }
@@ -18,6 +26,7 @@ export function createStore(db: Db): Store {
     ledger: db.collection<LedgerDoc>(collectionNames.ledger),
     reservations: db.collection<ReservationDoc>(collectionNames.reservations),
     finals: db.collection<FinalDoc>(collectionNames.finals),
+    revisions: db.collection<RevisionDoc>(collectionNames.revisions),
     ping: async () => void (await db.command({ ping: 1 })),
   };
 }
