@@ -102,7 +102,12 @@ async function main(): Promise<void> {
     await migrate(db);
     const server = await startHttpServer(products.app, 0);
     try {
-      const hot = await products.catalog.create({ sku: 'HOT-1', name: 'Hot product', priceCents: 100, stock: STOCK });
+      const { product: hot } = await products.catalog.create({
+        sku: 'HOT-1',
+        name: 'Hot product',
+        priceCents: 100,
+        stock: STOCK,
+      });
       const result = await fire(server.url, hot.id);
       const finalStock = await products.ledger.stockOf(hot.id);
       const held = result.statuses.get(200) ?? 0;

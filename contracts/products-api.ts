@@ -23,6 +23,9 @@ export const Ledger = z.object({ items: z.array(LedgerEntry) });
  * 409 RESERVATION_RELEASED (a reserve arriving after its release holds nothing),
  * 409 RESERVATION_COMMITTED (release after commit), 409 RESERVATION_NOT_HELD (commit without hold).
  * A contended ledger answers 503 SERVICE_UNAVAILABLE with Retry-After, as does an unreachable database.
+ * get, create, update and restock answer a strong `ETag` of the product's state (catalog revision + ledger
+ * head); get with a matching `If-None-Match` → 304 without body; update and restock with an `If-Match` that
+ * names no current state → 412 PRECONDITION_FAILED, nothing changed.
  */
 export const productsApi = {
   list: route({ method: 'GET', path: '/v1/products', query: ListProductsQuery, response: page(Product) }),

@@ -24,7 +24,8 @@ export interface RouteRequest<R extends RouteDef> {
 export interface Reply<T> {
   reply: true;
   body: T;
-  status?: ContentfulStatusCode;
+  /** 304 answers the headers without a body. */
+  status?: ContentfulStatusCode | 304;
   headers?: Record<string, string>;
 }
 export const reply = <T>(body: T, options: Omit<Reply<T>, 'reply' | 'body'> = {}): Reply<T> => ({
@@ -104,6 +105,7 @@ function register(app: Hono<AppEnv>, def: RouteDef, handler: RouteHandler<RouteD
     const answer = await answerOf(c, def, handler, options);
     if (!isReply(answer)) return c.json(answer as object, (def.status ?? 200) as ContentfulStatusCode);
     for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
+    if (answer.status === 304) return c.body(null, 304);
     return c.json(answer.body as object, answer.status ?? ((def.status ?? 200) as ContentfulStatusCode));
   });
 }

@@ -5,7 +5,8 @@ import type { CreateProductRequest, Product, UpdateProductRequest } from '../../
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError, validationProblem } from '../../lib/problem.js';
 import type { Ledger } from './ledger.js';
-import { createRevisions, type Head, type RevisionOptions } from './revisions.js';
+import { acceptedStates, entityTag, preconditionFailed, sameState } from './entity-tags.js';
+import { createRevisions, StaleRevisionError, type Head, type RevisionOptions } from './revisions.js';
 import type { ProductDoc } from './schema.js';
 import { isDuplicateKey, type Store } from './store.js';
 
@@ -42,6 +43,11 @@ const toProduct = (doc: ProductDoc, head: Head, stock: number): Product => ({
 
 export type Catalog = ReturnType<typeof createCatalog>;
 
+export interface Tagged {
+  product: Product;
+  etag: string;
+}
+
 export function createCatalog(
   { products, revisions: revisionLog }: Pick<Store, 'products' | 'revisions'>,
   ledger: Ledger,
@@ -62,14 +68,21 @@ export function createCatalog(
     return _id ? products.findOne({ _id }) : null;
   }
 
-  async function get(id: string): Promise<Product> {
-    const doc = await findDoc(id);
-    if (!doc) throw notFound(`No product ${id}`);
-    const [head, stock] = await Promise.all([revisions.headOf(doc), ledger.stockOf(id)]);
-    return toProduct(doc, head, stock);
+  async function tagged(doc: ProductDoc): Promise<Tagged> {
+    const [head, stock] = await Promise.all([revisions.headOf(doc), ledger.headOf(doc._id.toHexString())]);
+    return { product: toProduct(doc, head, stock.available), etag: entityTag({ rev: head.rev, seq: stock.seq }) };
   }
 
-  async function create(input: CreateProductRequest): Promise<Product> {
+  async function existing(id: string): Promise<ProductDoc> {
+    const doc = await findDoc(id);
+    if (!doc) throw notFound(`No product ${id}`);
+    return doc;
+  }
+
+  /** The product and the strong ETag of exactly that state. */
+  const get = async (id: string): Promise<Tagged> => tagged(await existing(id));
+
+  async function create(input: CreateProductRequest): Promise<Tagged> {
     if (input.currency !== undefined && input.currency !== SHOP_CURRENCY) {
       const message = `the shop sells in ${SHOP_CURRENCY} only`;
       throw validationProblem(
@@ -107,18 +120,36 @@ export function createCatalog(
     return get(id);
   }
 
-  async function update(id: string, changes: UpdateProductRequest): Promise<Product> {
-    const doc = await findDoc(id);
-    if (!doc) throw notFound(`No product ${id}`);
-    await revisions.apply(doc, changes);
+  /** With If-Match, applies only on top of a state it names (else 412); without, never loses a concurrent edit. */
+  async function update(id: string, changes: UpdateProductRequest, ifMatch?: string): Promise<Tagged> {
+    const doc = await existing(id);
+    const accepted = acceptedStates(ifMatch);
+    if (!accepted) await revisions.apply(doc, changes);
+    else {
+      const { seq } = await ledger.headOf(id);
+      const named = (head: Head) => accepted.some((state) => sameState(state, { rev: head.rev, seq }));
+      await revisions.apply(doc, changes, named).catch((error: unknown) => {
+        throw error instanceof StaleRevisionError ? preconditionFailed(id) : error;
+      });
+    }
     return get(id);
   }
 
-  async function restock(id: string, quantity: number, idempotencyKey?: string): Promise<Product> {
-    if (!(await findDoc(id))) throw notFound(`No product ${id}`);
+  /** With If-Match, the ledger entry goes in right after the tag's seq or not at all (412). */
+  async function restock(id: string, quantity: number, idempotencyKey?: string, ifMatch?: string): Promise<Tagged> {
+    const doc = await existing(id);
+    const accepted = acceptedStates(ifMatch);
+    let afterSeq: number | undefined;
+    if (accepted) {
+      const { rev } = await revisions.headOf(doc);
+      afterSeq = accepted.find((state) => state.rev === rev)?.seq;
+      if (afterSeq === undefined) throw preconditionFailed(id);
+    }
     // Keys are scoped to the product so one client key cannot swallow another product's restock.
     const opKey = `restock:${id}:${idempotencyKey ?? randomUUID()}`;
-    await ledger.append({ productId: id, delta: quantity, kind: 'restock', opKey, guarded: false });
+    const movement = { productId: id, delta: quantity, kind: 'restock', opKey, guarded: false } as const;
+    const outcome = await ledger.append(afterSeq === undefined ? movement : { ...movement, afterSeq });
+    if (outcome === 'stale') throw preconditionFailed(id);
     return get(id);
   }
 

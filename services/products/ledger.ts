@@ -15,10 +15,12 @@ export interface Movement {
   orderId?: string | null;
   /** Refuse the movement when it would take the balance below zero. */
   guarded: boolean;
+  /** Append only directly after this seq (a conditional request's state); otherwise 'stale'. */
+  afterSeq?: number;
 }
 
-/** applied: written now; duplicate: this opKey was already written; short: not enough stock. */
-export type AppendOutcome = 'applied' | 'duplicate' | 'short';
+/** applied: written now; duplicate: this opKey was already written; short: not enough stock; stale: not after afterSeq. */
+export type AppendOutcome = 'applied' | 'duplicate' | 'short' | 'stale';
 
 export interface LedgerOptions {
   mutex?: KeyedMutex;
@@ -60,6 +62,9 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
 
   async function tryAppend(m: Movement): Promise<AppendOutcome | 'conflict'> {
     const top = await latest(m.productId);
+    if (m.afterSeq !== undefined && (top?.seq ?? 0) !== m.afterSeq) {
+      return (await hasOpKey(m.opKey)) ? 'duplicate' : 'stale';
+    }
     const available = (top?.available ?? 0) + m.delta;
     // A concurrent duplicate may have taken the stock this very movement needs.
     if (m.guarded && available < 0) return (await hasOpKey(m.opKey)) ? 'duplicate' : 'short';
@@ -79,7 +84,8 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
       return 'applied';
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      return (await hasOpKey(m.opKey)) ? 'duplicate' : 'conflict';
+      if (await hasOpKey(m.opKey)) return 'duplicate';
+      return m.afterSeq === undefined ? 'conflict' : 'stale';
     }
   }
 
@@ -102,8 +108,13 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
     });
   }
 
+  async function headOf(productId: string): Promise<{ seq: number; available: number }> {
+    const top = await latest(productId);
+    return { seq: top?.seq ?? 0, available: top?.available ?? 0 };
+  }
+
   async function stockOf(productId: string): Promise<number> {
-    return (await latest(productId))?.available ?? 0;
+    return (await headOf(productId)).available;
   }
 
   async function stocks(productIds: string[]): Promise<Map<string, number>> {
@@ -115,5 +126,5 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
   const orderEntries = (orderId: string, kind: MovementKind) =>
     ledger.find({ orderId, kind }).sort({ productId: 1 }).toArray();
 
-  return { append, stockOf, stocks, entries, orderEntries };
+  return { append, headOf, stockOf, stocks, entries, orderEntries };
 }

@@ -1,10 +1,11 @@
 import type { Hono } from 'hono';
 import { productsApi } from '../../contracts/products-api.js';
 import type { LedgerEntry } from '../../contracts/products.js';
-import { serveApi, type ServeOptions } from '../../lib/api-server.js';
+import { reply, serveApi, type ServeOptions } from '../../lib/api-server.js';
 import { notFound } from '../../lib/problem.js';
 import type { AppEnv } from '../../lib/service-app.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, Tagged } from './catalog.js';
+import { noneMatch } from './entity-tags.js';
 import type { Ledger } from './ledger.js';
 import type { Reservations } from './reservations.js';
 import type { LedgerDoc } from './schema.js';
@@ -14,6 +15,8 @@ export interface ProductsDomain {
   ledger: Ledger;
   reservations: Reservations;
 }
+
+const withTag = ({ product, etag }: Tagged) => reply(product, { headers: { etag } });
 
 const toEntry = (doc: LedgerDoc): LedgerEntry => ({
   productId: doc.productId,
@@ -35,11 +38,16 @@ export function registerProductsRoutes(
     productsApi,
     {
       list: async ({ query }) => catalog.list(query),
-      create: async ({ body }) => catalog.create(body),
+      create: async ({ body }) => withTag(await catalog.create(body)),
       lookup: async ({ body }) => catalog.lookup(body.ids),
-      get: async ({ params }) => catalog.get(params.id),
-      update: async ({ params, body }) => catalog.update(params.id, body),
-      restock: async ({ params, body, idempotencyKey }) => catalog.restock(params.id, body.quantity, idempotencyKey),
+      get: async ({ params }, c) => {
+        const { product, etag } = await catalog.get(params.id);
+        const fresh = noneMatch(c.req.header('if-none-match'), etag);
+        return reply(product, { headers: { etag }, ...(fresh ? {} : { status: 304 }) });
+      },
+      update: async ({ params, body }, c) => withTag(await catalog.update(params.id, body, c.req.header('if-match'))),
+      restock: async ({ params, body, idempotencyKey }, c) =>
+        withTag(await catalog.restock(params.id, body.quantity, idempotencyKey, c.req.header('if-match'))),
       ledger: async ({ params }) => {
         if (!(await catalog.exists(params.id))) throw notFound(`No product ${params.id}`);
         return { items: (await ledger.entries(params.id)).map(toEntry) };
