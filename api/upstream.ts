@@ -4,7 +4,7 @@ import { ordersApi } from '../contracts/orders-api.js';
 import { productsApi } from '../contracts/products-api.js';
 import { usersApi } from '../contracts/users-api.js';
 import type { RouteDef, RouteInput, RouteResponse } from '../contracts/api.js';
-import { createApiClient } from '../lib/api-client.js';
+import { createApiClient, type CallMeta } from '../lib/api-client.js';
 import { ServiceRejectedError, ServiceUnavailableError, type ServiceClient } from '../lib/service-client.js';
 
 // The gateway's view of the services: the contract-derived clients (lib/api-client.ts), called with the
@@ -21,12 +21,36 @@ export interface UsersClient {
   ready(): Promise<void>;
 }
 
+/** The public request's If-Match / If-None-Match, passed to the service as they came. */
+export interface Conditions {
+  ifMatch?: string | undefined;
+  ifNoneMatch?: string | undefined;
+}
+
+/** A service answer with the ETag it carried. */
+export interface Tagged<T> {
+  body: T;
+  etag: string | undefined;
+}
+type TaggedAnswer<R extends RouteDef> = Promise<Tagged<RouteResponse<R>>>;
+
 export interface ProductsClient {
   list(query: Query<typeof productsApi.list>, requestId: string): Answer<typeof productsApi.list>;
-  get(id: string, requestId: string): Answer<typeof productsApi.get>;
-  create(body: Body<typeof productsApi.create>, requestId: string): Answer<typeof productsApi.create>;
-  update(id: string, body: Body<typeof productsApi.update>, requestId: string): Answer<typeof productsApi.update>;
-  restock(id: string, body: Body<typeof productsApi.restock>, requestId: string): Answer<typeof productsApi.restock>;
+  /** Throws NotModifiedError when `ifNoneMatch` still matches. */
+  get(id: string, requestId: string, conditions?: Conditions): TaggedAnswer<typeof productsApi.get>;
+  create(body: Body<typeof productsApi.create>, requestId: string): TaggedAnswer<typeof productsApi.create>;
+  update(
+    id: string,
+    body: Body<typeof productsApi.update>,
+    requestId: string,
+    conditions?: Conditions,
+  ): TaggedAnswer<typeof productsApi.update>;
+  restock(
+    id: string,
+    body: Body<typeof productsApi.restock>,
+    requestId: string,
+    conditions?: Conditions,
+  ): TaggedAnswer<typeof productsApi.restock>;
   ready(): Promise<void>;
 }
 
@@ -65,14 +89,31 @@ export function createUsersClient(transport: ServiceClient): UsersClient {
   };
 }
 
+/** Calls with the conditions as headers and keeps the answer's ETag. */
+async function tagged<T>(
+  send: (meta: CallMeta) => Promise<T>,
+  requestId: string,
+  { ifMatch, ifNoneMatch }: Conditions = {},
+): Promise<Tagged<T>> {
+  let etag: string | undefined;
+  const headers: Record<string, string> = {};
+  if (ifMatch !== undefined) headers['if-match'] = ifMatch;
+  if (ifNoneMatch !== undefined) headers['if-none-match'] = ifNoneMatch;
+  const onHeaders = (answer: Headers) => void (etag = answer.get('etag') ?? undefined);
+  const body = await send({ requestId, headers, onHeaders });
+  return { body, etag };
+}
+
 export function createProductsClient(transport: ServiceClient): ProductsClient {
   const products = createApiClient(productsApi, transport);
   return {
     list: (query, requestId) => products.list({ query }, { requestId }),
-    get: (id, requestId) => products.get({ params: { id } }, { requestId }),
-    create: (body, requestId) => products.create({ body }, { requestId }),
-    update: (id, body, requestId) => products.update({ params: { id }, body }, { requestId }),
-    restock: (id, body, requestId) => products.restock({ params: { id }, body }, { requestId }),
+    get: (id, requestId, conditions) => tagged((meta) => products.get({ params: { id } }, meta), requestId, conditions),
+    create: (body, requestId) => tagged((meta) => products.create({ body }, meta), requestId),
+    update: (id, body, requestId, conditions) =>
+      tagged((meta) => products.update({ params: { id }, body }, meta), requestId, conditions),
+    restock: (id, body, requestId, conditions) =>
+      tagged((meta) => products.restock({ params: { id }, body }, meta), requestId, conditions),
     ready: readiness(transport),
   };
 }

@@ -6,6 +6,9 @@ export interface CallMeta {
   requestId?: string | undefined;
   idempotencyKey?: string | undefined;
   timeoutMs?: number | undefined;
+  /** Extra request headers (e.g. If-Match). */
+  headers?: Record<string, string> | undefined;
+  onHeaders?: ((headers: Headers) => void) | undefined;
 }
 
 type HasInput<R extends RouteDef> = keyof RouteInput<R> extends never ? false : true;
@@ -34,6 +37,8 @@ export function createApiClient<A extends Api>(api: A, transport: ServiceClient)
         requestId: meta.requestId,
         idempotencyKey: meta.idempotencyKey,
         timeoutMs: meta.timeoutMs,
+        headers: meta.headers,
+        onHeaders: meta.onHeaders,
       });
     return [name, call] as const;
   });

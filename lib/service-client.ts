@@ -29,6 +29,17 @@ export class ServiceUnavailableError extends Error {
   }
 }
 
+/** The service answered 304 Not Modified to a conditional GET; `etag` is the current tag. */
+export class NotModifiedError extends Error {
+  constructor(
+    readonly service: string,
+    readonly etag: string | undefined,
+  ) {
+    super(`${service} answered 304 Not Modified`);
+    this.name = 'NotModifiedError';
+  }
+}
+
 export interface ServiceClientOptions {
   service: string;
   baseUrl: string;
@@ -44,6 +55,8 @@ export interface CallOptions {
   requestId?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Sees the headers of every 2xx/3xx answer (e.g. its ETag). */
+  onHeaders?: (headers: Headers) => void;
 }
 
 export interface ServiceClient {
@@ -79,12 +92,14 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       } catch (error) {
         throw new ServiceUnavailableError(service, (error as Error).message);
       }
+      if (response.status === 304) throw new NotModifiedError(service, response.headers.get('etag') ?? undefined);
       const text = await response.text().catch(() => '');
       if (response.status >= 500)
         throw new ServiceUnavailableError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
       const json: unknown = text ? safeJson(text) : undefined;
       if (response.status >= 400)
         throw new ServiceRejectedError(service, response.status, asProblem(json, response.status));
+      call.onHeaders?.(response.headers);
       const parsed = schema.safeParse(json);
       if (!parsed.success)
         throw new ServiceUnavailableError(

@@ -14,8 +14,8 @@ export function securityHeaders({ corsOrigins = [] }: SecurityHeadersOptions = {
     middleware.push(
       cors({
         origin: corsOrigins.includes('*') ? '*' : corsOrigins,
-        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-        exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'If-Match', 'If-None-Match'],
+        exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After', 'ETag'],
         maxAge: 600,
       }),
     );

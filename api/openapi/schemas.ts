@@ -15,6 +15,7 @@ export const problems = {
   403: problem('Authenticated, but the role does not allow this'),
   404: problem('Not found'),
   409: problem('Conflict with the current state'),
+  412: problem('PRECONDITION_FAILED: If-Match names no current state; read the resource again'),
   413: problem('Request body too large'),
   415: problem('Body is not application/json'),
   422: problem('Idempotency-Key reused with a different body'),

@@ -1,4 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { NotModifiedError } from '../../lib/service-client.js';
 import { page } from '../../contracts/common.js';
 import {
   CreateProductRequest,
@@ -10,7 +13,16 @@ import {
 import { authenticate, type VerifyToken } from '../middleware/auth.js';
 import type { GatewayEnv } from '../context.js';
 import { bearer, IdParams, json, jsonBody, pick } from '../openapi/schemas.js';
-import type { ProductsClient } from '../upstream.js';
+import type { ProductsClient, Tagged } from '../upstream.js';
+
+const ETagHeader = z.object({ ETag: z.string().describe('Strong entity tag of this state of the product') });
+const tagged = (description: string) => ({ ...json(Product, description), headers: ETagHeader });
+const IfNoneMatch = z.object({
+  'if-none-match': z.string().max(1024).optional().describe('ETags you hold: 304 when one is current'),
+});
+const IfMatch = z.object({
+  'if-match': z.string().max(1024).optional().describe('Apply only if one of these ETags is current, else 412'),
+});
 
 export interface ProductRoutesDeps {
   products: ProductsClient;
@@ -30,8 +42,12 @@ const get = createRoute({
   path: '/api/products/{id}',
   tags: ['products'],
   summary: 'One product',
-  request: { params: IdParams },
-  responses: { 200: json(Product, 'The product'), ...pick(400, 404, 429, 503) },
+  request: { params: IdParams, headers: IfNoneMatch },
+  responses: {
+    200: tagged('The product'),
+    304: { description: 'If-None-Match names the current ETag', headers: ETagHeader },
+    ...pick(400, 404, 429, 503),
+  },
 });
 const create = createRoute({
   method: 'post',
@@ -40,7 +56,7 @@ const create = createRoute({
   summary: 'Add a product (admin)',
   security: bearer,
   request: { body: jsonBody(CreateProductRequest) },
-  responses: { 201: json(Product, 'The new product'), ...pick(400, 401, 403, 409, 413, 429, 503) },
+  responses: { 201: tagged('The new product'), ...pick(400, 401, 403, 409, 413, 429, 503) },
 });
 const update = createRoute({
   method: 'patch',
@@ -48,8 +64,8 @@ const update = createRoute({
   tags: ['products'],
   summary: 'Change name, description or price (admin)',
   security: bearer,
-  request: { params: IdParams, body: jsonBody(UpdateProductRequest) },
-  responses: { 200: json(Product, 'The updated product'), ...pick(400, 401, 403, 404, 413, 429, 503) },
+  request: { params: IdParams, headers: IfMatch, body: jsonBody(UpdateProductRequest) },
+  responses: { 200: tagged('The updated product'), ...pick(400, 401, 403, 404, 412, 413, 429, 503) },
 });
 const restock = createRoute({
   method: 'post',
@@ -57,8 +73,8 @@ const restock = createRoute({
   tags: ['products'],
   summary: 'Add stock (admin)',
   security: bearer,
-  request: { params: IdParams, body: jsonBody(RestockRequest) },
-  responses: { 200: json(Product, 'The restocked product'), ...pick(400, 401, 403, 404, 413, 429, 503) },
+  request: { params: IdParams, headers: IfMatch, body: jsonBody(RestockRequest) },
+  responses: { 200: tagged('The restocked product'), ...pick(400, 401, 403, 404, 412, 413, 429, 503) },
 });
 
 export function registerProductRoutes(
@@ -68,14 +84,33 @@ export function registerProductRoutes(
   const adminOnly = authenticate(verifyToken, ['admin']);
 
   app.openapi(list, async (c) => c.json(await products.list(c.req.valid('query'), c.get('requestId')), 200));
-  app.openapi(get, async (c) => c.json(await products.get(c.req.valid('param').id, c.get('requestId')), 200));
+  app.openapi(get, async (c) => {
+    const conditions = { ifNoneMatch: c.req.valid('header')['if-none-match'] };
+    try {
+      return withTag(c, await products.get(c.req.valid('param').id, c.get('requestId'), conditions), 200);
+    } catch (error) {
+      if (!(error instanceof NotModifiedError)) throw error;
+      if (error.etag) c.header('ETag', error.etag);
+      return c.body(null, 304);
+    }
+  });
   app.openapi({ ...create, middleware: adminOnly }, async (c) =>
-    c.json(await products.create(c.req.valid('json'), c.get('requestId')), 201),
+    withTag(c, await products.create(c.req.valid('json'), c.get('requestId')), 201),
   );
-  app.openapi({ ...update, middleware: adminOnly }, async (c) =>
-    c.json(await products.update(c.req.valid('param').id, c.req.valid('json'), c.get('requestId')), 200),
-  );
-  app.openapi({ ...restock, middleware: adminOnly }, async (c) =>
-    c.json(await products.restock(c.req.valid('param').id, c.req.valid('json'), c.get('requestId')), 200),
-  );
+  app.openapi({ ...update, middleware: adminOnly }, async (c) => {
+    const conditions = { ifMatch: c.req.valid('header')['if-match'] };
+    const id = c.req.valid('param').id;
+    return withTag(c, await products.update(id, c.req.valid('json'), c.get('requestId'), conditions), 200);
+  });
+  app.openapi({ ...restock, middleware: adminOnly }, async (c) => {
+    const conditions = { ifMatch: c.req.valid('header')['if-match'] };
+    const id = c.req.valid('param').id;
+    return withTag(c, await products.restock(id, c.req.valid('json'), c.get('requestId'), conditions), 200);
+  });
+}
+
+/** The product as JSON with the service's ETag, which names exactly that state. */
+function withTag<S extends 200 | 201>(c: Context<GatewayEnv>, { body, etag }: Tagged<Product>, status: S) {
+  if (etag) c.header('ETag', etag);
+  return c.json(body, status);
 }
