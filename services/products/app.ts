@@ -41,7 +41,12 @@ export function createProductsApp({
     registers: [metrics.registry],
   });
   const ledger = createLedger(store, { mutex, onConflict: () => conflicts.inc() });
-  const catalog = createCatalog(store, ledger);
+  const editConflicts = new Counter({
+    name: 'product_revision_conflicts_total',
+    help: 'Product edits that lost a (productId, rev) race and retried',
+    registers: [metrics.registry],
+  });
+  const catalog = createCatalog(store, ledger, { onConflict: () => editConflicts.inc() });
   const reservations = createReservations(store, ledger, catalog);
   const mongo = async () => {
     if (!migrated()) throw new Error('indexes not created yet');

@@ -13,6 +13,12 @@ beforeAll(async () => {
 });
 afterAll(() => env?.close());
 
+const conflictsOf = (metrics: string) =>
+  Number(/product_revision_conflicts_total\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
+const totalConflicts = async () => {
+  const counts = await Promise.all(apps.map(async (a) => conflictsOf(await (await a.app.request('/metrics')).text())));
+  return counts.reduce((sum, n) => sum + n, 0);
+};
 const productPath = (id: string) => pathOf(productsApi.get, { id });
 const patch = (app: ProductsApp, id: string, body: Record<string, unknown>) =>
   call(app, 'PATCH', productPath(id), body);
@@ -24,6 +30,7 @@ describe('concurrent product edits (on the run’s FerretDB)', () => {
     ['name', 'priceCents'],
     ['description', 'priceCents'],
   ] as const)('keeps both of a concurrent %s and %s change, every round', async (textField, priceField) => {
+    const conflictsBefore = await totalConflicts();
     const product = await createProduct(apps[0], `REV-${textField}`, 3);
     const lost: number[] = [];
     for (let round = 1; round <= rounds; round++) {
@@ -37,6 +44,10 @@ describe('concurrent product edits (on the run’s FerretDB)', () => {
       if (now[textField] !== text || now[priceField] !== 1000 + round) lost.push(round);
     }
     expect(lost, `rounds that lost an edit`).toEqual([]);
+    const conflicts = await Promise.all(
+      apps.map(async (a) => conflictsOf(await (await a.app.request('/metrics')).text())),
+    );
+    expect(conflicts[0]! + conflicts[1]!).toBeGreaterThan(0); // the edits really raced
     const final = (await call(apps[1], 'GET', productPath(product.id))).body;
     expect(final).toMatchObject({ [textField]: `${textField} ${rounds}`, priceCents: 1000 + rounds, stock: 3 });
   });

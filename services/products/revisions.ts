@@ -55,11 +55,8 @@ export function createRevisions(
   /** Revs are gap-free, so gallop forward from the cached rev, then bisect: exact lookups only. */
   async function headOf(doc: ProductDoc): Promise<Head> {
     const productId = doc._id.toHexString();
+    // One $set writes the cached fields and their rev together, so the pair is always consistent.
     let known: Head = { ...editable(doc), rev: doc.rev ?? 0 };
-    if (known.rev > 0) {
-      const cached = await at(productId, known.rev);
-      if (cached) known = { ...editable(cached), rev: cached.rev };
-    }
     let step = 1;
     let missing = known.rev + 1;
     for (let found = await at(productId, missing); found; found = await at(productId, missing)) {
