@@ -3,33 +3,13 @@ import { ObjectId, type Filter } from 'mongodb';
 import { SHOP_CURRENCY } from '../../contracts/common.js';
 import type { CreateProductRequest, Product, UpdateProductRequest } from '../../contracts/products.js';
 import { ErrorCode } from '../../contracts/problem.js';
-import { notFound, ProblemError, validationProblem } from '../../lib/problem.js';
+import { notFound, ProblemError } from '../../lib/problem.js';
 import type { Ledger } from './ledger.js';
 import { acceptedStates, entityTag, preconditionFailed, sameState } from './entity-tags.js';
 import { createRevisions, StaleRevisionError, type Head, type RevisionOptions } from './revisions.js';
+import { decodeCursor, encodeCursor, escapeRegex, parseProductId } from './product-ids.js';
 import type { ProductDoc } from './schema.js';
 import { isDuplicateKey, type Store } from './store.js';
-
-const OBJECT_ID = /^[0-9a-f]{24}$/;
-
-/** Product ids are ObjectId hex strings; anything else names no product. */
-export function parseProductId(id: string): ObjectId | undefined {
-  return OBJECT_ID.test(id) ? new ObjectId(id) : undefined;
-}
-
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
-
-export const encodeCursor = (id: ObjectId) => Buffer.from(id.toHexString(), 'hex').toString('base64url');
-
-function decodeCursor(cursor: string): ObjectId {
-  const hex = Buffer.from(cursor, 'base64url').toString('hex');
-  if (!OBJECT_ID.test(hex) || encodeCursor(new ObjectId(hex)) !== cursor) {
-    throw validationProblem([{ path: 'cursor', message: 'invalid cursor' }]);
-  }
-  return new ObjectId(hex);
-}
 
 const toProduct = (doc: ProductDoc, head: Head, stock: number): Product => ({
   id: doc._id.toHexString(),
