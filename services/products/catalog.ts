@@ -3,7 +3,7 @@ import { ObjectId, type Filter } from 'mongodb';
 import { SHOP_CURRENCY } from '../../contracts/common.js';
 import type { CreateProductRequest, Product, UpdateProductRequest } from '../../contracts/products.js';
 import { ErrorCode } from '../../contracts/problem.js';
-import { notFound, ProblemError } from '../../lib/problem.js';
+import { notFound, ProblemError, validationProblem } from '../../lib/problem.js';
 import type { Ledger } from './ledger.js';
 import { acceptedStates, entityTag, preconditionFailed, sameState } from './entity-tags.js';
 import { createRevisions, StaleRevisionError, type Head, type RevisionOptions } from './revisions.js';
