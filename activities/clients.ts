@@ -16,7 +16,7 @@ export interface SagaClients {
   products: Pick<ApiClient<typeof productsApi>, 'lookup' | 'reserve' | 'release' | 'commit'>;
   orders: Pick<
     ApiClient<typeof ordersApi>,
-    'create' | 'get' | 'transition' | 'authorize' | 'getPayment' | 'capture' | 'void'
+    'create' | 'get' | 'transition' | 'authorize' | 'getPayment' | 'capture' | 'void' | 'listStale'
   >;
 }
 

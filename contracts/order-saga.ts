@@ -65,3 +65,24 @@ export const SagaStep = {
   voidPayment: 'voidPayment',
 } as const;
 export type SagaStep = (typeof SagaStep)[keyof typeof SagaStep];
+
+/** The reconciler: a Schedule runs this workflow to finish orders whose saga closed without finalizing. */
+export const RECONCILE_WORKFLOW_TYPE = 'reconcileOrders';
+/** One schedule per task queue (several stacks may share one Temporal namespace). */
+export const reconcileScheduleId = (taskQueue: string) => `reconcile-orders-${taskQueue}`;
+
+export interface ReconcileInput {
+  /** Only orders created at least this long ago are looked at (a young order's saga may not have started yet). */
+  olderThanSeconds: number;
+  /** At most this many orders per run. */
+  limit: number;
+}
+
+export interface ReconcileResult {
+  examined: number;
+  /** Order ids finished per final status. */
+  confirmed: string[];
+  cancelled: string[];
+}
+/** The step the reconciler adds to an order it finished. */
+export const RECONCILED_STEP = 'reconciled';

@@ -8,6 +8,8 @@ import {
   Order,
   Payment,
   SetStepsRequest,
+  StaleOrdersQuery,
+  StaleOrdersResponse,
   TransitionRequest,
 } from './orders.js';
 
@@ -58,6 +60,8 @@ export const ordersApi = {
   create: route({ method: 'PUT', path: '/v1/orders/:id', body: CreateOrderBody, response: Order, status: 201 }),
   list: route({ method: 'GET', path: '/v1/orders', query: ListOrdersQuery, response: ListOrdersResponse }),
   get: route({ method: 'GET', path: '/v1/orders/:id', response: Order }),
+  /** PENDING orders older than a threshold, oldest first: the reconciler finds abandoned sagas among them. */
+  listStale: route({ method: 'GET', path: '/v1/stale-orders', query: StaleOrdersQuery, response: StaleOrdersResponse }),
   /** PENDING → CONFIRMED | FAILED | CANCELLED, exactly one winner. */
   transition: route({ method: 'POST', path: '/v1/orders/:id/transitions', body: TransitionBody, response: Order }),
   setSteps: route({ method: 'PUT', path: '/v1/orders/:id/steps', body: SetStepsRequest, response: Order }),

@@ -113,3 +113,14 @@ export const SetStepsRequest = z.object({ steps: z.array(Step) });
 
 export const ListOrdersResponse = z.object({ items: z.array(Order), nextCursor: z.string().nullable() });
 export { ProductId };
+
+/** Internal: PENDING orders created before `olderThanSeconds` ago, oldest first (the reconciler's work list). */
+export const StaleOrdersQuery = z.object({
+  olderThanSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400 * 30),
+  limit: Limit,
+});
+export const StaleOrdersResponse = z.object({ items: z.array(Order) });

@@ -14,5 +14,9 @@ export const WorkerConfig = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /** The Temporal SDK's Prometheus exporter (worker slots, schedule-to-start…) on this port; off when absent. */
   TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** How often the reconciler looks for PENDING orders whose saga closed without finishing them. */
+  RECONCILE_INTERVAL_SECONDS: positiveInt(30),
+  /** Orders younger than this are left alone by the reconciler. */
+  RECONCILE_MIN_AGE_SECONDS: z.coerce.number().int().min(0).default(60),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

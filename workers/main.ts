@@ -1,6 +1,8 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/activities.js';
 import { createSagaClients } from '../activities/clients.js';
+import { createReconcileActivities } from '../activities/reconcile.js';
 import { startHttpServer } from '../lib/http-server.js';
 import { createMetrics } from '../lib/metrics.js';
 import { retryUntilUp } from '../lib/retry.js';
@@ -9,6 +11,7 @@ import { WorkerConfig } from './config.js';
 import { createHealthApp } from './health.js';
 import { createSagaMetrics } from './saga-metrics.js';
 import { installSdkMetrics } from './sdk-metrics.js';
+import { ensureReconcileSchedule, sagaRunStateFrom } from './reconcile-schedule.js';
 import { createWorker } from './worker.js';
 
 await runMain({
@@ -49,11 +52,16 @@ await runMain({
       token: config.SERVICE_TOKEN,
       timeoutMs: config.HTTP_TIMEOUT_MS,
     });
+    const client = new Client({ connection: connected, namespace: config.TEMPORAL_NAMESPACE });
+    const reconcileActivities = createReconcileActivities({
+      orders: clients.orders,
+      sagaRunState: sagaRunStateFrom(client),
+    });
     const created = await createWorker({
       connection: connected,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities(clients),
+      activities: { ...createActivities(clients), ...reconcileActivities },
       workflowBundle: config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined,
       limits: {
         maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -67,6 +75,16 @@ await runMain({
     onStop(() => running);
     onStop(() => created.getState() === 'RUNNING' && created.shutdown());
     running.catch((error: unknown) => fail(error, 'worker failed'));
+    const schedule = {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      everySeconds: config.RECONCILE_INTERVAL_SECONDS,
+      reconcile: { olderThanSeconds: config.RECONCILE_MIN_AGE_SECONDS, limit: 100 },
+    };
+    await retryUntilUp(() => ensureReconcileSchedule(client, schedule), {
+      what: 'the reconciler schedule',
+      logger,
+      signal: stopping,
+    });
     logger.info(
       { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, port: server.port },
       'worker running',

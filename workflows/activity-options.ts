@@ -8,6 +8,7 @@ import type { SagaActivities } from '../activities/activities.js';
 import { BusinessFailure, type PlaceOrderInput } from '../contracts/order-saga.js';
 
 export const DEFAULT_RETRY_INITIAL_INTERVAL_MS = 300;
+type RetryTuning = Pick<PlaceOrderInput, 'retryInitialIntervalMs'>;
 /** The longest pause between attempts: an order resumes within this long of its dependency's return. */
 export const RETRY_MAXIMUM_INTERVAL_MS = 3000;
 
@@ -16,7 +17,7 @@ export const RETRY_MAXIMUM_INTERVAL_MS = 3000;
  * 0.3 s, 0.5 s, 0.8 s, 1.2 s, 2 s, then every 3 s: short enough to resume promptly, long enough that a
  * backlog of a few hundred orders asks a dead service ~100 times a second, not thousands.
  */
-function retryPolicy(input: PlaceOrderInput, nonRetryableErrorTypes: string[]): ActivityOptions['retry'] {
+function retryPolicy(input: RetryTuning, nonRetryableErrorTypes: string[]): ActivityOptions['retry'] {
   return {
     initialInterval: input.retryInitialIntervalMs ?? DEFAULT_RETRY_INITIAL_INTERVAL_MS,
     backoffCoefficient: 1.6,
@@ -32,7 +33,7 @@ export function forwardOptions(input: PlaceOrderInput): ActivityOptions {
 }
 
 /** Compensations and finalization: nothing is a reason to give up. */
-export function compensationOptions(input: PlaceOrderInput): ActivityOptions {
+export function compensationOptions(input: RetryTuning = {}): ActivityOptions {
   return { startToCloseTimeout: '10s', retry: retryPolicy(input, []) };
 }
 

@@ -27,12 +27,24 @@ function businessReason(error: unknown): FailureReason | undefined {
 }
 
 /**
+ * Thrown for a failure the saga has no answer to. It is not a TemporalFailure, so it fails the workflow
+ * *task*, which Temporal retries: the order stays PENDING and visible, never closed half-done.
+ */
+export class UnexpectedSagaFailure extends Error {
+  constructor(cause: unknown) {
+    super(`unexpected saga failure: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'UnexpectedSagaFailure';
+  }
+}
+
+/**
  * Why the saga stopped before the point of no return. An accepted cancel wins over a refusal that
- * arrived in the same step (the customer was told the cancel was accepted). Anything else is a bug: rethrown.
+ * arrived in the same step (the customer was told the cancel was accepted). Anything else is a bug:
+ * it fails the workflow task (retried until the code is fixed), never the workflow.
  */
 export function outcomeOf(error: unknown, cancelRequested: boolean): Outcome {
   if (cancelRequested || error instanceof CancelRequested || isCancellation(error)) return { status: 'CANCELLED' };
   const reason = businessReason(error);
   if (reason) return { status: 'FAILED', reason };
-  throw error;
+  throw new UnexpectedSagaFailure(error);
 }

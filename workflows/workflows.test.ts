@@ -206,6 +206,25 @@ describe('retries', () => {
   });
 });
 
+describe('unexpected failures', () => {
+  it('fail the workflow task, not the workflow: the order is neither compensated nor closed', async () => {
+    const handle = await start({ unexpected: 'reserveInventory' });
+    await waitFor(
+      'a failed workflow task',
+      async () => {
+        const events = (await handle.fetchHistory()).events ?? [];
+        return events.some((e) => e.workflowTaskFailedEventAttributes);
+      },
+      20_000,
+      100,
+    );
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect(mock.namesFor(handle.workflowId)).not.toContain('releaseInventory');
+    expect(mock.namesFor(handle.workflowId)).not.toContain('finalizeOrder');
+    await handle.terminate('test done');
+  });
+});
+
 describe('durability', () => {
   it('survives a worker stop mid-saga: a new worker completes the order exactly once', async () => {
     const handle = await start({}, { cancelWindowMs: 3000 });

@@ -17,3 +17,4 @@ export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return order.snapshot();
 }
+export { reconcileOrders } from './reconcile.js';

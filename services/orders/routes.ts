@@ -45,6 +45,7 @@ export function registerOrdersRoutes(
         if (!order) throw notFound(`Order ${id} not found`);
         return order;
       },
+      listStale: async ({ query }) => ({ items: await orders.listStale(query.olderThanSeconds, query.limit) }),
       transition: async ({ params, body }) => orders.transition(orderIdFrom(params.id), body),
       setSteps: async ({ params, body }) => orders.setSteps(orderIdFrom(params.id), body.steps),
       authorize: async ({ body, idempotencyKey }) => {
