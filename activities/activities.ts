@@ -137,6 +137,13 @@ export function createActivities({ users, products, orders }: SagaClients) {
       return { voided: true };
     },
 
+    /** Asks the order record to pass the point of no return; `passed: false` when a cancel was recorded first. */
+    async passPointOfNoReturn(input: StepInput): Promise<{ passed: boolean }> {
+      return mapFailures(() =>
+        orders.passPointOfNoReturn({ params: { id: input.orderId } }, ctx(input, SagaStep.pointOfNoReturn)),
+      );
+    },
+
     async capturePayment(input: StepInput & { amountCents: number }): Promise<void> {
       await mapFailures(() =>
         orders.capture(

@@ -16,7 +16,15 @@ export interface SagaClients {
   products: Pick<ApiClient<typeof productsApi>, 'lookup' | 'reserve' | 'release' | 'commit'>;
   orders: Pick<
     ApiClient<typeof ordersApi>,
-    'create' | 'get' | 'transition' | 'authorize' | 'getPayment' | 'capture' | 'void' | 'listStale'
+    | 'create'
+    | 'get'
+    | 'transition'
+    | 'authorize'
+    | 'getPayment'
+    | 'capture'
+    | 'void'
+    | 'listStale'
+    | 'passPointOfNoReturn'
   >;
 }
 

@@ -60,6 +60,8 @@ export interface OrdersClient {
   list(query: Query<typeof ordersApi.list>, requestId: string): Answer<typeof ordersApi.list>;
   /** Idempotent create of the (still unpriced) record; the saga fills the prices in. */
   record(orderId: string, body: Body<typeof ordersApi.create>, requestId: string): Answer<typeof ordersApi.create>;
+  /** Records a customer's cancel; a 409 NOT_CANCELLABLE refusal passes through to the client. */
+  requestCancel(orderId: string, requestId: string): Answer<typeof ordersApi.requestCancel>;
   ready(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export function createOrdersClient(transport: ServiceClient): OrdersClient {
     },
     list: (query, requestId) => orders.list({ query }, { requestId }),
     record: (id, body, requestId) => orders.create({ params: { id }, body }, { requestId }),
+    requestCancel: (id, requestId) => orders.requestCancel({ params: { id } }, { requestId }),
     ready: readiness(transport),
   };
 }

@@ -35,6 +35,8 @@ export interface OrderSagaState {
 
 export const QUERY_STATE = 'orderState';
 export const UPDATE_CANCEL = 'cancel';
+/** The gateway's cancel, sent after it recorded the request with the orders service (it does not wait for a worker). */
+export const SIGNAL_CANCEL = 'requestCancel';
 
 /** ApplicationFailure types thrown by activities for business refusals (never retried). */
 export const BusinessFailure = {
@@ -59,6 +61,7 @@ export const SagaStep = {
   reserveInventory: 'reserveInventory',
   authorizePayment: 'authorizePayment',
   cancellationWindow: 'cancellationWindow',
+  pointOfNoReturn: 'pointOfNoReturn',
   capturePayment: 'capturePayment',
   commitInventory: 'commitInventory',
   releaseInventory: 'releaseInventory',

@@ -7,6 +7,7 @@ import {
   ListOrdersResponse,
   Order,
   Payment,
+  PointOfNoReturn,
   SetStepsRequest,
   StaleOrdersQuery,
   StaleOrdersResponse,
@@ -64,6 +65,13 @@ export const ordersApi = {
   listStale: route({ method: 'GET', path: '/v1/stale-orders', query: StaleOrdersQuery, response: StaleOrdersResponse }),
   /** PENDING → CONFIRMED | FAILED | CANCELLED, exactly one winner. */
   transition: route({ method: 'POST', path: '/v1/orders/:id/transitions', body: TransitionBody, response: Order }),
+  /**
+   * Records a customer's cancel before the saga hears of it: 200 Order (repeats too); 409
+   * NOT_CANCELLABLE once the order is final or past its point of no return.
+   */
+  requestCancel: route({ method: 'POST', path: '/v1/orders/:id/cancel-request', response: Order }),
+  /** The saga, just before capture: `passed: false` when a cancel was recorded first (then it compensates). */
+  passPointOfNoReturn: route({ method: 'POST', path: '/v1/orders/:id/point-of-no-return', response: PointOfNoReturn }),
   setSteps: route({ method: 'PUT', path: '/v1/orders/:id/steps', body: SetStepsRequest, response: Order }),
   authorize: route({
     method: 'POST',

@@ -124,3 +124,6 @@ export const StaleOrdersQuery = z.object({
   limit: Limit,
 });
 export const StaleOrdersResponse = z.object({ items: z.array(Order) });
+
+/** Internal: the saga's request to pass its point of no return (refused once a cancel is recorded). */
+export const PointOfNoReturn = z.object({ passed: z.boolean() });

@@ -6,3 +6,9 @@
  * as local activities; capture and commit in parallel. Histories before it keep the all-regular path.
  */
 export const LEAN_ROUND_TRIPS = 'lean-round-trips-v1';
+
+/**
+ * Cancels recorded by the orders service: before capture the saga asks the order record to pass its
+ * point of no return, and turns back (compensates, CANCELLED) when a cancel was recorded first.
+ */
+export const DURABLE_CANCEL = 'durable-cancel-v1';

@@ -13,7 +13,7 @@ import {
 import { Compensations } from './compensations.js';
 import type { FinalStatus, OrderState } from './order-state.js';
 import { CancelRequested, outcomeOf } from './outcome.js';
-import { LEAN_ROUND_TRIPS } from './patches.js';
+import { DURABLE_CANCEL, LEAN_ROUND_TRIPS } from './patches.js';
 
 /** The steps of one order, in order, with their compensations. */
 export class OrderSaga {
@@ -91,7 +91,7 @@ export class OrderSaga {
       a.authorizePayment(payment),
     );
     await this.cancellationWindow();
-    order.pointOfNoReturn = true;
+    await this.passPointOfNoReturn();
     // Past this point the order completes: no cancel, no workflow cancellation stops it.
     await CancellationScope.nonCancellable(async () => {
       const capture = () =>
@@ -157,6 +157,19 @@ export class OrderSaga {
     await condition(() => this.order.cancelRequested, ms, { summary: 'Cancellation window' });
     this.order.mark(SagaStep.cancellationWindow, 'completed');
     if (this.order.cancelRequested) throw new CancelRequested();
+  }
+
+  /** The order record decides a race between a recorded cancel and capture (services/orders/cancel-requests.ts). */
+  private async passPointOfNoReturn(): Promise<void> {
+    // Set first, so a cancel Update arriving meanwhile is refused rather than lost.
+    this.order.pointOfNoReturn = true;
+    if (!patched(DURABLE_CANCEL)) return;
+    const pass = (a: SagaStubs) => a.passPointOfNoReturn(this.ref);
+    const { passed } = await this.step(SagaStep.pointOfNoReturn, 'Pass the point of no return', pass, this.localActs);
+    if (passed) return;
+    this.order.pointOfNoReturn = false;
+    this.order.cancelRequested = true;
+    throw new CancelRequested();
   }
 
   private async finalize(to: FinalStatus, failureReason?: FailureReason): Promise<void> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   QUERY_STATE,
   SearchAttribute,
+  SIGNAL_CANCEL,
   UPDATE_CANCEL,
   WORKFLOW_TYPE,
   type OrderSagaState,
@@ -49,8 +50,8 @@ const finalizeInput = (orderId: string) =>
 const stepStatus = (state: OrderSagaState) => Object.fromEntries(state.steps.map((step) => [step.name, step.status]));
 const forward = ['getCustomer', 'priceItems', 'createOrder', 'reserveInventory', 'authorizePayment'];
 /** Capture and commit run in parallel: either may reach the mock first. */
-const confirmedCalls = (calls: string[]) => [...calls.slice(0, 5), ...calls.slice(5, 7).sort(), ...calls.slice(7)];
-const completing = [...forward, 'capturePayment', 'commitInventory', 'finalizeOrder'];
+const confirmedCalls = (calls: string[]) => [...calls.slice(0, 6), ...calls.slice(6, 8).sort(), ...calls.slice(8)];
+const completing = [...forward, 'passPointOfNoReturn', 'capturePayment', 'commitInventory', 'finalizeOrder'];
 
 async function whenStep(handle: Awaited<ReturnType<typeof start>>, name: string, status = 'started') {
   await waitFor(
@@ -149,7 +150,7 @@ describe('round trips', () => {
     const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     expect(scheduled.sort()).toEqual(['authorizePayment', 'capturePayment', 'commitInventory', 'reserveInventory']);
     const markers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
-    expect(markers).toHaveLength(4); // getCustomer, priceItems, createOrder, finalizeOrder
+    expect(markers).toHaveLength(5); // getCustomer, priceItems, createOrder, passPointOfNoReturn, finalizeOrder
     // Capture and commit are scheduled by the same workflow task.
     const batches = events
       .filter((e) => e.activityTaskScheduledEventAttributes)
@@ -187,6 +188,35 @@ describe('cancel Update', () => {
     expect(mock.namesFor(handle.workflowId)).not.toContain('voidPayment');
     // Once the run has completed the server answers the Update itself: the gateway maps this to NOT_CANCELLABLE.
     await expect(handle.executeUpdate(UPDATE_CANCEL)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+});
+
+describe('recorded cancel (requestCancel signal + the order record)', () => {
+  it('a signal during the window cuts it short; the saga compensates and ends CANCELLED', async () => {
+    const handle = await start({}, { cancelWindowMs: 60_000 });
+    await whenStep(handle, 'cancellationWindow');
+    await handle.signal(SIGNAL_CANCEL);
+    const result = (await handle.result()) as OrderSagaState;
+    expect(result).toMatchObject({ status: 'CANCELLED', failureReason: null });
+    expect(mock.namesFor(handle.workflowId)).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+  });
+
+  it('a cancel recorded while the signal was lost: refused at the point of no return, never captured', async () => {
+    const { handle, result, calls } = await run({ cancelRecorded: true });
+    expect(result).toMatchObject({ status: 'CANCELLED', failureReason: null });
+    expect(calls).toEqual([...forward, 'passPointOfNoReturn', 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(calls).not.toContain('capturePayment');
+    expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'CANCELLED' });
+  });
+
+  it('ignores a signal past the point of no return: the order confirms', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handle = await start({ hold: { capturePayment: held } });
+    await whenStep(handle, 'capturePayment');
+    await handle.signal(SIGNAL_CANCEL);
+    release();
+    expect(((await handle.result()) as OrderSagaState).status).toBe('CONFIRMED');
   });
 });
 

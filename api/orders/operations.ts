@@ -6,6 +6,7 @@ import { ErrorCode } from '../../contracts/problem.js';
 import type { Logger } from '../../lib/logger.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import type { Caller } from '../context.js';
+import { cancelRecorded } from './cancel.js';
 import { deriveOrderId, requestHash } from './idempotency.js';
 import type { OrderMemo, OrderWorkflowDescription, OrderWorkflows } from './workflow-port.js';
 import { orderFromRecordAndState, orderFromWorkflow } from './views.js';
@@ -20,6 +21,8 @@ export interface OrderOperationsDeps {
   takeOrderToken: (customerId: string) => Promise<number>;
   now: () => Date;
   queryTimeoutMs?: number;
+  /** How long a cancel waits for the saga to finish before answering with the PENDING order (default 2 s). */
+  cancelSettleMs?: number;
 }
 
 export interface Ctx {
@@ -156,6 +159,13 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
   }
 
   async function cancel(id: string, ctx: Ctx): Promise<Order> {
+    const record = await orders.get(id, ctx.requestId);
+    if (record) {
+      if (!canSee(ctx.caller, record.customerId)) throw orderNotFound(id);
+      if (FinalStatuses.includes(record.status)) throw notCancellable(id, `it is already ${record.status}`);
+      return cancelRecorded(id, ctx, { orders, workflows, settleMs: deps.cancelSettleMs ?? 2_000 });
+    }
+    // Not recorded yet (the orders service was down when it was placed): ask the saga itself.
     const order = await get(id, ctx);
     if (FinalStatuses.includes(order.status)) throw notCancellable(id, `it is already ${order.status}`);
     const outcome = await workflows.cancel(id);

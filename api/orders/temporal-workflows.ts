@@ -11,6 +11,7 @@ import {
   BusinessFailure,
   QUERY_STATE,
   SearchAttribute,
+  SIGNAL_CANCEL,
   UPDATE_CANCEL,
   WORKFLOW_TYPE,
   type OrderSagaState,
@@ -104,6 +105,14 @@ export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOpti
         }
       }
       return 'accepted';
+    },
+    async signalCancel(workflowId) {
+      try {
+        await bounded(() => client.workflow.getHandle(workflowId).signal(SIGNAL_CANCEL), Math.min(timeoutMs, 2_000));
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return;
+        throw outage(error);
+      }
     },
     async ping() {
       await bounded(() => client.workflowService.describeNamespace({ namespace }), 2_000);

@@ -32,6 +32,8 @@ export interface OrderWorkflows {
   /** The live saga state; rejects when it cannot be had within timeoutMs. */
   query(workflowId: string, timeoutMs: number): Promise<OrderSagaState>;
   cancel(workflowId: string): Promise<CancelOutcome>;
+  /** Tells a running saga of a recorded cancel; does not wait for a worker. A closed workflow is not an error. */
+  signalCancel(workflowId: string): Promise<void>;
   /** Rejects when Temporal is unreachable. */
   ping(): Promise<void>;
 }

@@ -103,12 +103,14 @@ describe('POST /api/orders/:id/cancel', () => {
     expect(await readBody(again)).toMatchObject({ code: 'NOT_CANCELLABLE' });
   });
 
-  it('409 when the saga refuses (past the cancellation window) or the record is final', async () => {
+  it('409 when the order record is past its point of no return or final', async () => {
     const gw = buildGateway(fx.services, fx.issuer);
     const { id } = await readBody(await fx.place(gw.app, 'alice'));
-    const run = gw.temporal.runs.get(id)!;
-    run.state = { ...run.state, cancellable: false };
-    expect((await fx.cancel(gw.app, 'alice', id)).status).toBe(409);
+    fx.services.pastPointOfNoReturn.add(id);
+    const refused = await fx.cancel(gw.app, 'alice', id);
+    expect(refused.status).toBe(409);
+    expect(await readBody(refused)).toMatchObject({ code: 'NOT_CANCELLABLE' });
+    expect(gw.temporal.runs.get(id)!.state.status).toBe('PENDING');
     const { id: confirmed } = await readBody(await fx.place(gw.app, 'alice'));
     fx.services.orders.set(confirmed, {
       id: confirmed,

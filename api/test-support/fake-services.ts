@@ -34,6 +34,8 @@ export async function startFakeServices() {
   const users = new Map<string, PublicUser & { password: string }>();
   const products = new Map<string, Product>();
   const orders = new Map<string, Order>();
+  /** Orders whose (imagined) saga has passed its point of no return: a cancel request is refused. */
+  const pastPointOfNoReturn = new Set<string>();
   const frame = (): Hono<AppEnv> => {
     const app = createServiceApp({
       logger: createLogger('fake', 'silent'),
@@ -123,6 +125,14 @@ export async function startFakeServices() {
       orders.set(id, order);
       return order;
     },
+    // The fake's saga compensates at once: an accepted cancel request leaves the order CANCELLED.
+    requestCancel: async ({ params }) => {
+      const order = found(orders.get(params.id));
+      const refuse = (why: string) => new ProblemError(409, 'NOT_CANCELLABLE', `Order ${order.id} is ${why}`);
+      if (order.status !== 'PENDING') throw refuse(`already ${order.status}`);
+      if (pastPointOfNoReturn.has(order.id)) throw refuse('past the point of no return');
+      return Object.assign(order, { status: 'CANCELLED' as const, updatedAt: new Date().toISOString() });
+    },
     list: async ({ query }) => {
       const mine = [...orders.values()].filter((o) => o.customerId === query.customerId).reverse();
       return { items: mine.slice(0, query.limit), nextCursor: null };
@@ -138,6 +148,7 @@ export async function startFakeServices() {
     users,
     products,
     orders,
+    pastPointOfNoReturn,
     urls: { users: usersServer.url, products: productsServer.url, orders: ordersServer.url },
     close: () => Promise.all(servers.map((s) => s.close())),
   };

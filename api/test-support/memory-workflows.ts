@@ -73,6 +73,10 @@ export function createMemoryOrderWorkflows() {
       found.running = false;
       return 'accepted';
     },
+    async signalCancel(id) {
+      if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
+      if (runs.get(id)?.running) await workflows.cancel(id);
+    },
     async ping() {
       if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
     },

@@ -3,6 +3,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
 import { isPostgresOutage } from '../../lib/outages.js';
 import { createServiceApp, type AppEnv } from '../../lib/service-app.js';
+import { createCancelRequests } from './cancel-requests.js';
 import { createOrders } from './orders.js';
 import type { PaymentProvider } from './payment-provider.js';
 import { createPayments } from './payments.js';
@@ -32,7 +33,11 @@ export function createOrdersApp({
   providerTimeoutMs,
 }: OrdersAppDeps): Hono<AppEnv> {
   const app = createServiceApp({ logger, metrics, serviceToken, readiness: { postgres: pingOf(db) } });
-  const domain = { orders: createOrders(db, onOrderEvent), payments: createPayments(db, provider, providerTimeoutMs) };
+  const domain = {
+    orders: createOrders(db, onOrderEvent),
+    payments: createPayments(db, provider, providerTimeoutMs),
+    cancels: createCancelRequests(db),
+  };
   registerOrdersRoutes(app, domain, { outage: (error) => (isPostgresOutage(error) ? 'postgres' : undefined) });
   return app;
 }

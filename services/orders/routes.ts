@@ -5,6 +5,7 @@ import { ErrorCode } from '../../contracts/problem.js';
 import { serveApi, reply, type ServeOptions } from '../../lib/api-server.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import type { AppEnv } from '../../lib/service-app.js';
+import type { CancelRequests } from './cancel-requests.js';
 import type { PaymentOutcome } from './payment-idempotency.js';
 import type { Orders } from './orders.js';
 import type { Payments } from './payments.js';
@@ -27,7 +28,7 @@ function paymentAnswer({ payment, declined }: PaymentOutcome) {
 
 export function registerOrdersRoutes(
   app: Hono<AppEnv>,
-  { orders, payments }: { orders: Orders; payments: Payments },
+  { orders, payments, cancels }: { orders: Orders; payments: Payments; cancels: CancelRequests },
   options: ServeOptions,
 ): void {
   serveApi(
@@ -47,6 +48,8 @@ export function registerOrdersRoutes(
       },
       listStale: async ({ query }) => ({ items: await orders.listStale(query.olderThanSeconds, query.limit) }),
       transition: async ({ params, body }) => orders.transition(orderIdFrom(params.id), body),
+      requestCancel: async ({ params }) => cancels.request(orderIdFrom(params.id)),
+      passPointOfNoReturn: async ({ params }) => cancels.passPointOfNoReturn(orderIdFrom(params.id)),
       setSteps: async ({ params, body }) => orders.setSteps(orderIdFrom(params.id), body.steps),
       authorize: async ({ body, idempotencyKey }) => {
         orderIdFrom(body.orderId);

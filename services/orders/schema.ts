@@ -17,6 +17,7 @@ import type { OrderItem, Step } from '../../contracts/orders.js';
 
 // Millisecond precision so the list cursor (a JS Date) compares exactly with stored values.
 const millis = (name: string) => timestamp(name, { withTimezone: true, precision: 3 }).notNull().defaultNow();
+const optionalMillis = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
 export const orders = pgTable(
   'orders',
@@ -33,12 +34,20 @@ export const orders = pgTable(
     steps: jsonb('steps').$type<Step[]>().notNull().default([]),
     createdAt: millis('created_at'),
     updatedAt: millis('updated_at'),
+    /** A customer's cancel, recorded before the saga hears of it (services/orders/cancel-requests.ts). */
+    cancelRequestedAt: optionalMillis('cancel_requested_at'),
+    /** Set by the saga just before capture: from then on no cancel is accepted. */
+    pointOfNoReturnAt: optionalMillis('point_of_no_return_at'),
   },
   (t) => [
     check('orders_status_check', sql`${t.status} in ('PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED')`),
     check('orders_failure_reason_check', sql`(${t.status} = 'FAILED') = (${t.failureReason} is not null)`),
     index('orders_customer_created_idx').on(t.customerId, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    check('orders_cancel_or_commit_check', sql`${t.cancelRequestedAt} is null or ${t.pointOfNoReturnAt} is null`),
+    index('orders_pending_created_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'PENDING'`),
   ],
 );
 

@@ -140,3 +140,38 @@ describe('reconciler', () => {
     expect((await e2e.api.getProduct(item.id)).stock).toBe(7);
   });
 });
+
+describe('cancel while the worker is down', () => {
+  it('is recorded and answered 200 without a worker; once a worker is back the order ends CANCELLED', async () => {
+    const item = await e2e.api.createProduct(e2e.adminToken, {
+      sku: uniqueSku('CAN'),
+      name: 'Can',
+      priceCents: 300,
+      stock: 10,
+    });
+    const customer = await e2e.api.registerAndLogin(uniqueEmail());
+    const id = await orderInWindow(customer.token, item.id);
+    await e2e.stack.stopOne('worker');
+    try {
+      const startedAt = Date.now();
+      const cancelled = await e2e.api.request<Order>('POST', `/api/orders/${id}/cancel`, { token: customer.token });
+      process.stdout.write(
+        `cancel with the worker down answered ${cancelled.status} in ${Date.now() - startedAt} ms\n`,
+      );
+      // The saga cannot move without a worker: accepted, still PENDING (the Update path answered 503 here).
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ id, status: 'PENDING' });
+      const again = await e2e.api.request('POST', `/api/orders/${id}/cancel`, { token: customer.token });
+      expect(again.status).toBe(200);
+    } finally {
+      await e2e.stack.startOne('worker');
+    }
+    const order = await e2e.api.waitForFinal(customer.token, id);
+    expect(order.status).toBe('CANCELLED');
+    expect(order.steps.map((s) => s.name)).not.toContain('capturePayment');
+    expect((await payments().getPayment({ params: { orderId: id } })).status).toBe('voided');
+    expect((await e2e.api.getProduct(item.id)).stock).toBe(10);
+    const late = await e2e.api.request('POST', `/api/orders/${id}/cancel`, { token: customer.token });
+    expect(late).toMatchObject({ status: 409, body: { code: 'NOT_CANCELLABLE' } });
+  });
+});
