@@ -66,12 +66,13 @@ describe('workers/main.ts', () => {
     expect(result).toMatchObject({ status: 'CONFIRMED', totalCents: 2 * 700 });
     const routes = shop.routes();
     // Capture and commit run in parallel: either may arrive first.
-    expect([...routes.slice(0, 5), ...routes.slice(5, 7).sort(), ...routes.slice(7)]).toEqual([
+    expect([...routes.slice(0, 6), ...routes.slice(6, 8).sort(), ...routes.slice(8)]).toEqual([
       'users.get(u-1)',
       'products.lookup()',
       `orders.create(${orderId})`,
       `products.reserve(${orderId})`,
       'orders.authorize()',
+      `orders.passPointOfNoReturn(${orderId})`,
       `orders.capture(${orderId})`,
       `products.commit(${orderId})`,
       `orders.transition(${orderId})`,

@@ -54,6 +54,7 @@ export function fakeShop() {
   fake.on(productsApi.commit, reservation('committed'));
   fake.on(productsApi.release, reservation('released'));
   fake.on(ordersApi.authorize, json(fakePayment('authorized'), 201));
+  fake.on(ordersApi.passPointOfNoReturn, json({ passed: true }));
   fake.on(ordersApi.capture, async (c) => {
     await new Promise((resolve) => setTimeout(resolve, settings.captureDelayMs));
     return json(fakePayment('captured'))(c);

@@ -35,6 +35,15 @@ describe('cacheOrderQueries', () => {
     expect(queries).toBe(3);
   });
 
+  it('drops the entry on a cancel signal too', async () => {
+    const memory = createMemoryOrderWorkflows();
+    const cached = cacheOrderQueries(memory.workflows, 60_000);
+    await cached.start(input('o3'), memo, 's');
+    expect((await cached.query('o3', 100)).status).toBe('PENDING');
+    await cached.signalCancel('o3');
+    expect((await cached.query('o3', 100)).status).toBe('CANCELLED');
+  });
+
   it('does not keep a failed query', async () => {
     const memory = createMemoryOrderWorkflows();
     const cached = cacheOrderQueries(memory.workflows, 60_000);

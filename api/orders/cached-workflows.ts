@@ -30,6 +30,11 @@ export function cacheOrderQueries(workflows: OrderWorkflows, ttlMs: number, cloc
       cache.delete(id);
       return outcome;
     },
+    signalCancel: async (id) => {
+      cache.delete(id);
+      await workflows.signalCancel(id);
+      cache.delete(id);
+    },
     ping: () => workflows.ping(),
   };
 }
