@@ -203,6 +203,8 @@ describe('storefront in Chromium', () => {
     await card.getByRole('alert').getByText('changed by someone else').waitFor();
     expect((await e2e.api.getProduct(created.id)).priceCents).toBe(1700);
     await card.getByRole('button', { name: 'Reload product' }).click();
+    // Reloading rewrites the form with the server's price; type only once it is done (the button goes away).
+    await card.getByRole('button', { name: 'Reload product' }).waitFor({ state: 'detached' });
     await card.getByRole('spinbutton', { name: 'Price (USD)' }).fill('19.99');
     await card.getByRole('button', { name: 'Save price' }).click();
     await card.getByText('Price saved.').waitFor();
