@@ -10,7 +10,8 @@ import { useTestStack } from '../support/stack.js';
 
 // The asynchronous path of the whole system, over HTTP only: live order events and notifications.
 const label = 'events';
-const e2e = useTestStack(label, { ORDER_CANCEL_WINDOW_MS: '1500', SSE_REFRESH_MS: '200' });
+// A cancellation window keeps each order PENDING long enough for a stream to open before it ends (the saga alone is sub-second).
+const e2e = useTestStack(label, { ORDER_CANCEL_WINDOW_MS: '4000', SSE_REFRESH_MS: '200' });
 let second: { url: string; process: ManagedProcess };
 
 /** A second gateway replica on the same services, Temporal and exchange. */
