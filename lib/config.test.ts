@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, flag, parseConfig, port } from './config.js';
+import { ConfigError, DOCUMENTED_SECRETS, flag, parseConfig, port, processFields } from './config.js';
 
 const schema = z.object({ PORT: port(3000), DATABASE_URL: z.url(), DEBUG: flag(false) });
 
@@ -24,5 +24,23 @@ describe('parseConfig', () => {
       expect(problems.join('\n')).toMatch(/PORT/);
       expect(problems.join('\n')).toMatch(/DATABASE_URL/);
     }
+  });
+});
+
+describe('documented example secrets', () => {
+  const secrets = z.object({ ...processFields, ADMIN_PASSWORD: z.string().optional() });
+
+  it.each(DOCUMENTED_SECRETS)('refuses %s in production and names the variable', (secret) => {
+    const env = { NODE_ENV: 'production', SERVICE_TOKEN: 'x'.repeat(32), ADMIN_PASSWORD: secret };
+    expect(() => parseConfig(secrets, env)).toThrow(/ADMIN_PASSWORD: is a documented example secret/);
+  });
+
+  it('refuses the README token as SERVICE_TOKEN in production only', () => {
+    const env = { SERVICE_TOKEN: 'dev-token-0123456789' };
+    expect(parseConfig(secrets, env).SERVICE_TOKEN).toBe('dev-token-0123456789');
+    expect(() => parseConfig(secrets, { ...env, NODE_ENV: 'production' })).toThrow(/SERVICE_TOKEN: is a documented/);
+    expect(parseConfig(secrets, { NODE_ENV: 'production', SERVICE_TOKEN: 'a'.repeat(32) }).SERVICE_TOKEN).toHaveLength(
+      32,
+    );
   });
 });

@@ -8,10 +8,26 @@ export class ConfigError extends Error {
   }
 }
 
+/** Example secrets printed in the README and the launcher's defaults: fine on a laptop, refused in production. */
+export const DOCUMENTED_SECRETS: readonly string[] = ['dev-token-0123456789', 'admin-password'];
+const SECRET_NAME = /TOKEN|PASSWORD|SECRET|PRIVATE_KEY|API_KEY/;
+
+/** With NODE_ENV=production (the Docker image sets it), a documented example secret is a configuration error. */
+function documentedSecretsIn(config: unknown, env: Record<string, string | undefined>): string[] {
+  if (env.NODE_ENV !== 'production' || typeof config !== 'object' || config === null) return [];
+  return Object.entries(config)
+    .filter(([key, value]) => SECRET_NAME.test(key) && typeof value === 'string' && DOCUMENTED_SECRETS.includes(value))
+    .map(([key]) => `${key}: is a documented example secret, refused when NODE_ENV=production (generate one)`);
+}
+
 /** Parses environment variables with a zod object schema, listing every problem at once. */
 export function parseConfig<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    const refused = documentedSecretsIn(result.data, env);
+    if (refused.length > 0) throw new ConfigError(refused);
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join('.') || '(root)';
     return `${key}: ${issue.message}`;
