@@ -1,5 +1,12 @@
-// Builds the real dependencies this project runs (Temporal dev server, FerretDB, Helm, Prometheus) once per machine.
-import { ensureFerretDb, ensureHelm, ensurePrometheus, ensureTemporal, ToolchainMissingError } from './tools.js';
+// Builds the real dependencies this project runs (Temporal dev server, FerretDB, Helm, Prometheus, Jaeger) once per machine.
+import {
+  ensureFerretDb,
+  ensureHelm,
+  ensureJaeger,
+  ensurePrometheus,
+  ensureTemporal,
+  ToolchainMissingError,
+} from './tools.js';
 
 try {
   const needTemporal = !process.env.TEMPORAL_ADDRESS;
@@ -9,6 +16,7 @@ try {
   await ensureHelm(); // the chart tests render with it
   // prometheus and promtool (the rule unit tests in npm test) come from one build.
   await ensurePrometheus();
+  await ensureJaeger(); // the trace test's OTLP backend
 } catch (error) {
   if (error instanceof ToolchainMissingError) {
     process.stderr.write(`\n${error.message}\n\n`);

@@ -152,3 +152,36 @@ export async function ensurePrometheus(): Promise<string> {
 export async function ensurePromtool(): Promise<string> {
   return process.env.PROMTOOL_BIN ?? ensurePrometheusTools('promtool');
 }
+
+// Jaeger v2 (an OpenTelemetry Collector distribution). Its v1.x module tags carry the v2 program.
+export const JAEGER_VERSION = 'v1.76.0';
+const JAEGER_PACKAGE = 'github.com/jaegertracing/jaeger/cmd/jaeger';
+
+/**
+ * Jaeger v2, the OTLP backend of the trace test and of `--observability`. `go install` refuses it (its go.mod
+ * has a `replace`), so it is built as a tool of a throwaway module that repeats that replace (Shopify/sarama
+ * pinned to v1.33.0). The UI's JavaScript is not in the Go module: the binary serves the API only.
+ */
+export async function ensureJaeger(): Promise<string> {
+  if (process.env.JAEGER_BIN) return process.env.JAEGER_BIN;
+  const dir = join(toolCacheDir(), `jaeger-${JAEGER_VERSION}`);
+  const bin = join(dir, 'jaeger');
+  if (existsSync(bin)) return bin;
+  const go = await goBinary();
+  log(`building Jaeger ${JAEGER_VERSION} (first use only; several minutes)…`);
+  const work = await mkdtemp(join(tmpdir(), 'jaeger-build-'));
+  const inWork = (args: string[]) =>
+    run(go, args, { cwd: work, env: { ...process.env, GOFLAGS: '-buildvcs=false' }, maxBuffer: 64 * 1024 * 1024 });
+  try {
+    await inWork(['mod', 'init', 'jaegerbuild']);
+    await inWork(['get', '-tool', `${JAEGER_PACKAGE}@${JAEGER_VERSION}`]);
+    await inWork(['mod', 'edit', '-replace', 'github.com/Shopify/sarama=github.com/Shopify/sarama@v1.33.0']);
+    await inWork(['mod', 'tidy']);
+    await mkdir(dir, { recursive: true });
+    await inWork(['build', '-o', bin, JAEGER_PACKAGE]);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  log(`Jaeger ready at ${bin}`);
+  return bin;
+}
