@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { observabilityFor, PROMETHEUS_DIR, prometheusConfig, RULE_FILES, stackTargets } from './observability.js';
+import {
+  observabilityFor,
+  plannedPorts,
+  PROMETHEUS_DIR,
+  prometheusConfig,
+  RULE_FILES,
+  stackTargets,
+} from './observability.js';
 import { ensurePromtool } from './tools.js';
 
 const run = promisify(execFile);
@@ -81,11 +88,37 @@ describe('the --observability switch', () => {
 
   it('hands the worker its SDK metrics port and scrapes every process', () => {
     const plan = observabilityFor(['node', 'start.ts', '--observability'], { TEMPORAL_METRICS_PORT: '19464' })!;
-    expect(plan.appEnv).toEqual({ TEMPORAL_METRICS_PORT: '19464' });
+    expect(plan.appEnv).toEqual({
+      TEMPORAL_METRICS_PORT: '19464',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+    });
     const targets = stackTargets(
       { api: 'http://127.0.0.1:3000', worker: 'http://127.0.0.1:3004' },
       { temporal: 'h:1' },
     );
     expect(targets).toEqual({ api: '127.0.0.1:3000', worker: '127.0.0.1:3004', temporal: 'h:1' });
+  });
+
+  it('runs Jaeger and points every process at it, on ports the environment can move', () => {
+    const plan = observabilityFor(['--observability'], { JAEGER_OTLP_PORT: '14318', JAEGER_QUERY_PORT: '16000' })!;
+    expect(plan.jaeger).toEqual({ otlp: 14318, query: 16000, health: 13133 });
+    expect(plan.appEnv.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:14318');
+    expect(plannedPorts(plan)).toMatchObject({
+      PROMETHEUS_PORT: 9090,
+      JAEGER_OTLP_PORT: 14318,
+      JAEGER_HEALTH_PORT: 13133,
+    });
+  });
+
+  it('leaves the user’s own OTLP collector in place: no Jaeger, no override, its ports not claimed', () => {
+    const plan = observabilityFor(['--observability'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })!;
+    expect(plan.jaeger).toBeUndefined();
+    expect(plan.appEnv).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(Object.keys(plannedPorts(plan)).sort()).toEqual([
+      'PROMETHEUS_PORT',
+      'TEMPORAL_METRICS_PORT',
+      'TEMPORAL_SERVER_METRICS_PORT',
+    ]);
+    expect(plannedPorts(undefined)).toEqual({});
   });
 });

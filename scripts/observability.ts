@@ -3,8 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { startJaeger, type JaegerPorts } from './jaeger.js';
 import { httpOk, spawnManaged, waitFor, type ManagedProcess } from './processes.js';
-import { ensurePrometheus } from './tools.js';
+import { ensureJaeger, ensurePrometheus } from './tools.js';
 
 export const PROMETHEUS_DIR = fileURLToPath(new URL('../deploy/observability/prometheus/', import.meta.url));
 export const RULE_FILES = ['rules/recording.yml', 'rules/alerts.yml'].map((file) => join(PROMETHEUS_DIR, file));
@@ -14,7 +15,11 @@ export const OBSERVABILITY_PORTS = {
   PROMETHEUS_PORT: 9090,
   TEMPORAL_METRICS_PORT: 9464,
   TEMPORAL_SERVER_METRICS_PORT: 9233,
+  JAEGER_QUERY_PORT: 16686,
+  JAEGER_OTLP_PORT: 4318,
+  JAEGER_HEALTH_PORT: 13133,
 } as const;
+const JAEGER_PORT_NAMES = ['JAEGER_QUERY_PORT', 'JAEGER_OTLP_PORT', 'JAEGER_HEALTH_PORT'] as const;
 
 /** `host:port` of every `/metrics` endpoint, by job name (api, users, …, temporal-sdk, temporal). */
 export type ScrapeTargets = Record<string, string>;
@@ -79,20 +84,41 @@ export type ObservabilityPorts = Record<keyof typeof OBSERVABILITY_PORTS, number
 
 export interface ObservabilityPlan {
   ports: ObservabilityPorts;
-  /** Added to every app process's environment (the worker serves the SDK's metrics). */
+  /** Where Jaeger listens; unset when OTEL_EXPORTER_OTLP_ENDPOINT already names the user's own collector. */
+  jaeger?: JaegerPorts;
+  /** Added to every app process's environment (the worker serves the SDK's metrics; everyone exports traces). */
   appEnv: Record<string, string>;
 }
 
 /** On with `--observability` or OBSERVABILITY=1|true; ports from the environment or the defaults. */
 export function observabilityFor(argv: string[], env: NodeJS.ProcessEnv): ObservabilityPlan | undefined {
   if (!argv.includes('--observability') && !['1', 'true', 'yes'].includes(env.OBSERVABILITY ?? '')) return undefined;
-  const port = (name: keyof typeof OBSERVABILITY_PORTS) => Number(env[name] ?? OBSERVABILITY_PORTS[name]);
-  const ports = {
-    PROMETHEUS_PORT: port('PROMETHEUS_PORT'),
-    TEMPORAL_METRICS_PORT: port('TEMPORAL_METRICS_PORT'),
-    TEMPORAL_SERVER_METRICS_PORT: port('TEMPORAL_SERVER_METRICS_PORT'),
-  };
-  return { ports, appEnv: { TEMPORAL_METRICS_PORT: String(ports.TEMPORAL_METRICS_PORT) } };
+  const names = Object.keys(OBSERVABILITY_PORTS) as (keyof typeof OBSERVABILITY_PORTS)[];
+  const ports = Object.fromEntries(
+    names.map((name) => [name, Number(env[name] ?? OBSERVABILITY_PORTS[name])]),
+  ) as ObservabilityPorts;
+  const appEnv = { TEMPORAL_METRICS_PORT: String(ports.TEMPORAL_METRICS_PORT) };
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return { ports, appEnv };
+  const jaeger = { query: ports.JAEGER_QUERY_PORT, otlp: ports.JAEGER_OTLP_PORT, health: ports.JAEGER_HEALTH_PORT };
+  return { ports, jaeger, appEnv: { ...appEnv, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${jaeger.otlp}` } };
+}
+
+/** The ports this plan will listen on, by name, for the launcher's "port already in use" check. */
+export function plannedPorts(plan: ObservabilityPlan | undefined): Record<string, number> {
+  if (!plan) return {};
+  const skipped: readonly string[] = plan.jaeger ? [] : JAEGER_PORT_NAMES;
+  return Object.fromEntries(Object.entries(plan.ports).filter(([name]) => !skipped.includes(name)));
+}
+
+/** Jaeger v2 (built once), for the supervisor: in-memory traces, OTLP/HTTP in, the query API out. */
+export async function startTraceBackend(
+  jaeger: JaegerPorts,
+  stack: Pick<ObservedStack, 'dataDir' | 'output'>,
+  onSpawn: (proc: ManagedProcess) => void,
+): Promise<ManagedProcess> {
+  const bin = await ensureJaeger();
+  const configDir = join(stack.dataDir, 'jaeger');
+  return (await startJaeger({ bin, ports: jaeger, configDir, output: stack.output, onSpawn })).process;
 }
 
 export interface ObservedStack {

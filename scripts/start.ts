@@ -8,7 +8,7 @@ import { ensureDatabase } from '../lib/pg.js';
 import { declareEventTopology } from './broker.js';
 import { dropDatabases, databaseUrl } from './databases.js';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
-import { observabilityFor, startObservability } from './observability.js';
+import { observabilityFor, plannedPorts, startObservability, startTraceBackend } from './observability.js';
 import { prettyOutput } from './pretty-output.js';
 import { assertPortsFree } from './processes.js';
 import { LauncherConfig } from './start-config.js';
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const wanted: Record<string, number> = { ...ports };
   if (!config.TEMPORAL_ADDRESS) Object.assign(wanted, { temporal: temporalPort, 'temporal-ui': temporalUiPort });
   if (!config.MONGO_URL) wanted.mongodb = mongoPort;
-  await assertPortsFree({ ...wanted, ...observability?.ports });
+  await assertPortsFree({ ...wanted, ...plannedPorts(observability) });
 
   if (!config.TEMPORAL_ADDRESS) {
     say('starting Temporal dev server…');
@@ -127,6 +127,13 @@ async function main(): Promise<void> {
         onSpawn,
       }),
     );
+  }
+  const jaeger = observability?.jaeger;
+  if (jaeger) {
+    // Before the app processes, so the first spans they export have somewhere to go.
+    say('starting Jaeger (traces)…');
+    infra.push('jaeger');
+    await supervisor.start('jaeger', (onSpawn) => startTraceBackend(jaeger, { dataDir, output }, onSpawn));
   }
   await Promise.all([databases.users, databases.orders, databases.notifications].map(ensureDatabase));
   const amqpUrl = config.AMQP_URL;
@@ -188,6 +195,7 @@ async function main(): Promise<void> {
   say(`API docs     ${stack.urls.api}/docs`);
   say(`Temporal UI  ${temporalUi}/namespaces/default/workflows`);
   if (observability) say(`Prometheus   http://127.0.0.1:${observability.ports.PROMETHEUS_PORT}/api/v1/targets`);
+  if (jaeger) say(`Jaeger       http://127.0.0.1:${jaeger.query}/api/v3/traces/TRACE_ID (OTLP in on :${jaeger.otlp})`);
   say(`Admin        ${adminEmail} / ${config.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`);
   say('ready');
 }
