@@ -1,69 +1,49 @@
-import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningServer } from '../../lib/http-server.js';
-import { waitFor } from '../../scripts/processes.js';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  fetchTrace,
+  findSpans,
+  spanAttribute,
+  startJaeger,
+  type RunningJaeger,
+  type StoredSpan,
+} from '../../scripts/jaeger.js';
+import { freePort, waitFor } from '../../scripts/processes.js';
+import { ensureJaeger } from '../../scripts/tools.js';
 import { createApiClient, uniqueEmail, uniqueSku, type ApiClient } from '../support/api.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
-// The whole system with OTEL_EXPORTER_OTLP_ENDPOINT set, exporting to a minimal OTLP/HTTP (JSON) collector.
-interface CollectedSpan {
-  service: string;
-  name: string;
-  kind: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  target?: string;
-}
-interface OtlpAttribute {
-  key: string;
-  value: { stringValue?: string };
-}
-type OtlpSpan = Omit<CollectedSpan, 'service' | 'target'> & { attributes: OtlpAttribute[] };
-interface OtlpExport {
-  resourceSpans: { resource: { attributes: OtlpAttribute[] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
-}
-const attribute = (attributes: OtlpAttribute[], key: string) =>
-  attributes.find((a) => a.key === key)?.value.stringValue;
-
+// The whole system with OTEL_EXPORTER_OTLP_ENDPOINT set, exporting to a real Jaeger v2; traces are read back from its query API.
 const SERVER = 2;
 const CLIENT = 3;
-const spans: CollectedSpan[] = [];
-let collector: RunningServer;
+let jaeger: RunningJaeger;
 let stack: TestStack;
 let api: ApiClient;
 
 beforeAll(async () => {
-  const app = new Hono().post('/v1/traces', async (c) => {
-    for (const { resource, scopeSpans } of (await c.req.json<OtlpExport>()).resourceSpans) {
-      const service = attribute(resource.attributes, 'service.name') ?? '?';
-      for (const { spans: batch } of scopeSpans) {
-        for (const { attributes, ...span } of batch) {
-          spans.push({
-            ...span,
-            service,
-            target: attribute(attributes, 'http.target'),
-            parentSpanId: span.parentSpanId || undefined,
-          });
-        }
-      }
-    }
-    return c.json({});
+  const logDir = inject('logDir');
+  const [otlp, query, health] = [await freePort(), await freePort(), await freePort()];
+  jaeger = await startJaeger({
+    bin: await ensureJaeger(),
+    ports: { otlp, query, health },
+    configDir: await mkdtemp(join(logDir, 'jaeger-')),
+    output: createWriteStream(join(logDir, 'jaeger-tracing.log')),
   });
-  collector = await startHttpServer(app, 0);
   stack = await startTestStack('tracing', {
-    OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpUrl,
     OTEL_BSP_SCHEDULE_DELAY: '200',
   });
   api = createApiClient(stack.urls.api);
-});
+}, 1_800_000); // builds Jaeger when `npm test`'s bootstrap has not
 
 afterAll(async () => {
   await stack?.stop();
-  await collector?.close();
+  await jaeger?.process.stop(5000);
 });
 
-describe('tracing across the running system', () => {
+describe('tracing across the running system, read back from Jaeger', () => {
   it('follows one order from the gateway through the saga into every service, in one trace', async () => {
     const adminToken = await api.login(stack.admin.email, stack.admin.password);
     const item = await api.createProduct(adminToken, {
@@ -77,19 +57,29 @@ describe('tracing across the running system', () => {
     expect(placed.status).toBe(202);
     expect((await api.waitForFinal(customer.token, placed.body.id)).status).toBe('CONFIRMED');
 
-    const placeSpan = () =>
-      spans.find((s) => s.service === 'api' && s.kind === SERVER && s.target === '/api/orders' && s.name === 'POST');
-    const inTrace = () => spans.filter((s) => s.traceId === placeSpan()?.traceId);
-    const has = (service: string, name: string) => inTrace().some((s) => s.service === service && s.name === name);
+    // This stack's only order: the gateway's one POST /api/orders server span is the root of its trace.
+    const isPlaceSpan = (s: StoredSpan) =>
+      s.service === 'api' &&
+      s.kind === SERVER &&
+      s.name === 'POST' &&
+      spanAttribute(s, 'http.target') === '/api/orders';
+    let trace: StoredSpan[] = [];
+    const has = (service: string, name: string) => trace.some((s) => s.service === service && s.name === name);
     await waitFor(
-      'the saga’s spans at the collector',
-      async () => has('worker', 'RunWorkflow:placeOrder') && has('worker', 'RunActivity:finalizeOrder'),
-      20_000,
-      200,
+      'the order’s trace in Jaeger, through the saga’s last activity',
+      async () => {
+        const placeSpan = (await findSpans(jaeger.queryUrl, 'api')).find(isPlaceSpan);
+        trace = placeSpan ? await fetchTrace(jaeger.queryUrl, placeSpan.traceId) : [];
+        return has('worker', 'RunWorkflow:placeOrder') && has('worker', 'RunActivity:finalizeOrder');
+      },
+      30_000,
+      500,
     );
 
-    const trace = inTrace();
-    expect(placeSpan()!.parentSpanId).toBeUndefined();
+    const placeSpans = trace.filter(isPlaceSpan);
+    expect(placeSpans).toHaveLength(1);
+    expect(placeSpans[0]!.parentSpanId).toBeUndefined();
+    expect(new Set(trace.map((s) => s.traceId)).size).toBe(1);
     expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['api', 'worker', 'users', 'products', 'orders']));
     expect(trace.map((s) => s.name)).toEqual(
       expect.arrayContaining([
