@@ -110,13 +110,19 @@ export async function fetchTrace(queryUrl: string, traceId: string): Promise<Sto
   return flattenSpans((await response.json()) as TracesResponse);
 }
 
-/** Every span Jaeger holds for `service` that started in the last `lookbackMs` (the v3 FindTraces call). */
-export async function findSpans(queryUrl: string, service: string, lookbackMs = 3_600_000): Promise<StoredSpan[]> {
+/** The spans of the latest `limit` traces that `service` took part in, started in the last `lookbackMs` (v3 FindTraces). */
+export async function findSpans(
+  queryUrl: string,
+  service: string,
+  limit = 20,
+  lookbackMs = 3_600_000,
+): Promise<StoredSpan[]> {
   const now = Date.now();
   const query = new URLSearchParams({
     'query.service_name': service,
     'query.start_time_min': new Date(now - lookbackMs).toISOString(),
     'query.start_time_max': new Date(now + 60_000).toISOString(),
+    'query.num_traces': String(limit), // required: Jaeger refuses a search without a depth
   });
   const response = await fetch(`${queryUrl}/api/v3/traces?${query.toString()}`, { signal: AbortSignal.timeout(5000) });
   if (response.status === 404) return [];

@@ -178,7 +178,9 @@ export async function ensureJaeger(): Promise<string> {
     await inWork(['mod', 'edit', '-replace', 'github.com/Shopify/sarama=github.com/Shopify/sarama@v1.33.0']);
     await inWork(['mod', 'tidy']);
     await mkdir(dir, { recursive: true });
-    await inWork(['build', '-o', bin, JAEGER_PACKAGE]);
+    // `jaeger version` (and its build_info metric) name the module version instead of nothing.
+    const stamp = `-X github.com/jaegertracing/jaeger/internal/version.latestVersion=${JAEGER_VERSION}`;
+    await inWork(['build', '-ldflags', stamp, '-o', bin, JAEGER_PACKAGE]);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
