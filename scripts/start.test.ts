@@ -1,88 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { COMPONENTS, componentPids, processesUsing } from '../test/chaos/components.js';
+import { COMPONENTS, componentPids } from '../test/chaos/components.js';
 import { createApiClient, uniqueEmail } from '../test/support/api.js';
 import { ensureCompiled } from './build-dist.js';
 import { freePort, httpOk, waitFor } from './processes.js';
 import { testAmqpNames, testAmqpUrl } from '../test/support/amqp.js';
+import { killLaunched, launch, portsInUse, processesLeft } from '../test/support/launcher.js';
 import { deleteEventTopology } from './broker.js';
 
 // `npm start` itself: real tools, ready line, data kept across restarts, wiped by --fresh, and
 // Ctrl-C leaves nothing behind.
-const launched: ChildProcess[] = [];
+
 // `npm start` runs dist/; compiling here keeps that one-off cost out of the launch's time budget.
 beforeAll(() => ensureCompiled(), 180_000);
-afterAll(() => {
-  for (const child of launched) {
-    try {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-async function launch(env: Record<string, string>, args: string[] = []) {
-  // Exactly what a user runs; signals go to the whole group, as Ctrl-C in a terminal does (npm, tsx and node all get one).
-  const child = spawn('npm', ['start', '--silent', ...(args.length ? ['--', ...args] : [])], {
-    env: { ...process.env, ...env, LOG_FORMAT: 'json', TEMPORAL_ADDRESS: '', MONGO_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  launched.push(child);
-  const lines: string[] = [];
-  // npm re-raises the signal it was stopped by, so a clean stop is exit code 0 or that signal.
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal)),
-  );
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      lines.push(line);
-      if (line === '[start] ready') resolve();
-    });
-    createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
-    void exited.then((code) =>
-      reject(new Error(`launcher exited (${code}) before ready:\n${lines.slice(-30).join('\n')}`)),
-    );
-  });
-  await ready;
-  // The launcher's last word; npm may exit before it on SIGTERM, so wait for the line itself.
-  const stopped = new Promise<string>((resolve) => {
-    const check = setInterval(() => {
-      const line = lines.find((l) => l.startsWith('[start] stopped'));
-      if (line) {
-        clearInterval(check);
-        resolve(line);
-      }
-    }, 100);
-  });
-  return { child, lines, exited, stopped };
-}
-
-/** Processes of this launcher still alive once it said it stopped (its own exit may take a moment). */
-async function processesLeft(dataDir: string, withinMs = 5_000): Promise<{ pid: number; cmdline: string }[]> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const left = await processesUsing(dataDir);
-    if (left.length === 0 || Date.now() > deadline) return left;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function portsInUse(ports: number[]): Promise<number[]> {
-  const busy: number[] = [];
-  for (const port of ports) {
-    const open = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
-      () => true,
-      () => false,
-    );
-    if (open) busy.push(port);
-  }
-  return busy;
-}
+afterAll(killLaunched);
 
 describe('npm start', () => {
   it('starts everything, keeps data across restarts, wipes it with --fresh, and stops cleanly', async () => {
