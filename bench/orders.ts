@@ -149,7 +149,7 @@ try {
   ceilingWorker.shutdown();
   await ceilingRun;
   say(
-    `engine ceiling (no-op workflow, 4 local + 4 regular activities, ${customers} starters): ${ceiling.toFixed(1)}/s`,
+    `engine ceiling (no-op workflow, 5 local + 4 regular activities in 2 parallel pairs, ${customers} starters): ${ceiling.toFixed(1)}/s`,
   );
 
   accept.length = complete.length = 0;

@@ -12,3 +12,9 @@ export const LEAN_ROUND_TRIPS = 'lean-round-trips-v1';
  * point of no return, and turns back (compensates, CANCELLED) when a cancel was recorded first.
  */
 export const DURABLE_CANCEL = 'durable-cancel-v1';
+
+/**
+ * Reserve inventory and authorize the payment at once (one round trip for two), each compensation
+ * registered first; both settle before the saga moves on, so no compensation races its own step.
+ */
+export const PARALLEL_HOLDS = 'parallel-holds-v1';

@@ -13,7 +13,7 @@ import {
 import { Compensations } from './compensations.js';
 import type { FinalStatus, OrderState } from './order-state.js';
 import { CancelRequested, outcomeOf } from './outcome.js';
-import { DURABLE_CANCEL, LEAN_ROUND_TRIPS } from './patches.js';
+import { DURABLE_CANCEL, LEAN_ROUND_TRIPS, PARALLEL_HOLDS } from './patches.js';
 
 /** The steps of one order, in order, with their compensations. */
 export class OrderSaga {
@@ -74,24 +74,10 @@ export class OrderSaga {
       ),
     );
     await this.createOrderRecord();
-    this.compensations.register(SagaStep.releaseInventory, async () => {
-      await this.safeActs('Release reserved inventory').releaseInventory(ref);
-      return 'compensated';
-    });
-    await this.step(SagaStep.reserveInventory, 'Reserve inventory', (a) =>
-      a.reserveInventory({ ...ref, lines: input.items }),
-    );
-    this.compensations.register(SagaStep.voidPayment, async () => {
-      const { voided } = await this.safeActs('Void payment authorization').voidPayment(ref);
-      return voided ? 'compensated' : 'skipped';
-    });
-    const amountCents = order.totalCents ?? 0;
-    const payment = { ...ref, amountCents, currency: input.currency, paymentMethod: input.paymentMethod };
-    await this.step(SagaStep.authorizePayment, `Authorize ${amountCents} ${input.currency}`, (a) =>
-      a.authorizePayment(payment),
-    );
+    await this.holdStockAndMoney();
     await this.cancellationWindow();
     await this.passPointOfNoReturn();
+    const amountCents = order.totalCents ?? 0;
     // Past this point the order completes: no cancel, no workflow cancellation stops it.
     await CancellationScope.nonCancellable(async () => {
       const capture = () =>
@@ -104,6 +90,39 @@ export class OrderSaga {
       if (this.lean) await Promise.all([capture(), commit()]);
       else await capture().then(commit);
     });
+  }
+
+  /** Reserves the items and authorizes the total, each with its compensation registered before it runs. */
+  private async holdStockAndMoney(): Promise<void> {
+    const { input, order, ref } = this;
+    const releaseInventory = async () => {
+      await this.safeActs('Release reserved inventory').releaseInventory(ref);
+      return 'compensated' as const;
+    };
+    const voidPayment = async () => {
+      const { voided } = await this.safeActs('Void payment authorization').voidPayment(ref);
+      return voided ? ('compensated' as const) : ('skipped' as const);
+    };
+    const amountCents = order.totalCents ?? 0;
+    const payment = { ...ref, amountCents, currency: input.currency, paymentMethod: input.paymentMethod };
+    const reserve = () =>
+      this.step(SagaStep.reserveInventory, 'Reserve inventory', (a) =>
+        a.reserveInventory({ ...ref, lines: input.items }),
+      );
+    const authorize = () =>
+      this.step(SagaStep.authorizePayment, `Authorize ${amountCents} ${input.currency}`, (a) =>
+        a.authorizePayment(payment),
+      );
+    this.compensations.register(SagaStep.releaseInventory, releaseInventory);
+    if (!patched(PARALLEL_HOLDS)) {
+      await reserve();
+      this.compensations.register(SagaStep.voidPayment, voidPayment);
+      return void (await authorize());
+    }
+    this.compensations.register(SagaStep.voidPayment, voidPayment);
+    // allSettled: a refusal of one waits for the other, so compensation never runs beside its own step.
+    const settled = await Promise.allSettled([reserve(), authorize()]);
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
   }
 
   /** Runs one forward step; an accepted cancel stops the saga here, at the boundary. */

@@ -48,9 +48,20 @@ async function run(scenario: Scenario, overrides: Partial<PlaceOrderInput> = {})
 const finalizeInput = (orderId: string) =>
   mock.calls.get(orderId)!.find((call) => call.name === 'finalizeOrder')!.input;
 const stepStatus = (state: OrderSagaState) => Object.fromEntries(state.steps.map((step) => [step.name, step.status]));
-const forward = ['getCustomer', 'priceItems', 'createOrder', 'reserveInventory', 'authorizePayment'];
-/** Capture and commit run in parallel: either may reach the mock first. */
-const confirmedCalls = (calls: string[]) => [...calls.slice(0, 6), ...calls.slice(6, 8).sort(), ...calls.slice(8)];
+const forward = ['getCustomer', 'priceItems', 'createOrder', 'authorizePayment', 'reserveInventory'];
+const parallel = [new Set(['authorizePayment', 'reserveInventory']), new Set(['capturePayment', 'commitInventory'])];
+/** Steps that run in parallel may reach the mock in either order: each such run of calls is sorted. */
+const inOrder = (calls: string[]) => {
+  const group = (name: string) => parallel.findIndex((g) => g.has(name));
+  const sorted: string[] = [];
+  for (let i = 0; i < calls.length;) {
+    let end = i + 1;
+    while (group(calls[i]!) >= 0 && end < calls.length && group(calls[end]!) === group(calls[i]!)) end++;
+    sorted.push(...calls.slice(i, end).sort());
+    i = end;
+  }
+  return sorted;
+};
 const completing = [...forward, 'passPointOfNoReturn', 'capturePayment', 'commitInventory', 'finalizeOrder'];
 
 async function whenStep(handle: Awaited<ReturnType<typeof start>>, name: string, status = 'started') {
@@ -65,7 +76,7 @@ async function whenStep(handle: Awaited<ReturnType<typeof start>>, name: string,
 describe('placeOrder outcomes', () => {
   it('confirms: every step once, in order, priced, search attributes final', async () => {
     const { handle, result, calls } = await run({});
-    expect(confirmedCalls(calls)).toEqual(completing);
+    expect(inOrder(calls)).toEqual(completing);
     expect(result).toMatchObject({
       status: 'CONFIRMED',
       failureReason: null,
@@ -116,23 +127,39 @@ describe('placeOrder outcomes', () => {
     expect(result.items[0]).toMatchObject({ name: null, unitPriceCents: null });
   });
 
-  it('fails OUT_OF_STOCK and releases the (registered-before) reservation', async () => {
+  it('fails OUT_OF_STOCK: the parallel authorization is voided, the (registered-before) reservation released', async () => {
     const { result, calls } = await run({ outOfStock: true });
-    expect(calls).toEqual([
-      'getCustomer',
-      'priceItems',
-      'createOrder',
-      'reserveInventory',
-      'releaseInventory',
-      'finalizeOrder',
-    ]);
+    expect(inOrder(calls)).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
-    expect(stepStatus(result)).toMatchObject({ reserveInventory: 'failed', releaseInventory: 'compensated' });
+    expect(stepStatus(result)).toMatchObject({
+      reserveInventory: 'failed',
+      authorizePayment: 'completed',
+      voidPayment: 'compensated',
+      releaseInventory: 'compensated',
+    });
+  });
+
+  it('reports OUT_OF_STOCK when stock and payment are both refused (as the sequential saga did)', async () => {
+    const { result } = await run({ outOfStock: true, declined: true });
+    expect(result).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
+  });
+
+  it('compensates only after both holds settled: a slow reservation is released after it lands', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handle = await start({ declined: true, hold: { reserveInventory: held } });
+    await whenStep(handle, 'authorizePayment', 'failed');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mock.namesFor(handle.workflowId)).not.toContain('releaseInventory');
+    release();
+    const result = (await handle.result()) as OrderSagaState;
+    expect(result).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
+    expect(mock.namesFor(handle.workflowId).slice(-2)).toEqual(['releaseInventory', 'finalizeOrder']);
   });
 
   it('fails PAYMENT_DECLINED and compensates in reverse order: void, then release', async () => {
     const { result, calls } = await run({ declined: true });
-    expect(calls).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(inOrder(calls)).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
     expect(stepStatus(result)).toMatchObject({
       authorizePayment: 'failed',
@@ -151,11 +178,11 @@ describe('round trips', () => {
     expect(scheduled.sort()).toEqual(['authorizePayment', 'capturePayment', 'commitInventory', 'reserveInventory']);
     const markers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
     expect(markers).toHaveLength(5); // getCustomer, priceItems, createOrder, passPointOfNoReturn, finalizeOrder
-    // Capture and commit are scheduled by the same workflow task.
+    // Reserve and authorize are scheduled by one workflow task, capture and commit by another.
     const batches = events
       .filter((e) => e.activityTaskScheduledEventAttributes)
       .map((e) => e.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId!.toString());
-    expect(new Set(batches).size).toBe(3);
+    expect(new Set(batches).size).toBe(2);
   });
 });
 
@@ -167,7 +194,12 @@ describe('cancel Update', () => {
     const state = await handle.executeUpdate<OrderSagaState, []>(UPDATE_CANCEL);
     expect(Date.now() - startedAt).toBeLessThan(10_000);
     expect(state).toMatchObject({ status: 'CANCELLED', failureReason: null, cancellable: false });
-    expect(mock.namesFor(handle.workflowId)).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(inOrder(mock.namesFor(handle.workflowId))).toEqual([
+      ...forward,
+      'voidPayment',
+      'releaseInventory',
+      'finalizeOrder',
+    ]);
     expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'CANCELLED' });
     expect(stepStatus(state)).toMatchObject({ voidPayment: 'compensated', releaseInventory: 'compensated' });
     expect(((await handle.result()) as OrderSagaState).status).toBe('CANCELLED');
@@ -198,13 +230,24 @@ describe('recorded cancel (requestCancel signal + the order record)', () => {
     await handle.signal(SIGNAL_CANCEL);
     const result = (await handle.result()) as OrderSagaState;
     expect(result).toMatchObject({ status: 'CANCELLED', failureReason: null });
-    expect(mock.namesFor(handle.workflowId)).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(inOrder(mock.namesFor(handle.workflowId))).toEqual([
+      ...forward,
+      'voidPayment',
+      'releaseInventory',
+      'finalizeOrder',
+    ]);
   });
 
   it('a cancel recorded while the signal was lost: refused at the point of no return, never captured', async () => {
     const { handle, result, calls } = await run({ cancelRecorded: true });
     expect(result).toMatchObject({ status: 'CANCELLED', failureReason: null });
-    expect(calls).toEqual([...forward, 'passPointOfNoReturn', 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(inOrder(calls)).toEqual([
+      ...forward,
+      'passPointOfNoReturn',
+      'voidPayment',
+      'releaseInventory',
+      'finalizeOrder',
+    ]);
     expect(calls).not.toContain('capturePayment');
     expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'CANCELLED' });
   });
@@ -263,6 +306,6 @@ describe('durability', () => {
     worker = await startWorker(harness, taskQueue, mock.activities);
     const result = (await handle.result()) as OrderSagaState;
     expect(result.status).toBe('CONFIRMED');
-    expect(confirmedCalls(mock.namesFor(handle.workflowId))).toEqual(completing);
+    expect(inOrder(mock.namesFor(handle.workflowId))).toEqual(completing);
   });
 });

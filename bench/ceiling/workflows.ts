@@ -1,5 +1,6 @@
 // The engine's ceiling for the order saga: the same commands (local activities for the reads, the order
-// record and finalize; regular ones for reserve, authorize, then capture and commit together), doing nothing.
+// record, the point of no return and finalize; regular ones for reserve with authorize, then capture with
+// commit), doing nothing.
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { noopActivities } from './activities.js';
 
@@ -11,8 +12,8 @@ export async function noopSaga(): Promise<void> {
   await local.noop('getCustomer');
   await local.noop('priceItems');
   await local.noop('createOrder');
-  await regular.noop('reserveInventory');
-  await regular.noop('authorizePayment');
+  await Promise.all([regular.noop('reserveInventory'), regular.noop('authorizePayment')]);
+  await local.noop('passPointOfNoReturn');
   await Promise.all([regular.noop('capturePayment'), regular.noop('commitInventory')]);
   await local.noop('finalizeOrder');
 }
