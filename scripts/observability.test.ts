@@ -10,6 +10,7 @@ import {
   PROMETHEUS_DIR,
   prometheusConfig,
   RULE_FILES,
+  RULES_DIR,
   stackTargets,
 } from './observability.js';
 import { ensurePromtool } from './tools.js';
@@ -38,7 +39,7 @@ describe('Prometheus rules (promtool)', () => {
     try {
       const source = await readFile(RULE_TESTS, 'utf8');
       const broken = source
-        .replaceAll('../rules/', `${PROMETHEUS_DIR}rules/`)
+        .replaceAll('../../../helm/durable-shop/rules/', RULES_DIR)
         .replace('summary: worker (127.0.0.1:3004) cannot be scraped', 'summary: all is well');
       await writeFile(join(dir, 'broken.test.yml'), broken);
       await expect(run(promtool, ['test', 'rules', join(dir, 'broken.test.yml')])).rejects.toMatchObject({
@@ -67,10 +68,7 @@ describe('Prometheus rules (promtool)', () => {
     try {
       // Inside the container the rules are mounted next to the config; here they are found by absolute path.
       const source = await readFile(join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8');
-      await writeFile(
-        join(dir, 'prometheus.yml'),
-        source.replaceAll('/etc/prometheus/rules/', `${PROMETHEUS_DIR}rules/`),
-      );
+      await writeFile(join(dir, 'prometheus.yml'), source.replaceAll('/etc/prometheus/rules/', RULES_DIR));
       const { stdout } = await run(promtool, ['check', 'config', join(dir, 'prometheus.yml')]);
       expect(stdout).toContain('SUCCESS');
     } finally {

@@ -8,7 +8,9 @@ import { httpOk, spawnManaged, waitFor, type ManagedProcess } from './processes.
 import { ensureJaeger, ensurePrometheus } from './tools.js';
 
 export const PROMETHEUS_DIR = fileURLToPath(new URL('../deploy/observability/prometheus/', import.meta.url));
-export const RULE_FILES = ['rules/recording.yml', 'rules/alerts.yml'].map((file) => join(PROMETHEUS_DIR, file));
+/** The rule files live in the Helm chart (its PrometheusRule reads them); npm start and docker-compose load them too. */
+export const RULES_DIR = fileURLToPath(new URL('../deploy/helm/durable-shop/rules/', import.meta.url));
+export const RULE_FILES = ['recording.yml', 'alerts.yml'].map((file) => join(RULES_DIR, file));
 
 /** Default ports when observability is on; each can be moved by its environment variable. */
 export const OBSERVABILITY_PORTS = {

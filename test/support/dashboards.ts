@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../deploy/observability/grafana/dashboards/', import.meta.url));
+/** In the Helm chart (its ConfigMaps read them), provisioned from there by docker-compose too. */
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../deploy/helm/durable-shop/dashboards/', import.meta.url));
 
 /** Grafana's own variables, replaced by values Prometheus accepts; `$service`-style template variables by a regex. */
 const GRAFANA_VARIABLES: [RegExp, string][] = [
