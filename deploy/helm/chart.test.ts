@@ -144,7 +144,8 @@ describe('the chart', () => {
         .sort(),
     );
 
-    const configMap = manifests.find((m) => m.kind === 'ConfigMap') as { data?: Record<string, string> } | undefined;
+    const configMap = manifests.find((m) => m.metadata.name === `${fullname}-migrate`) as
+      { data?: Record<string, string> } | undefined;
     const script = configMap?.data?.['migrate.mjs'] ?? '';
     // The Job runs each PostgreSQL service's own migrate(): one per services/*/migrations.ts.
     const migrating = readdirSync('services').filter((name) => existsSync(`services/${name}/drizzle`));

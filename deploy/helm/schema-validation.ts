@@ -7,6 +7,9 @@ interface Validatable {
 }
 type ModelClass = new (data: object) => Validatable;
 
+/** Custom resources kubernetes-models has no schema for, checked by their own tests (observability.test.ts). */
+const CHECKED_ELSEWHERE = new Set(['monitoring.coreos.com/v1 PrometheusRule']);
+
 async function modelClass(apiVersion: string, kind: string): Promise<ModelClass> {
   const module = (await import(/* @vite-ignore */ `kubernetes-models/${apiVersion}/${kind}`)) as Record<
     string,
@@ -21,6 +24,7 @@ async function modelClass(apiVersion: string, kind: string): Promise<ModelClass>
 export async function schemaProblems(manifests: Manifest[]): Promise<string[]> {
   const problems: string[] = [];
   for (const manifest of manifests) {
+    if (CHECKED_ELSEWHERE.has(`${manifest.apiVersion} ${manifest.kind}`)) continue;
     const Model = await modelClass(manifest.apiVersion, manifest.kind);
     try {
       new Model(manifest).validate();

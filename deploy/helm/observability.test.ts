@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { RULES_DIR } from '../../scripts/observability.js';
+import { ensureHelm, ensurePromtool } from '../../scripts/tools.js';
+import { DASHBOARD_DIR } from '../../test/support/dashboards.js';
+import { CHART_DIR, renderChart, type Manifest } from './render.js';
+import { schemaProblems } from './schema-validation.js';
+
+const run = promisify(execFile);
+const existingSecret = ['--set', 'secrets.existingSecret=s'];
+const dashboardFiles = readdirSync(DASHBOARD_DIR).filter((file) => file.endsWith('.json'));
+
+type ConfigMap = Manifest & { metadata: { namespace?: string }; data?: Record<string, string> };
+interface RuleGroup {
+  name: string;
+  rules: { alert?: string; record?: string }[];
+}
+type PrometheusRule = Manifest & { metadata: { namespace?: string }; spec: { groups: RuleGroup[] } };
+
+const dashboardConfigMaps = (manifests: Manifest[], label = 'grafana_dashboard') =>
+  manifests.filter((m): m is ConfigMap => m.kind === 'ConfigMap' && m.metadata.labels?.[label] !== undefined);
+
+beforeAll(() => ensureHelm(), 1_500_000);
+
+describe('the Grafana dashboards in the chart', () => {
+  it('keeps one source: the chart’s dashboards/ is what the tests read and docker-compose mounts', () => {
+    expect(resolve(DASHBOARD_DIR)).toBe(join(CHART_DIR, 'dashboards'));
+    expect(dashboardFiles.sort()).toEqual(['services.json', 'shop.json', 'temporal.json']);
+    const compose = parse(readFileSync('deploy/observability/compose.yml', 'utf8')) as {
+      services: Record<string, { volumes?: string[] }>;
+    };
+    const binds = Object.values(compose.services).flatMap(({ volumes = [] }) =>
+      volumes.filter((volume) => volume.startsWith('./')).map((volume) => volume.split(':')[0]!),
+    );
+    expect(binds).toContain('./deploy/helm/durable-shop/dashboards');
+    expect(binds).toContain('./deploy/helm/durable-shop/rules');
+    expect(binds.filter((path) => !existsSync(path))).toEqual([]);
+  });
+
+  it('renders no dashboard unless asked to', async () => {
+    expect(dashboardConfigMaps(await renderChart(existingSecret))).toEqual([]);
+  });
+
+  it('renders one ConfigMap per dashboard, with the sidecar label and the source JSON', async () => {
+    const manifests = await renderChart([...existingSecret, '--set', 'grafanaDashboards.enabled=true']);
+    const configMaps = dashboardConfigMaps(manifests);
+    expect(await schemaProblems(configMaps)).toEqual([]);
+    expect(configMaps.map((m) => m.metadata.labels?.grafana_dashboard)).toEqual(dashboardFiles.map(() => '1'));
+    expect(configMaps.map((m) => m.metadata.namespace)).toEqual(dashboardFiles.map(() => 'shop'));
+    const carried = Object.assign({}, ...configMaps.map((m) => m.data)) as Record<string, string>;
+    expect(Object.keys(carried).sort()).toEqual(dashboardFiles);
+    for (const file of dashboardFiles) {
+      const source = readFileSync(join(DASHBOARD_DIR, file), 'utf8');
+      expect(carried[file]).toBe(source.trimEnd());
+      expect(JSON.parse(carried[file]!)).toEqual(JSON.parse(source));
+    }
+  });
+
+  it('takes the label, its value, the namespace and annotations from values', async () => {
+    const manifests = await renderChart([
+      ...existingSecret,
+      ...['--set', 'grafanaDashboards.enabled=true', '--set', 'grafanaDashboards.label=dashboards'],
+      ...[
+        '--set-string',
+        'grafanaDashboards.labelValue=durable-shop',
+        '--set',
+        'grafanaDashboards.namespace=monitoring',
+      ],
+      ...['--set', 'grafanaDashboards.annotations.grafana_folder=Shop'],
+    ]);
+    const configMaps = dashboardConfigMaps(manifests, 'dashboards');
+    expect(configMaps).toHaveLength(dashboardFiles.length);
+    for (const { metadata } of configMaps) {
+      expect(metadata).toMatchObject({ namespace: 'monitoring', annotations: { grafana_folder: 'Shop' } });
+      expect(metadata.labels).toMatchObject({ dashboards: 'durable-shop' });
+      expect(metadata.labels).not.toHaveProperty('grafana_dashboard');
+    }
+  });
+});
+
+describe('the PrometheusRule in the chart', () => {
+  const sourceGroups = () =>
+    readdirSync(RULES_DIR)
+      .sort()
+      .flatMap((file) => (parse(readFileSync(join(RULES_DIR, file), 'utf8')) as { groups: RuleGroup[] }).groups);
+  const renderRule = async (args: string[]) =>
+    (await renderChart([...existingSecret, ...args])).find((m): m is PrometheusRule => m.kind === 'PrometheusRule');
+
+  it('is off unless asked to', async () => {
+    expect(await renderRule([])).toBeUndefined();
+  });
+
+  it('carries every rule of rules/ but the skipped alerts, with the labels kube-prometheus-stack selects on', async () => {
+    const rule = await renderRule([
+      '--set',
+      'prometheusRule.enabled=true',
+      '--set',
+      'prometheusRule.labels.release=kps',
+    ]);
+    expect(rule?.metadata.labels).toMatchObject({ release: 'kps' });
+    expect(rule?.metadata.namespace).toBe('shop');
+    const expected = sourceGroups().map((group) => ({
+      ...group,
+      rules: group.rules.filter((r) => r.alert !== 'TargetDown'),
+    }));
+    expect(rule?.spec.groups).toEqual(expected);
+    expect(expected.flatMap((group) => group.rules).length).toBeGreaterThan(10);
+  });
+
+  it('passes promtool check rules, and keeps TargetDown when no alert is skipped', async () => {
+    const promtool = await ensurePromtool();
+    const rule = await renderRule(['--set', 'prometheusRule.enabled=true', '--set', 'prometheusRule.skipAlerts=null']);
+    const alerts = rule!.spec.groups.flatMap((group) => group.rules.flatMap((r) => (r.alert ? [r.alert] : [])));
+    expect(alerts).toContain('TargetDown');
+    const dir = await mkdtemp(join(tmpdir(), 'prometheus-rule-'));
+    try {
+      await writeFile(join(dir, 'rules.yml'), JSON.stringify(rule!.spec));
+      const { stdout } = await run(promtool, ['check', 'rules', join(dir, 'rules.yml')]);
+      expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
+      await writeFile(join(dir, 'broken.yml'), JSON.stringify(rule!.spec).replace('sum(rate(', 'sum(rate(('));
+      await expect(run(promtool, ['check', 'rules', join(dir, 'broken.yml')])).rejects.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 1_800_000);
+});
