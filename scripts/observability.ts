@@ -72,7 +72,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     `--web.listen-address=127.0.0.1:${options.port}`,
     '--log.level=warn',
   ];
-  // Its web UI assets are read from ./static relative to the working directory (see README "Observe it").
+  // Without built-in assets it reads its UI from ./web/ui/static, the cwd being named prometheus (README "Observe it").
   const proc = spawnManaged('prometheus', options.bin, args, { cwd: options.dataDir, output: options.output });
   const url = `http://127.0.0.1:${options.port}`;
   await Promise.race([
