@@ -32,7 +32,7 @@ await runMain({
     const temporal = new Client({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
-      interceptors: tracingClientInterceptors(telemetry.tracerProvider !== undefined),
+      interceptors: await tracingClientInterceptors(telemetry.tracerProvider !== undefined),
     });
 
     // Each instance hears every order event through its own exclusive queue (any number of replicas).

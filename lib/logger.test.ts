@@ -25,7 +25,7 @@ afterEach(async () => {
 describe('logs tied to traces', () => {
   it('puts the active span’s trace_id and span_id on every line inside it, and none outside', async () => {
     const exporter = new InMemorySpanExporter();
-    telemetry = startTelemetry({ serviceName: 'test', exporter });
+    telemetry = await startTelemetry({ serviceName: 'test', exporter });
     const { lines, logger } = capture();
     const tracer = trace.getTracer('test');
     const ids = await tracer.startActiveSpan('outer', async (outer) => {

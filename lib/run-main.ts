@@ -35,7 +35,10 @@ export interface MainOptions<S extends z.ZodType> {
  */
 export async function runMain<S extends z.ZodType>(options: MainOptions<S>): Promise<void> {
   const { name, env } = options;
-  const telemetry = startTelemetry({ serviceName: name, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  const telemetry = await startTelemetry({
+    serviceName: name,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+  });
   const config = loadConfigOrExit(options.config, env);
   const level = (config as { LOG_LEVEL?: string }).LOG_LEVEL ?? 'info';
   const logger = createLogger(name, level);

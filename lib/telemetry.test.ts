@@ -11,7 +11,7 @@ let downstream: RunningServer;
 let gateway: RunningServer;
 
 beforeAll(async () => {
-  telemetry = startTelemetry({ serviceName: 'telemetry-test', exporter });
+  telemetry = await startTelemetry({ serviceName: 'telemetry-test', exporter });
   const inventory = new Hono().get('/stock/:id', (c) =>
     c.json({ id: c.req.param('id'), traceparent: c.req.header('traceparent') ?? null }),
   );
@@ -36,8 +36,8 @@ const serverSpan = (spans: ReadableSpan[], port: number) =>
   spans.find((s) => s.kind === SpanKind.SERVER && s.attributes['net.host.port'] === port);
 
 describe('startTelemetry', () => {
-  it('installs nothing without an endpoint or an exporter', () => {
-    const off = startTelemetry({ serviceName: 'off' });
+  it('installs nothing without an endpoint or an exporter', async () => {
+    const off = await startTelemetry({ serviceName: 'off' });
     expect(off.tracerProvider).toBeUndefined();
     expect(off.pipeline).toBeUndefined();
   });

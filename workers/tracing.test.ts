@@ -31,7 +31,7 @@ const queues = { source: `${taskQueue}-source`, prebuilt: `${taskQueue}-prebuilt
 
 beforeAll(async () => {
   quietTemporalLogs();
-  telemetry = startTelemetry({ serviceName: 'tracing-test', exporter });
+  telemetry = await startTelemetry({ serviceName: 'tracing-test', exporter });
   services = await startHttpServer(shop.app, 0);
   nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -78,7 +78,7 @@ describe.each(['source', 'prebuilt'] as const)('tracing an order through Tempora
     exporter.reset();
     const taskQueue = queues[kind];
     const calledBefore = shop.routes().length;
-    const client = new Client({ connection, interceptors: tracingClientInterceptors(true) });
+    const client = new Client({ connection, interceptors: await tracingClientInterceptors(true) });
     const orderId = `traced-${kind}-${runId}`;
     const input = {
       orderId,

@@ -12,7 +12,7 @@ import { notificationsQueue, startOrderEventConsumer } from './consumer.js';
 import { migrate } from './migrations.js';
 import { createNotificationStore } from './store.js';
 
-const telemetry = startTelemetry({
+const telemetry = await startTelemetry({
   serviceName: 'notifications',
   otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
 });
