@@ -3,6 +3,8 @@ export interface Attempt {
   /** 'timeout': no answer within 10 s. */
   status: number | 'network' | 'timeout';
   ms: number;
+  /** The problem+json `code` of a 5xx: which dependency was out (e.g. an upstream service, Temporal). */
+  code?: string;
 }
 
 /** What a customer saw for one Idempotency-Key. */
@@ -86,7 +88,8 @@ async function withRetries(
     const started = Date.now();
     try {
       const response = await send();
-      attempts.push({ status: response.status, ms: Date.now() - started });
+      const code = response.status >= 500 ? (response.body as { code?: string } | undefined)?.code : undefined;
+      attempts.push({ status: response.status, ms: Date.now() - started, ...(code ? { code } : {}) });
       if (response.status < 500) return { last: response, attempts };
     } catch (error) {
       attempts.push({

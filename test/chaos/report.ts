@@ -28,6 +28,10 @@ export function cancelFigures(report: ChaosReport) {
     p95: percentile(ms, 95),
     max: percentile(ms, 100),
     attempts: count(attempts, (a) => String(a.status)),
+    serverErrors: count(
+      attempts.filter((a) => typeof a.status === 'number' && a.status >= 500),
+      (a) => `${a.status} ${a.code ?? '?'}`,
+    ),
     slowAttempts: attempts.filter((a) => a.ms > 5000).length,
   };
 }
@@ -54,6 +58,7 @@ export function formatReport(report: ChaosReport): string {
     `cancels: ${cancels.total} (${list(cancels.outcomes)}); decisive 200/409 within 5 s: ${cancels.within5s}; ` +
       `time to a decisive answer p50 ${s(cancels.p50)}, p95 ${s(cancels.p95)}, max ${s(cancels.max)}`,
     `cancel attempts: ${list(cancels.attempts)}; attempts slower than 5 s: ${cancels.slowAttempts}`,
+    `cancel 5xx by problem code: ${list(cancels.serverErrors) || 'none'}`,
     `launcher survived: ${report.launcherSurvived ? 'yes' : 'NO'}`,
     'violations per invariant:',
     ...INVARIANTS.map((name) => {
