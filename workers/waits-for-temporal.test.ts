@@ -41,7 +41,8 @@ describe('the worker started before Temporal', () => {
 
     temporal = await startTemporal({ bin: await ensureTemporal(), port: temporalPort, uiPort, headless: true });
     await waitFor('worker /readyz', () => httpOk(`${health}/readyz`), 90_000, 250);
-    expect(output).toContain('worker running');
+    // Ready is reported as the worker starts polling; its own log line may follow a moment later.
+    await waitFor('the worker’s “worker running” line', async () => output.includes('worker running'), 10_000, 100);
     expect(worker.child.exitCode).toBeNull();
   }, 180_000);
 });
