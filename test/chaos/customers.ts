@@ -3,7 +3,7 @@ export interface Attempt {
   /** 'timeout': no answer within 10 s. */
   status: number | 'network' | 'timeout';
   ms: number;
-  /** The problem+json `code` of a 5xx: which dependency was out (e.g. an upstream service, Temporal). */
+  /** A 5xx's problem+json `code: detail`, which names the dependency that was out (a service, Temporal). */
   code?: string;
 }
 
@@ -88,7 +88,8 @@ async function withRetries(
     const started = Date.now();
     try {
       const response = await send();
-      const code = response.status >= 500 ? (response.body as { code?: string } | undefined)?.code : undefined;
+      const problem = response.body as { code?: string; detail?: string } | undefined;
+      const code = response.status >= 500 && problem?.code ? `${problem.code}: ${problem.detail ?? '?'}` : undefined;
       attempts.push({ status: response.status, ms: Date.now() - started, ...(code ? { code } : {}) });
       if (response.status < 500) return { last: response, attempts };
     } catch (error) {

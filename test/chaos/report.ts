@@ -58,7 +58,7 @@ export function formatReport(report: ChaosReport): string {
     `cancels: ${cancels.total} (${list(cancels.outcomes)}); decisive 200/409 within 5 s: ${cancels.within5s}; ` +
       `time to a decisive answer p50 ${s(cancels.p50)}, p95 ${s(cancels.p95)}, max ${s(cancels.max)}`,
     `cancel attempts: ${list(cancels.attempts)}; attempts slower than 5 s: ${cancels.slowAttempts}`,
-    `cancel 5xx by problem code: ${list(cancels.serverErrors) || 'none'}`,
+    `cancel 5xx by problem (code: detail): ${list(cancels.serverErrors) || 'none'}`,
     `launcher survived: ${report.launcherSurvived ? 'yes' : 'NO'}`,
     'violations per invariant:',
     ...INVARIANTS.map((name) => {
