@@ -73,7 +73,8 @@ export function withBreaker(client: ServiceClient, breaker: CircuitBreakerPolicy
 export function defaultBreaker(): CircuitBreakerPolicy {
   return circuitBreaker(
     handleWhen((error) => error instanceof ServiceUnavailableError),
-    { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) },
+    // One probe a second while open: a service back from a restart is used again within a second.
+    { halfOpenAfter: 1_000, breaker: new ConsecutiveBreaker(5) },
   );
 }
 
