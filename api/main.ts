@@ -14,7 +14,13 @@ import { createNotificationsClient } from './notifications-client.js';
 import { createAmqpOrderEventHub } from './orders/event-hub.js';
 import { createTemporalOrderWorkflows } from './orders/temporal-workflows.js';
 import { createTaskQueueProbe } from './task-queue-probe.js';
-import { createOrdersClient, createProductsClient, createUsersClient, withBreaker } from './upstream.js';
+import {
+  createOrdersClient,
+  createProductsClient,
+  createUsersClient,
+  defaultBreaker,
+  withBreaker,
+} from './upstream.js';
 
 await runMain({
   name: 'api',
@@ -24,6 +30,8 @@ await runMain({
     const upstream = (service: string, baseUrl: string) =>
       withBreaker(
         createServiceClient({ service, baseUrl, token: config.SERVICE_TOKEN, timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+        defaultBreaker(),
+        service,
       );
 
     // Lazy: the gateway starts (and /readyz reports) even while Temporal is still coming up.

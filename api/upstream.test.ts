@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { createServiceClient, ServiceRejectedError, ServiceUnavailableError } from '../lib/service-client.js';
 import { toGatewayProblem } from './errors.js';
-import { createUsersClient, withBreaker } from './upstream.js';
+import { createOrdersClient, createUsersClient, defaultBreaker, withBreaker } from './upstream.js';
 
 const log = createLogger('test', 'silent');
 
@@ -23,6 +23,26 @@ describe('upstream resilience and error mapping', () => {
     await expect(users.get('u_1', 'r')).rejects.toBeInstanceOf(BrokenCircuitError);
     expect(calls).toBe(5);
     expect(toGatewayProblem(new BrokenCircuitError(), log)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('names the service when its circuit is open, so the 503 says which dependency is out', async () => {
+    const fetchDown: typeof fetch = async () => {
+      throw new TypeError('connect ECONNREFUSED');
+    };
+    const transport = createServiceClient({
+      service: 'orders',
+      baseUrl: 'http://o.invalid',
+      token: 't',
+      fetch: fetchDown,
+    });
+    const orders = createOrdersClient(withBreaker(transport, defaultBreaker(), 'orders'));
+    for (let i = 0; i < 5; i++) await orders.get('o_1', 'r').catch(() => undefined);
+    const open = await orders.get('o_1', 'r').catch((error: unknown) => error);
+    expect(open).toBeInstanceOf(ServiceUnavailableError);
+    expect(toGatewayProblem(open, log)).toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/^orders is unavailable/),
+    });
   });
 
   it('business refusals do not open the circuit', async () => {

@@ -1,4 +1,10 @@
-import { circuitBreaker, ConsecutiveBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import { z } from 'zod';
 import { ordersApi } from '../contracts/orders-api.js';
 import { productsApi } from '../contracts/products-api.js';
@@ -65,9 +71,25 @@ export interface OrdersClient {
   ready(): Promise<void>;
 }
 
-/** Wraps a client in a circuit breaker: after repeated outages it fails fast instead of waiting on timeouts. */
-export function withBreaker(client: ServiceClient, breaker: CircuitBreakerPolicy = defaultBreaker()): ServiceClient {
-  return { call: (method, path, schema, options) => breaker.execute(() => client.call(method, path, schema, options)) };
+/**
+ * Wraps a client in a circuit breaker: after repeated outages it fails fast instead of waiting on timeouts.
+ * Given the service's name, an open circuit is reported as that service being unavailable.
+ */
+export function withBreaker(
+  client: ServiceClient,
+  breaker: CircuitBreakerPolicy = defaultBreaker(),
+  service?: string,
+): ServiceClient {
+  return {
+    call: async (method, path, schema, options) => {
+      try {
+        return await breaker.execute(() => client.call(method, path, schema, options));
+      } catch (error) {
+        if (service && error instanceof BrokenCircuitError) throw new ServiceUnavailableError(service, 'circuit open');
+        throw error;
+      }
+    },
+  };
 }
 
 export function defaultBreaker(): CircuitBreakerPolicy {

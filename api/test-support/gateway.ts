@@ -3,7 +3,13 @@ import { createMetrics } from '../../lib/metrics.js';
 import { createServiceClient } from '../../lib/service-client.js';
 import { createGatewayApp, type GatewayAppConfig, type GatewayDeps } from '../app.js';
 import { createJwtVerifier, remoteKeys } from '../middleware/auth.js';
-import { createOrdersClient, createProductsClient, createUsersClient, withBreaker } from '../upstream.js';
+import {
+  createOrdersClient,
+  createProductsClient,
+  createUsersClient,
+  defaultBreaker,
+  withBreaker,
+} from '../upstream.js';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../contracts/users.js';
 import { SERVICE_TOKEN, type FakeServices } from './fake-services.js';
 import { createMemoryOrderWorkflows } from './memory-workflows.js';
@@ -32,7 +38,11 @@ export function buildGateway(
   let now = Date.parse('2026-01-01T00:00:00Z');
   const temporal = createMemoryOrderWorkflows();
   const client = (service: string, baseUrl: string) =>
-    withBreaker(createServiceClient({ service, baseUrl, token: SERVICE_TOKEN, timeoutMs: 2000 }));
+    withBreaker(
+      createServiceClient({ service, baseUrl, token: SERVICE_TOKEN, timeoutMs: 2000 }),
+      defaultBreaker(),
+      service,
+    );
   const app = createGatewayApp({
     config: testConfig(overrides),
     logger: createLogger('api-test', 'silent'),
