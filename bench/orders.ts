@@ -2,7 +2,7 @@
 // compiled JavaScript, the cached workflow bundle; cancel window 0, rate limits off. In the same run, the
 // engine's ceiling: a no-op workflow with the saga's number and kind of activities on the same server.
 // Prints figures, asserts nothing. Bounded; cleans up after itself.
-//   npx tsx bench/orders.ts [orders=300] [customers=16]
+//   npx tsx bench/orders.ts [orders=300] [customers=16]    (BENCH_CPU_PROF_DIR=dir: a CPU profile per process)
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +65,8 @@ const stack = await startAppStack({
   ports,
   output: log,
   compiled: true,
+  // BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU profile per process on exit (chrome://inspect or speedscope).
+  nodeFlags: process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [],
   env: {
     SERVICE_TOKEN: `bench-token-${prefix}`,
     DATA_DIR: join(tmpdir(), prefix),

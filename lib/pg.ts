@@ -23,3 +23,32 @@ export async function ensureDatabase(url: string): Promise<void> {
     await sql.end({ timeout: 5 });
   }
 }
+
+type Client = postgres.Sql | postgres.TransactionSql;
+
+/**
+ * drizzle sends every query as an unnamed statement, and postgres.js then asks the server for its
+ * parameter types before running it: two round trips per query. A named (prepared) statement is
+ * described once per connection and costs one round trip after that. Hand drizzle this client,
+ * transactions and savepoints included, and every query it sends is prepared.
+ */
+export function preparedStatements<T extends Client>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
+      }
+      if ((property === 'begin' || property === 'savepoint') && typeof value === 'function') {
+        return (...args: unknown[]) => {
+          const body = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (value as (...a: unknown[]) => unknown).call(target, ...args, (tx: postgres.TransactionSql) =>
+            body(preparedStatements(tx)),
+          );
+        };
+      }
+      return value;
+    },
+  });
+}

@@ -41,6 +41,8 @@ export interface AppStackOptions {
    * otherwise the TypeScript sources through tsx (tests: no compile step in the run).
    */
   compiled?: boolean;
+  /** Extra node flags for every process (e.g. `--cpu-prof` for a profiled benchmark). */
+  nodeFlags?: string[];
 }
 
 export interface AppStack {
@@ -101,7 +103,7 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     const env = { ...envOf(name), [spec.portVar]: String(port) };
     if (name === 'worker') env.WORKFLOW_BUNDLE_PATH = await workflowBundle;
     const entry = options.compiled ? [compiledEntry(spec.entry)] : ['--import', 'tsx', spec.entry];
-    const args = [...NODE_FLAGS, ...entry];
+    const args = [...NODE_FLAGS, ...(options.nodeFlags ?? []), ...entry];
     const proc = spawnManaged(label, process.execPath, args, { cwd: root, env, output: options.output });
     keep(proc);
     const url = `http://127.0.0.1:${port}`;

@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
+import { preparedStatements } from '../../lib/pg.js';
 import postgres from 'postgres';
 import { connectAmqp } from '../../lib/amqp.js';
 import { loadConfigOrExit } from '../../lib/config.js';
@@ -22,7 +23,7 @@ const logger = createLogger('notifications', config.LOG_LEVEL);
 try {
   await migrate(config.NOTIFICATIONS_DATABASE_URL);
   const sql = postgres(config.NOTIFICATIONS_DATABASE_URL, { max: 10, onnotice: () => {} });
-  const store = createNotificationStore(drizzle(sql));
+  const store = createNotificationStore(drizzle(preparedStatements(sql)));
   const amqp = await connectAmqp({ url: config.AMQP_URL, name: 'notifications', logger });
   const consumer = startOrderEventConsumer({
     connection: amqp,

@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
+import { preparedStatements } from '../../lib/pg.js';
 import postgres from 'postgres';
 import { connectAmqp } from '../../lib/amqp.js';
 import { createPublisher } from '../../lib/amqp-publisher.js';
@@ -21,7 +22,7 @@ await runMain({
     await migrate(config.ORDERS_DATABASE_URL);
     const sql = postgres(config.ORDERS_DATABASE_URL, { max: 10, onnotice: () => {} });
     onStop(() => sql.end({ timeout: 5 }));
-    const db = drizzle(sql);
+    const db = drizzle(preparedStatements(sql));
     // The broker may be down: orders keep working, events wait in the outbox until the relay reconnects.
     const amqp = await connectAmqp({ url: config.AMQP_URL, name: 'orders-outbox-relay', logger });
     onStop(() => amqp.close());

@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
+import { preparedStatements } from '../../lib/pg.js';
 import postgres from 'postgres';
 import { startHttpServer } from '../../lib/http-server.js';
 import { createMetrics } from '../../lib/metrics.js';
@@ -20,7 +21,7 @@ await runMain({
     await migrate(config.USERS_DATABASE_URL);
     const sql = postgres(config.USERS_DATABASE_URL, { max: 10, onnotice: () => {} });
     onStop(() => sql.end({ timeout: 5 }));
-    const store = createUserStore(drizzle(sql));
+    const store = createUserStore(drizzle(preparedStatements(sql)));
     const passwords = await createPasswordHasher();
     const keys = await loadSigningKeys({ privateKeysJson: config.JWT_PRIVATE_KEYS, dataDir: config.DATA_DIR });
     const tokens = createTokenIssuer({

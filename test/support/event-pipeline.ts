@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
+import { preparedStatements } from '../../lib/pg.js';
 import type { OrderEvent } from '../../contracts/events.js';
 import postgres from 'postgres';
 import { connectAmqp, type AmqpConnection } from '../../lib/amqp.js';
@@ -47,7 +48,7 @@ export async function startEventPipeline(options: PipelineOptions): Promise<Pipe
   await migrateNotifications(options.notificationsDatabaseUrl);
   const ordersSql = postgres(options.ordersDatabaseUrl, { max: 10, onnotice: () => {} });
   const notificationsSql = postgres(options.notificationsDatabaseUrl, { max: 10, onnotice: () => {} });
-  const ordersDb = drizzle(ordersSql);
+  const ordersDb = drizzle(preparedStatements(ordersSql));
 
   const relayConnection = await connectAmqp({ url: options.amqpUrl, name: 'test-relay', logger, maxDelayMs: 1000 });
   const publisher = createPublisher(relayConnection, {
@@ -68,7 +69,7 @@ export async function startEventPipeline(options: PipelineOptions): Promise<Pipe
   const orders = createOrders(ordersDb, () => relay.wake());
 
   const counts = { fresh: 0, duplicate: 0 };
-  const inner = createNotificationStore(drizzle(notificationsSql));
+  const inner = createNotificationStore(drizzle(preparedStatements(notificationsSql)));
   const store: NotificationStore = {
     ...inner,
     recordEvent: async (event, message) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/postgres-js';
+import { preparedStatements } from '../../../lib/pg.js';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import type { OrderEvent, OrderEventType } from '../../../contracts/events.js';
@@ -27,7 +28,7 @@ export async function createHarness(label: string): Promise<Harness> {
   const url = await createTestDatabase(inject('postgresUrl'), inject('runId'), label);
   await migrate(url);
   const sql = postgres(url, { max: 5, onnotice: () => {} });
-  const store = createNotificationStore(drizzle(sql));
+  const store = createNotificationStore(drizzle(preparedStatements(sql)));
   const app = createNotificationsApp({
     logger: createLogger('notifications', 'silent'),
     metrics: createMetrics('notifications', false),

@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
+import { preparedStatements } from '../../../lib/pg.js';
 import type { Hono } from 'hono';
 import postgres from 'postgres';
 import { inject } from 'vitest';
@@ -39,7 +40,7 @@ export async function createOrdersHarness(
   const sql = postgres(url, { max: poolSize, onnotice: () => {} });
   const app = createOrdersApp({
     ...(providerTimeoutMs === undefined ? {} : { providerTimeoutMs }),
-    db: drizzle(sql),
+    db: drizzle(preparedStatements(sql)),
     provider,
     logger: createLogger('orders-test', 'silent'),
     metrics: createMetrics('orders', false),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { drizzle } from 'drizzle-orm/postgres-js';
+import { preparedStatements } from '../../../lib/pg.js';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../../contracts/users.js';
@@ -49,7 +50,7 @@ export async function createHarness(label: string): Promise<Harness> {
   const url = await createTestDatabase(inject('postgresUrl'), inject('runId'), label);
   await migrate(url);
   const sql = postgres(url, { max: 10, onnotice: () => {} });
-  const store = createUserStore(drizzle(sql));
+  const store = createUserStore(drizzle(preparedStatements(sql)));
   const passwords = await createPasswordHasher();
   const dataDir = await mkdtemp(join(tmpdir(), 'users-keys-'));
   const keys = await loadSigningKeys({ dataDir });
