@@ -156,7 +156,8 @@ export function createCatalog(
   async function lookup(ids: string[]) {
     const unique = [...new Set(ids)];
     const objectIds = unique.map(parseProductId).filter((id) => id !== undefined);
-    const docs = objectIds.length ? await products.find({ _id: { $in: objectIds } }).toArray() : [];
+    // One _id lookup per line (an order has at most 50): FerretDB runs `$in` as a scan of the whole catalog.
+    const docs = (await Promise.all(objectIds.map((_id) => products.findOne({ _id })))).filter((doc) => doc !== null);
     const found = new Set(docs.map((d) => d._id.toHexString()));
     const byId = new Map((await withStock(docs)).map((p) => [p.id, p]));
     const items = unique.flatMap((id) => byId.get(id) ?? []);
