@@ -20,7 +20,7 @@ import { startAppStack, type AppProcessName } from '../scripts/stack.js';
 import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
 import { createApiClient } from '../test/support/api.js';
 import { noopActivities } from './ceiling/activities.js';
-import { closedLoop, openLoop, percentiles, rssMb } from './support.js';
+import { closedLoop, cpuSeconds, cpuSecondsByCommand, openLoop, percentiles, rssMb } from './support.js';
 
 const total = Number(process.argv[2] ?? 300);
 const customers = Number(process.argv[3] ?? 16);
@@ -89,6 +89,23 @@ const stack = await startAppStack({
 });
 const connection = await Connection.connect({ address });
 const client = new Client({ connection });
+/** CPU seconds so far of every process an order passes through (PostgreSQL and RabbitMQ by command name). */
+const cpuSnapshot = async (): Promise<Record<string, number>> => {
+  const own: Record<string, number> = {
+    temporal: await cpuSeconds(temporal.child.pid),
+    ferretdb: await cpuSeconds(ferret.child.pid),
+  };
+  for (const [name, proc] of stack.processes) own[name] = await cpuSeconds(proc.child.pid);
+  const shared = await cpuSecondsByCommand(['postgres', 'beam.smp']);
+  return { ...own, postgresql: shared.postgres!, rabbitmq: shared['beam.smp']! };
+};
+const cpuPerOrderLine = (before: Record<string, number>, after: Record<string, number>, orders: number) => {
+  const perOrder = Object.entries(after)
+    .map(([name, seconds]) => [name, ((seconds - (before[name] ?? 0)) * 1000) / orders] as const)
+    .sort((a, b) => b[1] - a[1]);
+  const total = perOrder.reduce((sum, [, ms]) => sum + ms, 0);
+  return `${total.toFixed(0)} ms per order (${perOrder.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')})`;
+};
 const rssLine = async () => {
   const parts = [];
   for (const [name, proc] of stack.processes) parts.push(`${name} ${(await rssMb(proc.child.pid)).toFixed(0)} MB`);
@@ -155,11 +172,13 @@ try {
   );
 
   accept.length = complete.length = 0;
+  const cpuBefore = await cpuSnapshot();
   const throughput = await closedLoop(total, customers, (i) => order(buyers[i % customers]!));
   say(`saga: ${total} orders CONFIRMED by ${customers} customers: ${throughput.toFixed(1)} orders/s`);
   say(`  ratio saga / ceiling: ${((100 * throughput) / ceiling).toFixed(0)} %`);
   say(`  accept (POST → 202): ${percentiles(accept)}`);
   say(`  completion (POST → CONFIRMED): ${percentiles(complete)}`);
+  say(`  CPU: ${cpuPerOrderLine(cpuBefore, await cpuSnapshot(), total)}`);
   say(`  RSS after load: ${await rssLine()}`);
 
   accept.length = complete.length = 0;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 export function percentiles(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,4 +33,23 @@ export async function openLoop(perSecond: number, seconds: number, one: () => Pr
     pending.push(one());
   }
   await Promise.all(pending);
+}
+
+/** CPU seconds (user + system) a process has used so far; NaN when it is gone. */
+export async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th (clock ticks of 1/100 s).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of every process whose command name is one of `names` (PostgreSQL backends, RabbitMQ…), per name. */
+export async function cpuSecondsByCommand(names: string[]): Promise<Record<string, number>> {
+  const totals: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const comm = (await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')).trim();
+    if (comm in totals) totals[comm]! += (await cpuSeconds(Number(entry))) || 0;
+  }
+  return totals;
 }

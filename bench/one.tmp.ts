@@ -1,0 +1,10 @@
+import { createApiClient } from '../test/support/api.js';
+const api = createApiClient('http://127.0.0.1:3000');
+const admin = await api.login('admin@example.com', 'admin-password');
+const product = await api.createProduct(admin, { sku: `ONE-${Date.now()}`, name: 'One', priceCents: 100, stock: 1000 });
+const buyer = await api.registerAndLogin(`one-${Date.now()}@example.com`, 'bench-pw-1');
+await new Promise((r) => setTimeout(r, 1500));
+console.log('MARK', new Date().toISOString());
+const placed = await api.placeOrder(buyer.token, [{ productId: product.id, quantity: 1 }]);
+await api.waitForFinal(buyer.token, placed.body.id, 10000, 100);
+console.log('END', new Date().toISOString(), placed.body.id);
