@@ -161,14 +161,21 @@ try {
     activities: noopActivities,
   });
   const ceilingRun = ceilingWorker.run();
+  const [temporalBefore, benchBefore] = [await cpuSeconds(temporal.child.pid), process.cpuUsage()];
   const ceiling = await closedLoop(total, customers, async (i) => {
     const id = `ceiling-${prefix}-${i}`;
     await client.workflow.execute('noopSaga', { workflowId: id, taskQueue: `ceiling-${prefix}` });
   });
+  const temporalMs = ((await cpuSeconds(temporal.child.pid)) - temporalBefore) * 1000;
+  const { user, system } = process.cpuUsage(benchBefore);
   ceilingWorker.shutdown();
   await ceilingRun;
   say(
     `engine ceiling (no-op workflow, 5 local + 4 regular activities in 2 parallel pairs, ${customers} starters): ${ceiling.toFixed(1)}/s`,
+  );
+  const benchMs = (user + system) / 1000;
+  say(
+    `  CPU: ${((temporalMs + benchMs) / total).toFixed(0)} ms per workflow (temporal ${(temporalMs / total).toFixed(0)}, worker and starters ${(benchMs / total).toFixed(0)})`,
   );
 
   accept.length = complete.length = 0;

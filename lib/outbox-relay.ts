@@ -17,6 +17,8 @@ export interface OutboxStore {
    * or undefined when another relay holds the outbox.
    */
   relayBatch(limit: number, publish: (rows: OutboxMessage[]) => Promise<string[]>): Promise<number | undefined>;
+  /** Deletes up to `limit` events published before `sentBefore` (never an unsent one); returns how many. */
+  pruneSent?(sentBefore: Date, limit: number): Promise<number>;
 }
 
 export interface OutboxRelayOptions {
@@ -29,6 +31,10 @@ export interface OutboxRelayOptions {
   /** Poll interval while the outbox is empty; `wake()` cuts it short. */
   idleMs?: number;
   maxBackoffMs?: number;
+  /** How long a published event is kept (for inspection and replays by hand) before the relay deletes it. */
+  retentionMs?: number;
+  /** How often the relay looks for events past their retention. */
+  pruneEveryMs?: number;
   /** Test hook: runs after the broker confirmed a batch, before it is marked sent (a crash there re-publishes). */
   afterPublish?: (ids: string[]) => Promise<void>;
 }
@@ -47,6 +53,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const idleMs = options.idleMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   const backoff = exponentialBackoff(idleMs, maxBackoffMs);
+  const retentionMs = options.retentionMs ?? 7 * 24 * 3_600_000;
+  const pruneEveryMs = options.pruneEveryMs ?? 60_000;
+  let lastPrune = 0;
   let failures = 0;
   let running = false;
   let loop: Promise<void> | undefined;
@@ -90,6 +99,24 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return confirmed;
   };
 
+  /** Deletes what is past its retention in bounded batches, at most once per `pruneEveryMs`. */
+  const prune = async () => {
+    if (!store.pruneSent || Date.now() - lastPrune < pruneEveryMs) return;
+    lastPrune = Date.now();
+    const batch = 1000;
+    try {
+      let deleted = 0;
+      let last = batch;
+      while (last === batch && running) {
+        last = await store.pruneSent(new Date(Date.now() - retentionMs), batch);
+        deleted += last;
+      }
+      if (deleted > 0) logger.info({ deleted }, 'pruned published outbox events');
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'outbox prune failed');
+    }
+  };
+
   const run = async () => {
     while (running) {
       failures = 0;
@@ -104,7 +131,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (failures > 0) await sleep(backoff.next());
       else {
         backoff.reset();
-        if (read === undefined || read < batchSize) await sleep(idleMs);
+        if (read === undefined || read < batchSize) {
+          await prune();
+          await sleep(idleMs);
+        }
       }
     }
   };

@@ -10,9 +10,19 @@ describe('OrdersConfig', () => {
       ORDERS_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop_orders',
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       ORDER_EVENTS_EXCHANGE: 'orders.events',
+      OUTBOX_RETENTION_HOURS: 168,
       SERVICE_TOKEN: 'x'.repeat(16),
       LOG_LEVEL: 'info',
     });
+  });
+
+  it('refuses an outbox retention that is not a positive number of hours', () => {
+    const base = { SERVICE_TOKEN: 'x'.repeat(16) };
+    expect(parseConfig(OrdersConfig, { ...base, OUTBOX_RETENTION_HOURS: '0.5' }).OUTBOX_RETENTION_HOURS).toBe(0.5);
+    expect(() => parseConfig(OrdersConfig, { ...base, OUTBOX_RETENTION_HOURS: '0' })).toThrow(/OUTBOX_RETENTION_HOURS/);
+    expect(() => parseConfig(OrdersConfig, { ...base, OUTBOX_RETENTION_HOURS: 'week' })).toThrow(
+      /OUTBOX_RETENTION_HOURS/,
+    );
   });
 
   it('requires a service token of at least 16 characters', () => {

@@ -10,5 +10,7 @@ export const OrdersConfig = z.object({
   /** Where the outbox relay publishes the order events. */
   AMQP_URL: z.url({ protocol: /^amqps?$/ }).default(DEFAULT_AMQP_URL),
   ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
+  /** Published events stay in the outbox this long (to inspect or re-publish by hand), then the relay deletes them. */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
 });
 export type OrdersConfig = z.infer<typeof OrdersConfig>;

@@ -36,6 +36,7 @@ await runMain({
       exchange: config.ORDER_EVENTS_EXCHANGE,
       appId: 'orders',
       logger,
+      retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
     });
     relay.start();
     onStop(() => relay.stop());

@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderEvent } from '../../contracts/events.js';
 import type { OutboxMessage } from '../../lib/outbox-relay.js';
+import { preparedStatements } from '../../lib/pg.js';
 import { createOrderOutboxStore } from './outbox.js';
 import { createOrdersHarness, pricedOrder, uniqueId, type OrdersHarness } from './test-support/harness.js';
 
@@ -56,7 +57,7 @@ describe('transactional outbox of the orders service', () => {
   });
 
   it('relays the oldest unsent event of each order first and marks only what was confirmed', async () => {
-    const store = createOrderOutboxStore(drizzle(h.sql));
+    const store = createOrderOutboxStore(drizzle(preparedStatements(h.sql)));
     const drain = async (confirm: (rows: OutboxMessage[]) => string[]) => {
       const seen: OutboxMessage[] = [];
       await store.relayBatch(1000, async (rows) => {
@@ -74,5 +75,26 @@ describe('transactional outbox of the orders service', () => {
     expect((await drain((rows) => rows.map((r) => r.id))).map((r) => r.routingKey)).toEqual(['order.cancelled']);
     expect(await drain(() => [])).toEqual([]);
     expect((await eventsOf(id)).every((e) => e.sent)).toBe(true);
+  });
+});
+
+describe('pruning the outbox', () => {
+  it('deletes published events sent before the cutoff, oldest first, never an unsent or a recent one', async () => {
+    const store = createOrderOutboxStore(drizzle(preparedStatements(h.sql)));
+    const [oldest, older, recent, unsent] = [await newOrder(), await newOrder(), await newOrder(), await newOrder()];
+    await h.sql`update outbox set sent_at = now() - interval '9 days' where order_id = ${oldest}`;
+    await h.sql`update outbox set sent_at = now() - interval '8 days' where order_id = ${older}`;
+    await h.sql`update outbox set sent_at = now() - interval '1 hour' where order_id = ${recent}`;
+    await h.sql`update outbox set occurred_at = now() - interval '30 days' where order_id = ${unsent}`;
+    const cutoff = new Date(Date.now() - 7 * 24 * 3_600_000);
+
+    expect(await store.pruneSent!(cutoff, 1)).toBe(1);
+    expect(await eventsOf(oldest)).toEqual([]);
+    expect(await eventsOf(older)).toHaveLength(1);
+    expect(await store.pruneSent!(cutoff, 1000)).toBe(1);
+    expect(await store.pruneSent!(cutoff, 1000)).toBe(0);
+    expect(await eventsOf(older)).toEqual([]);
+    expect(await eventsOf(recent)).toHaveLength(1);
+    expect(await eventsOf(unsent)).toEqual([expect.objectContaining({ type: 'order.placed', sent: false })]);
   });
 });

@@ -77,6 +77,13 @@ export function createOrderOutboxStore(db: OrdersDb): OutboxStore {
         }
         return rows.length;
       }),
+    pruneSent: async (sentBefore, limit) => {
+      const deleted = await db.execute(sql`
+        delete from outbox where seq in (
+          select seq from outbox where sent_at is not null and sent_at < ${sentBefore.toISOString()}::timestamptz order by sent_at limit ${limit}
+        ) returning seq`);
+      return deleted.length;
+    },
   };
 }
 

@@ -135,5 +135,9 @@ export const outbox = pgTable(
     index('outbox_unsent_idx')
       .on(t.orderId, t.seq)
       .where(sql`${t.sentAt} is null`),
+    // The relay prunes sent events older than the retention by this range.
+    index('outbox_sent_at_idx')
+      .on(t.sentAt)
+      .where(sql`${t.sentAt} is not null`),
   ],
 );
