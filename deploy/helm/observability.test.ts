@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { RULES_DIR } from '../../scripts/observability.js';
 import { ensureHelm, ensurePromtool } from '../../scripts/tools.js';
 import { DASHBOARD_DIR } from '../../test/support/dashboards.js';
-import { CHART_DIR, renderChart, type Manifest } from './render.js';
+import { CHART_DIR, podSpec, renderChart, type Manifest } from './render.js';
 import { schemaProblems } from './schema-validation.js';
 
 const run = promisify(execFile);
@@ -129,4 +129,94 @@ describe('the PrometheusRule in the chart', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 1_800_000);
+});
+
+describe("the ServiceMonitor and the worker's SDK metrics port", () => {
+  interface Endpoint {
+    port: string;
+    path: string;
+    interval: string;
+    honorLabels: boolean;
+    relabelings?: { targetLabel: string; replacement: string }[];
+  }
+  type ServiceMonitor = Manifest & {
+    metadata: { namespace?: string };
+    spec: { jobLabel: string; selector: { matchLabels: Record<string, string> }; endpoints: Endpoint[] };
+  };
+  type Service = Manifest & { spec: { ports: { name: string; port: number; targetPort: string }[] } };
+  const byKind = <T extends Manifest>(manifests: Manifest[], kind: string) =>
+    manifests.filter((m): m is T => m.kind === kind);
+  const worker = (manifests: Manifest[], kind: string) =>
+    manifests.find((m) => m.kind === kind && m.metadata.labels?.['app.kubernetes.io/component'] === 'worker')!;
+
+  it('serves the SDK metrics on a named worker port by default, and renders no ServiceMonitor unless asked to', async () => {
+    const manifests = await renderChart(existingSecret);
+    expect(byKind(manifests, 'ServiceMonitor')).toEqual([]);
+    const [container] = podSpec(worker(manifests, 'Deployment')).containers;
+    expect(container!.ports).toContainEqual(expect.objectContaining({ name: 'sdk-metrics', containerPort: 9464 }));
+    expect(container!.env).toContainEqual({ name: 'TEMPORAL_METRICS_PORT', value: '9464' });
+    expect((worker(manifests, 'Service') as Service).spec.ports.map((p) => p.name)).toEqual(['http', 'sdk-metrics']);
+    const others = byKind<Service>(manifests, 'Service').filter((s) => s !== worker(manifests, 'Service'));
+    expect(others.flatMap((s) => s.spec.ports.map((p) => p.name))).toEqual(others.map(() => 'http'));
+  });
+
+  it('scrapes every process by its Service, job = the process, and the SDK port as temporal-sdk', async () => {
+    const manifests = await renderChart([
+      ...existingSecret,
+      ...['--set', 'serviceMonitor.enabled=true', '--set', 'serviceMonitor.labels.release=kps'],
+    ]);
+    const [monitor, ...more] = byKind<ServiceMonitor>(manifests, 'ServiceMonitor');
+    expect(more).toEqual([]);
+    expect(monitor!.metadata).toMatchObject({ namespace: 'shop', labels: { release: 'kps' } });
+    expect(monitor!.spec.jobLabel).toBe('app.kubernetes.io/component');
+    const services = byKind<Service>(manifests, 'Service');
+    const selected = services.filter((service) =>
+      Object.entries(monitor!.spec.selector.matchLabels).every(([k, v]) => service.metadata.labels?.[k] === v),
+    );
+    expect(selected.map((s) => s.metadata.labels?.['app.kubernetes.io/component']).sort()).toEqual([
+      'api',
+      'notifications',
+      'orders',
+      'products',
+      'users',
+      'worker',
+    ]);
+    expect(monitor!.spec.endpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '30s', honorLabels: true },
+      {
+        port: 'sdk-metrics',
+        path: '/metrics',
+        interval: '30s',
+        honorLabels: true,
+        relabelings: [{ targetLabel: 'job', replacement: 'temporal-sdk' }],
+      },
+    ]);
+  });
+
+  it('lets the metrics peers reach the SDK port, and drops port, variable and endpoint when it is 0', async () => {
+    const scraped = await renderChart([
+      ...existingSecret,
+      ...[
+        '--set',
+        'networkPolicy.enabled=true',
+        '--set',
+        'networkPolicy.metricsFrom[0].podSelector.matchLabels.app=prometheus',
+      ],
+    ]);
+    const policy = worker(scraped, 'NetworkPolicy') as Manifest & {
+      spec: { ingress: { ports: { port: string }[] }[] };
+    };
+    expect(policy.spec.ingress.flatMap((rule) => rule.ports.map((p) => p.port))).toEqual(['http', 'sdk-metrics']);
+
+    const off = await renderChart([
+      ...existingSecret,
+      ...['--set', 'worker.sdkMetricsPort=0', '--set', 'serviceMonitor.enabled=true'],
+    ]);
+    const [container] = podSpec(worker(off, 'Deployment')).containers;
+    expect(container!.ports!.map((p) => p.name)).toEqual(['http']);
+    expect(container!.env!.map((e) => e.name)).not.toContain('TEMPORAL_METRICS_PORT');
+    expect((worker(off, 'Service') as Service).spec.ports.map((p) => p.name)).toEqual(['http']);
+    const [monitor] = byKind<ServiceMonitor>(off, 'ServiceMonitor');
+    expect(monitor!.spec.endpoints.map((e) => e.port)).toEqual(['http']);
+  });
 });

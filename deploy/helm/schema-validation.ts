@@ -8,7 +8,10 @@ interface Validatable {
 type ModelClass = new (data: object) => Validatable;
 
 /** Custom resources kubernetes-models has no schema for, checked by their own tests (observability.test.ts). */
-const CHECKED_ELSEWHERE = new Set(['monitoring.coreos.com/v1 PrometheusRule']);
+const CHECKED_ELSEWHERE = new Set([
+  'monitoring.coreos.com/v1 PrometheusRule',
+  'monitoring.coreos.com/v1 ServiceMonitor',
+]);
 
 async function modelClass(apiVersion: string, kind: string): Promise<ModelClass> {
   const module = (await import(/* @vite-ignore */ `kubernetes-models/${apiVersion}/${kind}`)) as Record<

@@ -38,6 +38,10 @@
   value: {{ $values.maxConcurrentActivities | quote }}
 - name: WORKER_MAX_CONCURRENT_WORKFLOW_TASKS
   value: {{ $values.maxConcurrentWorkflowTasks | quote }}
+{{- if gt (int $values.sdkMetricsPort) 0 }}
+- name: TEMPORAL_METRICS_PORT
+  value: {{ $values.sdkMetricsPort | quote }}
+{{- end }}
 {{- else if eq $name "users" }}
 {{ include "durable-shop.secretEnv" (list $root "USERS_DATABASE_URL") }}
 {{ include "durable-shop.secretEnv" (list $root "JWT_PRIVATE_KEYS") }}
