@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { NotificationPage } from '../contracts/notifications.js';
+import { notificationsApi } from '../contracts/notifications-api.js';
+import type { NotificationPage } from '../contracts/notifications.js';
+import { createApiClient } from '../lib/api-client.js';
 import type { ServiceClient } from '../lib/service-client.js';
 
 export interface NotificationsClient {
@@ -10,9 +12,11 @@ export interface NotificationsClient {
   ready: () => Promise<void>;
 }
 
+/** The notifications service's contract (contracts/notifications-api.ts), typed, plus its readiness. */
 export function createNotificationsClient(client: ServiceClient): NotificationsClient {
+  const api = createApiClient(notificationsApi, client);
   return {
-    list: (query, requestId) => client.call('GET', '/v1/notifications', NotificationPage, { query, requestId }),
+    list: (query, requestId) => api.list({ query }, { requestId }),
     ready: async () => void (await client.call('GET', '/readyz', z.unknown(), { timeoutMs: 2_000 })),
   };
 }
