@@ -18,3 +18,11 @@ export const DURABLE_CANCEL = 'durable-cancel-v1';
  * registered first; both settle before the saga moves on, so no compensation races its own step.
  */
 export const PARALLEL_HOLDS = 'parallel-holds-v1';
+
+/**
+ * The saga of the three patches above under one marker: a new execution records this one patch
+ * instead of three (each patch also upserts TemporalChangeVersion, a visibility write), and skips its
+ * own upsert of the start's search attributes when the starter already set them. Histories without it
+ * take the three patches' branches as before.
+ */
+export const ONE_MARKER = 'one-marker-v1';

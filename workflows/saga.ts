@@ -1,4 +1,11 @@
-import { CancellationScope, condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  patched,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { CreateOrderInput, StepInput } from '../activities/activities.js';
 import { SagaStep, SearchAttributeKeys, type PlaceOrderInput } from '../contracts/order-saga.js';
 import type { FailureReason } from '../contracts/orders.js';
@@ -13,7 +20,12 @@ import {
 import { Compensations } from './compensations.js';
 import type { FinalStatus, OrderState } from './order-state.js';
 import { CancelRequested, outcomeOf } from './outcome.js';
-import { DURABLE_CANCEL, LEAN_ROUND_TRIPS, PARALLEL_HOLDS } from './patches.js';
+import { DURABLE_CANCEL, LEAN_ROUND_TRIPS, ONE_MARKER, PARALLEL_HOLDS } from './patches.js';
+
+/** The gateway starts the saga with its search attributes (OrderStatus PENDING, CustomerId). */
+const startedWithSearchAttributes = () =>
+  workflowInfo().typedSearchAttributes.get(SearchAttributeKeys.orderStatus) !== undefined &&
+  workflowInfo().typedSearchAttributes.get(SearchAttributeKeys.customerId) !== undefined;
 
 /** The steps of one order, in order, with their compensations. */
 export class OrderSaga {
@@ -23,6 +35,8 @@ export class OrderSaga {
   private readonly localActs: ActivitiesWithSummary;
   private readonly finalizeActs: ActivitiesWithSummary;
   private readonly lean: boolean;
+  /** Recorded once, first: a history without it replays the older patches' own decisions. */
+  private readonly oneMarker: boolean;
   private readonly compensations = new Compensations();
   private readonly ref: StepInput;
   private createArgs?: CreateOrderInput;
@@ -32,9 +46,16 @@ export class OrderSaga {
     private readonly input: PlaceOrderInput,
     private readonly order: OrderState,
   ) {
+    this.oneMarker = patched(ONE_MARKER);
+    if (!this.oneMarker || !startedWithSearchAttributes()) {
+      upsertSearchAttributes([
+        { key: SearchAttributeKeys.orderStatus, value: 'PENDING' },
+        { key: SearchAttributeKeys.customerId, value: input.customerId },
+      ]);
+    }
     this.forwardActs = activitiesWith(forwardOptions(input));
     this.safeActs = activitiesWith(compensationOptions(input));
-    this.lean = patched(LEAN_ROUND_TRIPS);
+    this.lean = this.oneMarker || patched(LEAN_ROUND_TRIPS);
     this.localActs = this.lean ? localActivitiesWith(forwardOptions(input)) : this.forwardActs;
     this.finalizeActs = this.lean ? localActivitiesWith(compensationOptions(input)) : this.safeActs;
     this.ref = { orderId: input.orderId, requestId: input.requestId };
@@ -114,7 +135,7 @@ export class OrderSaga {
         a.authorizePayment(payment),
       );
     this.compensations.register(SagaStep.releaseInventory, releaseInventory);
-    if (!patched(PARALLEL_HOLDS)) {
+    if (!this.oneMarker && !patched(PARALLEL_HOLDS)) {
       await reserve();
       this.compensations.register(SagaStep.voidPayment, voidPayment);
       return void (await authorize());
@@ -182,7 +203,7 @@ export class OrderSaga {
   private async passPointOfNoReturn(): Promise<void> {
     // Set first, so a cancel Update arriving meanwhile is refused rather than lost.
     this.order.pointOfNoReturn = true;
-    if (!patched(DURABLE_CANCEL)) return;
+    if (!this.oneMarker && !patched(DURABLE_CANCEL)) return;
     const pass = (a: SagaStubs) => a.passPointOfNoReturn(this.ref);
     const { passed } = await this.step(SagaStep.pointOfNoReturn, 'Pass the point of no return', pass, this.localActs);
     if (passed) return;

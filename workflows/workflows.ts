@@ -1,5 +1,5 @@
-import { CancellationScope, allHandlersFinished, condition, upsertSearchAttributes } from '@temporalio/workflow';
-import { SearchAttributeKeys, type OrderSagaState, type PlaceOrderInput } from '../contracts/order-saga.js';
+import { CancellationScope, allHandlersFinished, condition } from '@temporalio/workflow';
+import type { OrderSagaState, PlaceOrderInput } from '../contracts/order-saga.js';
 import { installHandlers } from './handlers.js';
 import { OrderState } from './order-state.js';
 import { OrderSaga } from './saga.js';
@@ -8,10 +8,6 @@ import { OrderSaga } from './saga.js';
 export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState> {
   const order = new OrderState(input);
   installHandlers(order);
-  upsertSearchAttributes([
-    { key: SearchAttributeKeys.orderStatus, value: 'PENDING' },
-    { key: SearchAttributeKeys.customerId, value: input.customerId },
-  ]);
   await new OrderSaga(input, order).run();
   // Let a waiting cancel Update return its answer before the workflow completes.
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
