@@ -68,6 +68,7 @@ async function addFromCatalog(name: string) {
   await nav('Catalog').click();
   await page.getByRole('searchbox', { name: 'Search products' }).fill(name);
   await page.getByRole('button', { name: 'Search' }).click();
+  await searchApplied(page);
   await page.getByRole('listitem', { name }).getByRole('button', { name: 'Add to cart' }).click();
 }
 
@@ -217,7 +218,7 @@ describe('storefront in Chromium', () => {
     expect(new Set(statuses)).toEqual(new Set(['FAILED']));
 
     await addFromCatalogView(name);
-    expect(await page.getByRole('listitem', { name }).getByText('11 in stock').count()).toBe(1);
+    await page.getByRole('listitem', { name }).getByText('11 in stock').waitFor();
   });
 
   it('works with the keyboard alone and fits a phone-width screen', async () => {
@@ -239,6 +240,7 @@ describe('storefront in Chromium', () => {
     await phone.keyboard.press('Tab');
     await phone.keyboard.type(name);
     await phone.keyboard.press('Enter');
+    await searchApplied(phone);
     await phone.getByRole('listitem', { name }).waitFor();
     // From the heading: the search box, Search, the product's link, its Add to cart button.
     for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Enter']) await phone.keyboard.press(key);
@@ -278,7 +280,13 @@ async function addFromCatalogView(name: string) {
   await nav('Catalog').click();
   await page.getByRole('searchbox', { name: 'Search products' }).fill(name);
   await page.getByRole('button', { name: 'Search' }).click();
+  await searchApplied(page);
   await page.getByRole('listitem', { name }).waitFor();
+}
+
+/** The unfiltered list stays on screen until the search answers: wait for the one product that matches. */
+async function searchApplied(on: Page) {
+  await expect.poll(() => on.getByRole('list', { name: 'Products' }).getByRole('listitem').count()).toBe(1);
 }
 
 async function tokenOf(email: string) {
