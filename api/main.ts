@@ -5,6 +5,7 @@ import { startHttpServer } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
 import { runMain } from '../lib/run-main.js';
+import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { createServiceClient } from '../lib/service-client.js';
 import { tracingClientInterceptors } from '../lib/temporal-tracing.js';
 import { createGatewayApp } from './app.js';
@@ -35,7 +36,8 @@ await runMain({
       );
 
     // Lazy: the gateway starts (and /readyz reports) even while Temporal is still coming up.
-    const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+    const temporalOptions = temporalConnectionOptions(config);
+    const connection = Connection.lazy(temporalOptions);
     onStop(() => connection.close());
     const temporal = new Client({
       connection,
@@ -89,7 +91,12 @@ await runMain({
     const server = await startHttpServer(app, config.API_PORT, config.API_HOST);
     onStop(() => server.close());
     logger.info(
-      { url: server.url, temporal: config.TEMPORAL_ADDRESS, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      {
+        url: server.url,
+        temporal: config.TEMPORAL_ADDRESS,
+        temporalSecurity: describeTemporalSecurity(temporalOptions),
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      },
       'gateway listening',
     );
   },

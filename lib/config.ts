@@ -90,7 +90,16 @@ export const temporalFields = {
   TEMPORAL_ADDRESS: z.string().min(1).default(`${DEFAULT_HOST}:${DEFAULT_TEMPORAL_PORT}`),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE_DEFAULT),
+  // Temporal's environment configuration (the names the `temporal` CLI reads): an API key implies TLS.
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0']).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
 };
+export const TemporalSettingsSchema = z.object(temporalFields);
+export type TemporalSettings = z.infer<typeof TemporalSettingsSchema>;
 
 const localUrl = (port: number) => z.url().default(`http://${DEFAULT_HOST}:${port}`);
 

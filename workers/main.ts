@@ -7,6 +7,7 @@ import { startHttpServer } from '../lib/http-server.js';
 import { createMetrics } from '../lib/metrics.js';
 import { retryUntilUp } from '../lib/retry.js';
 import { runMain } from '../lib/run-main.js';
+import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { WorkerConfig } from './config.js';
 import { createHealthApp } from './health.js';
 import { createSagaMetrics } from './saga-metrics.js';
@@ -38,7 +39,8 @@ await runMain({
     onStop(() => server.close());
 
     // Temporal may come up after us (or restart): wait for it, reporting not-ready meanwhile.
-    const connected = await retryUntilUp(() => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }), {
+    const temporalOptions = temporalConnectionOptions(config);
+    const connected = await retryUntilUp(() => NativeConnection.connect(temporalOptions), {
       what: `Temporal at ${config.TEMPORAL_ADDRESS}`,
       logger,
       signal: stopping,
@@ -86,7 +88,12 @@ await runMain({
       signal: stopping,
     });
     logger.info(
-      { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, port: server.port },
+      {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        address: config.TEMPORAL_ADDRESS,
+        temporalSecurity: describeTemporalSecurity(temporalOptions),
+        port: server.port,
+      },
       'worker running',
     );
   },

@@ -3,16 +3,11 @@ import type { Container, Manifest, PodSpec } from './render.js';
 import { mebibytes } from './render.js';
 import type { ProcessConfig } from './process-configs.js';
 
-/** Read by main.ts outside the schema, or Temporal client settings the processes do not read yet (README). */
-const READ_OUTSIDE_SCHEMA = new Set([
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'TEMPORAL_TLS',
-  'TEMPORAL_TLS_CLIENT_CERT_PATH',
-  'TEMPORAL_TLS_CLIENT_KEY_PATH',
-  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
-  'TEMPORAL_TLS_SERVER_NAME',
-  'TEMPORAL_API_KEY',
-]);
+/** Read by main.ts outside the schema. */
+const READ_OUTSIDE_SCHEMA = new Set(['OTEL_EXPORTER_OTLP_ENDPOINT']);
+
+/** The gateway's /readyz checks every service, so its readiness probe is the process's own health. */
+const GATEWAY_READY_PATH = '/healthz';
 
 /** Wired ahead of the features landing in parallel: Redis-shared rate limits (issue 15), order events (issue 13). */
 const AWAITED_BY: Record<string, string[]> = { api: ['REDIS_URL'], orders: ['AMQP_URL'] };
@@ -57,7 +52,8 @@ export function processProblems(container: Container, config: ProcessConfig): st
   const command = container.command ?? [];
   const flagsOnly = command.slice(1, -1).every((arg) => arg.startsWith('--'));
   if (command[0] !== 'node' || command.at(-1) !== config.main || !flagsOnly) problems.push(`runs ${command.join(' ')}`);
-  if (container.readinessProbe?.httpGet?.path !== '/readyz') problems.push('readiness probe is not /readyz');
+  const readyPath = config.process === 'api' ? GATEWAY_READY_PATH : '/readyz';
+  if (container.readinessProbe?.httpGet?.path !== readyPath) problems.push(`readiness probe is not ${readyPath}`);
   if (container.livenessProbe?.httpGet?.path !== '/healthz') problems.push('liveness probe is not /healthz');
   const http = container.ports?.find((port) => port.name === 'http');
   const portKey = config.known.find((key) => key.endsWith('_PORT'));

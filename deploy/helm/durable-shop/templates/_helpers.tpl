@@ -48,13 +48,15 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 {{- end -}}
 
 {{/* Fixed facts per process: entry point and the prefix of its *_PORT / *_HOST variables. */}}
+{{/* The gateway's /readyz checks every service: as its readiness probe, one service down would take every
+gateway pod out of its Service at once. Its pods stay in rotation and answer that service's routes with 503s. */}}
 {{- define "durable-shop.processFacts" -}}
-api: { main: dist/api/main.js, envPrefix: API }
-worker: { main: dist/workers/main.js, envPrefix: WORKER }
-users: { main: dist/services/users/main.js, envPrefix: USERS }
-products: { main: dist/services/products/main.js, envPrefix: PRODUCTS }
-orders: { main: dist/services/orders/main.js, envPrefix: ORDERS }
-notifications: { main: dist/services/notifications/main.js, envPrefix: NOTIFICATIONS }
+api: { main: dist/api/main.js, envPrefix: API, readyPath: /healthz }
+worker: { main: dist/workers/main.js, envPrefix: WORKER, readyPath: /readyz }
+users: { main: dist/services/users/main.js, envPrefix: USERS, readyPath: /readyz }
+products: { main: dist/services/products/main.js, envPrefix: PRODUCTS, readyPath: /readyz }
+orders: { main: dist/services/orders/main.js, envPrefix: ORDERS, readyPath: /readyz }
+notifications: { main: dist/services/notifications/main.js, envPrefix: NOTIFICATIONS, readyPath: /readyz }
 {{- end -}}
 
 {{/* A pinned image reference: (list repository tag digest). */}}
