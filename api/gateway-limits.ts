@@ -3,7 +3,7 @@ import { ErrorCode } from '../contracts/problem.js';
 import type { Logger } from '../lib/logger.js';
 import { ProblemError } from '../lib/problem.js';
 import type { GatewayConfig } from './config.js';
-import { memoryFailureWindow, memoryTokenBuckets, type Clock, type Limiter } from './limiters.js';
+import { memorySlidingWindow, type Clock, type Limiter } from './limiters.js';
 import { createRedisLimiter } from './redis-limiter.js';
 
 export type LimitsConfig = Pick<
@@ -48,19 +48,19 @@ export function createGatewayLimits(options: {
   return {
     perIp: failOpen(
       make('ip', config.RATE_LIMIT_IP_PER_MIN, MINUTE, () =>
-        memoryTokenBuckets(config.RATE_LIMIT_IP_PER_MIN, MINUTE * 1000, clock),
+        memorySlidingWindow(config.RATE_LIMIT_IP_PER_MIN, MINUTE * 1000, clock),
       ),
       health,
     ),
     orders: failOpen(
       make('orders', config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE, () =>
-        memoryTokenBuckets(config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE * 1000, clock),
+        memorySlidingWindow(config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE * 1000, clock),
       ),
       health,
     ),
     loginAttempts: failClosed(
       make('login', config.RATE_LIMIT_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS, () =>
-        memoryFailureWindow(config.RATE_LIMIT_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS * 1000, clock),
+        memorySlidingWindow(config.RATE_LIMIT_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS * 1000, clock),
       ),
       health,
     ),

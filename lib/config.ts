@@ -85,18 +85,22 @@ export const processFields = {
   LOG_LEVEL: logLevel,
 };
 
-/** The Temporal server, namespace and task queue of the order saga (gateway and worker). */
-export const temporalFields = {
-  TEMPORAL_ADDRESS: z.string().min(1).default(`${DEFAULT_HOST}:${DEFAULT_TEMPORAL_PORT}`),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE_DEFAULT),
-  // Temporal's environment configuration (the names the `temporal` CLI reads): an API key implies TLS.
+/** Temporal's environment configuration (the names the `temporal` CLI reads): an API key implies TLS. */
+export const temporalSecurityFields = {
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS: z.enum(['true', 'false', '1', '0']).optional(),
   TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+};
+
+/** The Temporal server, namespace and task queue of the order saga, and how to reach it (gateway and worker). */
+export const temporalFields = {
+  TEMPORAL_ADDRESS: z.string().min(1).default(`${DEFAULT_HOST}:${DEFAULT_TEMPORAL_PORT}`),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE_DEFAULT),
+  ...temporalSecurityFields,
 };
 export const TemporalSettingsSchema = z.object(temporalFields);
 export type TemporalSettings = z.infer<typeof TemporalSettingsSchema>;

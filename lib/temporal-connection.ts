@@ -1,6 +1,12 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { TLSConfig } from '@temporalio/client';
-import { ConfigError, temporalFields, type TemporalSettings } from './config.js';
+import { ConfigError, temporalSecurityFields, type TemporalSettings } from './config.js';
+
+/** The address and the security variables; namespace and task queue are not connection settings. */
+export type TemporalConnectionSettings = Pick<
+  TemporalSettings,
+  'TEMPORAL_ADDRESS' | keyof typeof temporalSecurityFields
+>;
 
 /** What both the client's `Connection` and the worker's `NativeConnection` take. */
 export interface TemporalConnectionOptions {
@@ -13,7 +19,7 @@ export interface TemporalConnectionOptions {
  * Connection options from Temporal's environment configuration, read by Temporal's own loader: plain gRPC by
  * default; TLS with `TEMPORAL_TLS` or an API key; mTLS with a client certificate and key.
  */
-export function temporalConnectionOptions(settings: TemporalSettings): TemporalConnectionOptions {
+export function temporalConnectionOptions(settings: TemporalConnectionSettings): TemporalConnectionOptions {
   const { TEMPORAL_TLS_CLIENT_CERT_PATH: cert, TEMPORAL_TLS_CLIENT_KEY_PATH: key } = settings;
   if (Boolean(cert) !== Boolean(key)) {
     throw new ConfigError([
@@ -21,7 +27,7 @@ export function temporalConnectionOptions(settings: TemporalSettings): TemporalC
     ]);
   }
   const env: Record<string, string> = {};
-  for (const name of Object.keys(temporalFields) as (keyof TemporalSettings)[]) {
+  for (const name of Object.keys(temporalSecurityFields) as (keyof typeof temporalSecurityFields)[]) {
     const value = settings[name];
     if (value !== undefined) env[name] = value;
   }

@@ -1,4 +1,4 @@
-import { Connection } from '@temporalio/client';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { mkdir } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -81,9 +81,12 @@ export async function temporalReady(address: string, namespace = 'default'): Pro
   }
 }
 
+/** Where Temporal is and how to reach it: an address, or the options `temporalConnectionOptions` builds. */
+type TemporalTarget = ConnectionOptions & { address: string };
+
 /** Registers the saga's Keyword search attributes if a reused or external server lacks them. */
-export async function ensureSearchAttributes(address: string, namespace = 'default'): Promise<void> {
-  const connection = await Connection.connect({ address });
+export async function ensureSearchAttributes(target: string | TemporalTarget, namespace = 'default'): Promise<void> {
+  const connection = await Connection.connect(typeof target === 'string' ? { address: target } : target);
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = Object.values(SearchAttribute).filter((name) => !(name in (existing.customAttributes ?? {})));

@@ -8,6 +8,7 @@ import {
   DEFAULT_TEMPORAL_UI_PORT,
   logLevel,
   port,
+  temporalSecurityFields,
 } from '../lib/config.js';
 
 /** Unset and empty mean the same: "not given". */
@@ -35,6 +36,8 @@ export const LauncherConfig = z.object({
   MONGO_PORT: port(DEFAULT_MONGO_PORT),
   /** Given: use that Temporal server instead of starting a dev server. */
   TEMPORAL_ADDRESS: optional,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  ...temporalSecurityFields,
   TEMPORAL_UI_URL: optional,
   /** Given: use that MongoDB-protocol server instead of starting FerretDB. */
   MONGO_URL: optional,

@@ -8,6 +8,7 @@ import { ensureDatabase } from '../lib/pg.js';
 import { declareEventTopology } from './broker.js';
 import { dropDatabases, databaseUrl } from './databases.js';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
+import { temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { observabilityFor, plannedPorts, startObservability, startTraceBackend } from './observability.js';
 import { prettyOutput } from './pretty-output.js';
 import { assertPortsFree } from './processes.js';
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
       }),
     );
   } else {
-    await ensureSearchAttributes(temporalAddress);
+    const target = temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: temporalAddress });
+    await ensureSearchAttributes(target, config.TEMPORAL_NAMESPACE);
   }
   if (!config.MONGO_URL) {
     say('starting FerretDB (MongoDB protocol, on PostgreSQL)…');

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { problemErrorHandler } from '../../lib/problem.js';
 import { createLogger } from '../../lib/logger.js';
-import { memoryTokenBuckets } from '../limiters.js';
+import { memorySlidingWindow } from '../limiters.js';
 import { clientIpResolver, rateLimit } from './rate-limit.js';
 
 describe('rateLimit', () => {
@@ -11,7 +11,7 @@ describe('rateLimit', () => {
     const app = new Hono()
       .use(
         rateLimit({
-          limiter: memoryTokenBuckets(2, 60_000, () => now),
+          limiter: memorySlidingWindow(2, 60_000, () => now),
           clientIp: (c) => c.req.header('x-ip') ?? '?',
         }),
       )
@@ -24,7 +24,9 @@ describe('rateLimit', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await from('b')).status).toBe(200);
-    now += 30_000;
+    now += 59_999;
+    expect((await from('a')).status).toBe(429);
+    now += 1;
     expect((await from('a')).status).toBe(200);
   });
 

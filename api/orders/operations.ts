@@ -81,14 +81,15 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
     ctx: Ctx,
   ): Promise<{ status: 200 | 202; order: Order }> {
     const customerId = ctx.caller.sub;
-    const wait = await deps.takeOrderToken(customerId);
-    if (wait > 0) throw rateLimited(wait, 'Too many orders placed; slow down');
     const orderId = deriveOrderId(customerId, idempotencyKey);
     const hash = requestHash({ customerId, ...body });
     if (idempotencyKey !== undefined) {
       const recorded = await orders.get(orderId, ctx.requestId);
+      // A replay places nothing, so it never spends (or is refused by) the order budget.
       if (recorded) return { status: 200, order: await answerFromRecord(recorded, hash, ctx) };
     }
+    const wait = await deps.takeOrderToken(customerId);
+    if (wait > 0) throw rateLimited(wait, 'Too many orders placed; slow down');
     const createdAt = now().toISOString();
     const memo: OrderMemo = {
       requestHash: hash,

@@ -199,16 +199,33 @@ describe('POST /api/orders', () => {
   it('limits orders per customer per minute with 429 + Retry-After; 0 turns it off', async () => {
     const gw = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_ORDERS_PER_MIN: 2 });
     expect((await fx.place(gw.app, 'alice')).status).toBe(202);
+    gw.advance(20_000);
     expect((await fx.place(gw.app, 'alice')).status).toBe(202);
+    gw.advance(10_000);
     const refused = await fx.place(gw.app, 'alice');
     expect(refused.status).toBe(429);
     expect(await readBody(refused)).toMatchObject({ code: 'RATE_LIMITED' });
-    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(refused.headers.get('retry-after')).toBe('30'); // when the first leaves the minute
     expect((await fx.place(gw.app, 'bob')).status).toBe(202);
-    gw.advance(30_000);
+    gw.advance(29_000);
+    expect((await fx.place(gw.app, 'alice')).status).toBe(429);
+    gw.advance(1_000);
     expect((await fx.place(gw.app, 'alice')).status).toBe(202);
     const open = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_ORDERS_PER_MIN: 0 });
     for (let i = 0; i < 70; i++) expect((await fx.place(open.app, 'alice')).status).toBe(202);
+  });
+
+  it('answers a replayed Idempotency-Key with its order even past the order limit (a replay places nothing)', async () => {
+    const gw = buildGateway(fx.services, fx.issuer, { RATE_LIMIT_ORDERS_PER_MIN: 1 });
+    const first = await fx.place(gw.app, 'alice', body, { 'idempotency-key': 'replay-me' });
+    expect(first.status).toBe(202);
+    const { id } = (await readBody(first)) as Order;
+    for (let i = 0; i < 3; i++) {
+      const again = await fx.place(gw.app, 'alice', body, { 'idempotency-key': 'replay-me' });
+      expect([200, 202]).toContain(again.status);
+      expect(((await readBody(again)) as Order).id).toBe(id);
+    }
+    expect((await fx.place(gw.app, 'alice', body, { 'idempotency-key': 'a-new-one' })).status).toBe(429);
   });
 
   it('answers 503 when Temporal is unreachable', async () => {

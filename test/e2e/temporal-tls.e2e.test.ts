@@ -4,6 +4,7 @@ import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig, TemporalSettingsSchema } from '../../lib/config.js';
 import { temporalConnectionOptions } from '../../lib/temporal-connection.js';
+import { ensureSearchAttributes } from '../../scripts/infra.js';
 import { createApiClient, uniqueEmail, uniqueSku } from '../support/api.js';
 import { createTestPki, startMtlsProxy, type MtlsProxy, type TestPki } from '../support/mtls.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -24,11 +25,9 @@ const tlsEnv = (withClientCert: boolean): Record<string, string> => ({
     ? { TEMPORAL_TLS_CLIENT_CERT_PATH: pki.client.cert, TEMPORAL_TLS_CLIENT_KEY_PATH: pki.client.key }
     : {}),
 });
-const connectWith = (env: Record<string, string>) =>
-  Connection.connect({
-    ...temporalConnectionOptions(parseConfig(TemporalSettingsSchema, env)),
-    connectTimeout: 5000,
-  });
+const optionsFrom = (env: Record<string, string>) =>
+  temporalConnectionOptions(parseConfig(TemporalSettingsSchema, env));
+const connectWith = (env: Record<string, string>) => Connection.connect({ ...optionsFrom(env), connectTimeout: 5000 });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(inject('logDir'), 'temporal-tls-'));
@@ -54,6 +53,8 @@ describe('Temporal over mTLS', () => {
       await connection.close();
     }
     expect(proxy.accepted).toContain(pki.client.name);
+    // What `npm start` does with an external Temporal before starting anything.
+    await expect(ensureSearchAttributes(optionsFrom(tlsEnv(true)))).resolves.toBeUndefined();
   });
 
   it('places an order end to end with the gateway and the worker connected over mTLS', async () => {
