@@ -22,8 +22,13 @@ describe('the process shell', () => {
     });
     const res = await app.request('/readyz');
     expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(await res.json()).toEqual({
-      status: 'not ready',
+      type: expect.any(String),
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'Not ready: broker, slow are down',
+      code: 'SERVICE_UNAVAILABLE',
       checks: { db: 'up', broker: 'down', slow: 'down' },
       down: ['broker', 'slow'],
     });

@@ -76,9 +76,11 @@ export function installProcessShell<E extends HttpAppEnv, A extends Hono<E>>(app
     ]);
     const down = Object.keys(checks).filter((name) => checks[name] === 'down');
     const degraded = Object.keys(advisory).filter((name) => advisory[name] === 'down');
-    const ready = down.length === 0;
-    const body = { status: ready ? 'ready' : 'not ready', checks: { ...checks, ...advisory }, down };
-    return c.json(degraded.length > 0 ? { ...body, degraded } : body, ready ? 200 : 503);
+    const report = { checks: { ...checks, ...advisory }, down, ...(degraded.length > 0 ? { degraded } : {}) };
+    if (down.length === 0) return c.json({ status: 'ready', ...report });
+    // Not ready is an error like any other: problem+json, with what is down as extension members.
+    const detail = `Not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} down`;
+    return problemResponse(c, new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, detail, report));
   });
   app.get('/metrics', async (c) => {
     const { contentType, body } = await metrics.render();

@@ -11,5 +11,8 @@ describe('jsonBody', () => {
     expect(await (await sent('text/plain')).text()).toBe('application/json');
     expect(await (await sent('application/x-www-form-urlencoded')).text()).toBe('application/json');
     expect(await (await sent('application/merge-patch+json')).text()).toBe('application/merge-patch+json');
+    expect(await (await sent('application/json; charset=utf-8')).text()).toBe('application/json; charset=utf-8');
+    expect(await (await sent('application/json ; charset=utf-8')).text()).toBe('application/json');
+    expect(await (await sent('application/json;')).text()).toBe('application/json');
   });
 });

@@ -19,7 +19,12 @@ export const problems = {
   413: problem('Request body too large'),
   415: problem('Body is not application/json'),
   422: problem('Idempotency-Key reused with a different body'),
-  429: problem('Rate limited; see Retry-After'),
+  429: {
+    ...problem('Rate limited'),
+    headers: {
+      'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } },
+    },
+  },
   503: problem('A dependency is unavailable'),
 } as const;
 

@@ -1,13 +1,15 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { GatewayEnv } from '../context.js';
-import { json } from '../openapi/schemas.js';
+import { json, ProblemSchema } from '../openapi/schemas.js';
 
-const Readiness = z.object({
-  status: z.string(),
+const readinessReport = {
   checks: z.record(z.string(), z.enum(['up', 'down'])),
   down: z.array(z.string()),
-});
+  degraded: z.array(z.string()).optional(),
+};
+const Readiness = z.object({ status: z.literal('ready'), ...readinessReport });
+const NotReady = ProblemSchema.extend(readinessReport);
 
 /**
  * The process shell (lib/http-app.ts) serves /healthz, /readyz and /metrics; they are part of the
@@ -27,7 +29,13 @@ export function registerHealthRoutes(app: OpenAPIHono<GatewayEnv>): void {
     path: '/readyz',
     tags: ['health'],
     summary: 'Readiness: Temporal and every service reachable',
-    responses: { 200: json(Readiness, 'Ready'), 503: json(Readiness, 'Not ready; `down` names the dependencies') },
+    responses: {
+      200: json(Readiness, 'Ready'),
+      503: {
+        description: 'Not ready: a SERVICE_UNAVAILABLE problem whose `down` names the dependencies',
+        content: { 'application/problem+json': { schema: NotReady } },
+      },
+    },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',

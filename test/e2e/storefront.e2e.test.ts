@@ -221,6 +221,18 @@ describe('storefront in Chromium', () => {
     await page.getByRole('listitem', { name }).getByText('11 in stock').waitFor();
   });
 
+  it("names each of the contract's links once per page, so a page-wide lookup by role and name finds one", async () => {
+    const signedOut = ['/', '/signin', '/register', '/cart', '/orders', '/notifications'];
+    for (const path of signedOut) {
+      await open(path);
+      await nav('Sign in').waitFor();
+      await page.locator('main').getByText(/\w/).first().waitFor(); // the page's own content has rendered
+      for (const name of ['Sign in', 'Register', 'Cart']) {
+        expect(await page.getByRole('link', { name }).count(), `links named ${name} on ${path}`).toBe(1);
+      }
+    }
+  });
+
   it('works with the keyboard alone and fits a phone-width screen', async () => {
     const name = `Lamp ${uniqueSku()}`;
     await product(name, 2);

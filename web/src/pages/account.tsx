@@ -56,7 +56,7 @@ export function SignInPage({ path }: { path: string }) {
         </button>
       </form>
       <p>
-        New here? <a href={href('/register')}>Register</a>
+        New here? <a href={href('/register')}>Create an account</a>
       </p>
     </section>
   );
@@ -108,7 +108,7 @@ export function RegisterPage() {
         </button>
       </form>
       <p>
-        Already registered? <a href={href('/signin')}>Sign in</a>
+        Already registered? <a href={href('/signin')}>Go to the sign-in form</a>
       </p>
     </section>
   );

@@ -85,7 +85,7 @@ export function CartPage() {
             </button>
           ) : (
             <p>
-              <a href={href('/signin?next=/cart')}>Sign in</a> to place the order.
+              Signed out: <a href={href('/signin?next=/cart')}>go to the sign-in form</a> to place the order.
             </p>
           )}
         </form>

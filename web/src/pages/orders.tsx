@@ -9,7 +9,10 @@ import { ErrorMessage, Loading, PageTitle } from '../ui.js';
 export function SignInFirst({ what }: { what: string }) {
   return (
     <p>
-      <a href={href(`/signin?next=${encodeURIComponent(location.hash.slice(1))}`)}>Sign in</a> to see {what}.
+      {/* Not named "Sign in": the contract's "Sign in" link is the one in the main navigation. */}
+      Signed out:{' '}
+      <a href={href(`/signin?next=${encodeURIComponent(location.hash.slice(1))}`)}>go to the sign-in form</a> to see{' '}
+      {what}.
     </p>
   );
 }
