@@ -190,6 +190,13 @@ describe('health, metrics and docs', () => {
     expect(doc.paths['/api/orders'].post.requestBody.content['application/json'].schema.properties.items.maxItems).toBe(
       50,
     );
+    // As strict as the validation behind it, so a schema-driven client is not refused what the document allows.
+    const bodyOf = (path: string, method: string) =>
+      doc.paths[path][method].requestBody.content['application/json'].schema;
+    expect(bodyOf('/api/users/register', 'post').properties.email.format).toBe('email');
+    expect(bodyOf('/api/products/{id}', 'patch').minProperties).toBe(1);
+    expect(doc.paths['/api/orders'].post.responses['429'].headers['Retry-After'].schema.type).toBe('integer');
+    expect(Object.keys(doc.paths['/readyz'].get.responses['503'].content)).toEqual(['application/problem+json']);
   });
 
   it('serves Swagger UI whose scripts and styles are all local and exist', async () => {

@@ -37,7 +37,8 @@ export const UpdateProductRequest = z
     description: z.string().max(5000).optional(),
     priceCents: PriceCents.optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, 'at least one of name, description, priceCents');
+  .refine((v) => Object.keys(v).length > 0, 'at least one of name, description, priceCents')
+  .meta({ minProperties: 1 });
 export type UpdateProductRequest = z.infer<typeof UpdateProductRequest>;
 
 export const RestockRequest = z.strictObject({ quantity: z.number().int().min(1).max(1_000_000) });
