@@ -23,6 +23,7 @@ export interface CreateOrderInput extends StepInput {
   currency: string;
   paymentMethod: string;
   steps: Step[];
+  createdAt?: string;
 }
 export interface AuthorizeInput extends StepInput {
   amountCents: number;
@@ -80,8 +81,8 @@ export function createActivities({ users, products, orders }: SagaClients) {
     },
 
     async createOrder(input: CreateOrderInput): Promise<void> {
-      const { orderId, customerId, items, currency, paymentMethod, steps } = input;
-      const body = { customerId, items, currency, paymentMethod, steps, workflowId: orderId };
+      const { orderId, customerId, items, currency, paymentMethod, steps, createdAt } = input;
+      const body = { customerId, items, currency, paymentMethod, steps, workflowId: orderId, createdAt };
       await mapFailures(() => orders.create({ params: { id: orderId }, body }, ctx(input, SagaStep.createOrder)));
     },
 

@@ -14,6 +14,8 @@ export interface PlaceOrderInput {
   currency: string;
   /** Durable cancellation window before capture; 0 skips it. */
   cancelWindowMs: number;
+  /** When the gateway accepted the order (its 202's `createdAt`): the order record keeps it. */
+  createdAt?: string;
   requestId?: string;
   /** sha256 of the customer + canonical request body, compared on Idempotency-Key reuse. */
   requestHash?: string;

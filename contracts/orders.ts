@@ -72,6 +72,8 @@ export const CreateOrderRequest = z.object({
   paymentMethod: z.string().min(1).max(255),
   workflowId: z.string().min(1),
   steps: z.array(Step).default([]),
+  /** When the order was accepted; absent: now. */
+  createdAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 

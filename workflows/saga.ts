@@ -168,7 +168,7 @@ export class OrderSaga {
 
   private async createOrderRecord(): Promise<void> {
     const record = (a: SagaStubs) => {
-      const { customerId, currency, paymentMethod } = this.input;
+      const { customerId, currency, paymentMethod, createdAt } = this.input;
       this.createArgs ??= {
         ...this.ref,
         customerId,
@@ -176,6 +176,7 @@ export class OrderSaga {
         paymentMethod,
         items: this.order.items,
         steps: this.order.stepsCopy(),
+        ...(createdAt ? { createdAt } : {}),
       };
       return a.createOrder(this.createArgs);
     };

@@ -108,6 +108,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
       cancelWindowMs: deps.cancelWindowMs,
       requestId: ctx.requestId,
       requestHash: hash,
+      createdAt,
     };
     const units = body.items.reduce((sum, item) => sum + item.quantity, 0);
     await workflows.start(
@@ -147,11 +148,11 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
    * orders service is down the saga creates the record itself (the same idempotent create).
    */
   async function recordPlaced(order: Order, ctx: Ctx): Promise<void> {
-    const { customerId, items, currency, paymentMethod, workflowId } = order;
+    const { customerId, items, currency, paymentMethod, workflowId, createdAt } = order;
     try {
       await orders.record(
         order.id,
-        { customerId, items, currency, paymentMethod, workflowId, steps: [] },
+        { customerId, items, currency, paymentMethod, workflowId, steps: [], createdAt },
         ctx.requestId,
       );
     } catch (error) {

@@ -39,6 +39,7 @@ describe('POST /api/orders', () => {
       cancelWindowMs: 1234,
       requestId: 'req-place-1',
       requestHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      createdAt: order.createdAt,
     });
     expect(run.memo).toMatchObject({
       requestHash: run.input.requestHash,

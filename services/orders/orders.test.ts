@@ -25,6 +25,15 @@ describe('PUT /v1/orders/:id', () => {
     expect((await h.call('GET', `/v1/orders/${id}`)).body).toEqual(order);
   });
 
+  it('keeps the time the order was accepted when the caller gives it', async () => {
+    const createdAt = '2026-01-02T03:04:05.678Z';
+    const { status, body } = await h.call('PUT', `/v1/orders/${uniqueId()}`, pricedOrder({ createdAt }));
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ createdAt, updatedAt: createdAt });
+    const refused = await h.call('PUT', `/v1/orders/${uniqueId()}`, pricedOrder({ createdAt: 'yesterday' }));
+    expect(refused.status).toBe(400);
+  });
+
   it('stores unpriced lines with a null total', async () => {
     const items = [{ productId: 'p_9', name: null, quantity: 3, unitPriceCents: null }];
     const { status, body } = await h.call('PUT', `/v1/orders/${uniqueId()}`, pricedOrder({ items }));

@@ -15,6 +15,10 @@ import { transitionOrder } from './order-transitions.js';
 import { appendOrderEvent } from './outbox.js';
 import { orders, orderStatusHistory } from './schema.js';
 
+/** The order is created and last updated when it was accepted, if the caller says when; else now. */
+const acceptedAt = (createdAt: string | undefined) =>
+  createdAt ? { createdAt: new Date(createdAt), updatedAt: new Date(createdAt) } : { createdAt: undefined };
+
 export interface ListOrdersOptions {
   customerId?: string | undefined;
   limit: number;
@@ -46,7 +50,7 @@ export function createOrders(db: OrdersDb, onEvent: () => void = () => {}): Orde
       const result = await db.transaction(async (tx) => {
         const [inserted] = await tx
           .insert(orders)
-          .values({ id, ...request, items, totalCents })
+          .values({ id, ...request, ...acceptedAt(request.createdAt), items, totalCents })
           .onConflictDoNothing({ target: orders.id })
           .returning();
         if (inserted) {

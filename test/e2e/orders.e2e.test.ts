@@ -100,6 +100,9 @@ describe('idempotent placement', () => {
     const afterDone = await e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 1 }], 'tok_visa', key);
     expect(afterDone.status).toBe(200);
     expect(afterDone.body).toMatchObject({ id: first.body.id, status: 'CONFIRMED' });
+    // One order, one creation time: the 202's, kept by the record the later answers come from.
+    expect(again.body.createdAt).toBe(first.body.createdAt);
+    expect(afterDone.body.createdAt).toBe(first.body.createdAt);
     const list = await e2e.api.request<{ items: { id: string }[] }>('GET', '/api/orders', { token: customer.token });
     expect(list.body.items).toHaveLength(1);
     expect((await e2e.api.getProduct(item.id)).stock).toBe(9);
