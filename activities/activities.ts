@@ -145,6 +145,16 @@ export function createActivities({ users, products, orders }: SagaClients) {
       );
     },
 
+    /** Asks the order record to fail the order; `decided: false` when a cancel was recorded first. */
+    async decideFailure(input: StepInput & { reason: FailureReason }): Promise<{ decided: boolean }> {
+      return mapFailures(() =>
+        orders.decideFailure(
+          { params: { id: input.orderId }, body: { reason: input.reason } },
+          ctx(input, SagaStep.decideFailure),
+        ),
+      );
+    },
+
     async capturePayment(input: StepInput & { amountCents: number }): Promise<void> {
       await mapFailures(() =>
         orders.capture(

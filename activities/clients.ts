@@ -25,6 +25,7 @@ export interface SagaClients {
     | 'void'
     | 'listStale'
     | 'passPointOfNoReturn'
+    | 'decideFailure'
   >;
 }
 

@@ -1,4 +1,5 @@
 import type { Role } from '../contracts/users.js';
+import type { Logger } from '../lib/logger.js';
 import type { HttpAppEnv } from '../lib/http-app.js';
 
 /** Who is calling, as proven by a verified access token. */
@@ -13,3 +14,10 @@ export type GatewayEnv = {
     caller: Caller;
   };
 };
+
+/** What an order operation needs of the request it serves. */
+export interface Ctx {
+  caller: Caller;
+  requestId: string;
+  log: Logger;
+}

@@ -19,8 +19,6 @@ export interface PlaceOrderInput {
   requestId?: string;
   /** sha256 of the customer + canonical request body, compared on Idempotency-Key reuse. */
   requestHash?: string;
-  /** Tests only: first activity retry interval (default 300 ms, see workflows/activity-options.ts). */
-  retryInitialIntervalMs?: number;
 }
 
 export interface OrderSagaState {
@@ -36,8 +34,7 @@ export interface OrderSagaState {
 }
 
 export const QUERY_STATE = 'orderState';
-export const UPDATE_CANCEL = 'cancel';
-/** The gateway's cancel, sent after it recorded the request with the orders service (it does not wait for a worker). */
+/** The cancel signal: the gateway sends it after the orders service recorded the cancel (an operator may send it from the Web UI). */
 export const SIGNAL_CANCEL = 'requestCancel';
 
 /** ApplicationFailure types thrown by activities for business refusals (never retried). */
@@ -64,6 +61,7 @@ export const SagaStep = {
   authorizePayment: 'authorizePayment',
   cancellationWindow: 'cancellationWindow',
   pointOfNoReturn: 'pointOfNoReturn',
+  decideFailure: 'decideFailure',
   capturePayment: 'capturePayment',
   commitInventory: 'commitInventory',
   releaseInventory: 'releaseInventory',

@@ -3,6 +3,8 @@ import {
   AuthorizeRequest,
   CaptureRequest,
   CreateOrderRequest,
+  DecideFailureRequest,
+  FailureDecision,
   ListOrdersQuery,
   ListOrdersResponse,
   Order,
@@ -72,6 +74,13 @@ export const ordersApi = {
   requestCancel: route({ method: 'POST', path: '/v1/orders/:id/cancel-request', response: Order }),
   /** The saga, just before capture: `passed: false` when a cancel was recorded first (then it compensates). */
   passPointOfNoReturn: route({ method: 'POST', path: '/v1/orders/:id/point-of-no-return', response: PointOfNoReturn }),
+  /** The saga, after a refusal: `decided: false` when a cancel was recorded first (then the order ends CANCELLED). */
+  decideFailure: route({
+    method: 'POST',
+    path: '/v1/orders/:id/failure-decision',
+    body: DecideFailureRequest,
+    response: FailureDecision,
+  }),
   setSteps: route({ method: 'PUT', path: '/v1/orders/:id/steps', body: SetStepsRequest, response: Order }),
   authorize: route({
     method: 'POST',

@@ -129,3 +129,6 @@ export const StaleOrdersResponse = z.object({ items: z.array(Order) });
 
 /** Internal: the saga's request to pass its point of no return (refused once a cancel is recorded). */
 export const PointOfNoReturn = z.object({ passed: z.boolean() });
+/** Internal: the saga's request to fail the order after a refusal (refused once a cancel is recorded). */
+export const DecideFailureRequest = z.object({ reason: FailureReason });
+export const FailureDecision = z.object({ decided: z.boolean() });

@@ -26,6 +26,9 @@ function businessReason(error: unknown): FailureReason | undefined {
   return reasons.find((reason) => reason === refusal.type);
 }
 
+/** A business refusal from a forward step (the saga's answer is FAILED, never a retry). */
+export const isBusinessRefusal = (error: unknown): boolean => businessReason(error) !== undefined;
+
 /**
  * Thrown for a failure the saga has no answer to. It is not a TemporalFailure, so it fails the workflow
  * *task*, which Temporal retries: the order stays PENDING and visible, never closed half-done.

@@ -7,8 +7,8 @@ import { compensationOptions } from './activity-options.js';
 
 // Bounded: one order that cannot be finished must not hold up the others; the next run tries again.
 const options: ActivityOptions = {
-  ...compensationOptions(),
-  retry: { ...compensationOptions().retry, maximumAttempts: 5 },
+  ...compensationOptions,
+  retry: { ...compensationOptions.retry, maximumAttempts: 5 },
 };
 const reads = proxyActivities<ReconcileActivities>(options);
 const acts = proxyActivities<SagaActivities>({ ...options, summary: 'Reconcile an abandoned order' });

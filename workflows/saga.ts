@@ -1,7 +1,6 @@
 import {
   CancellationScope,
   condition,
-  patched,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
@@ -13,30 +12,24 @@ import {
   activitiesWith,
   compensationOptions,
   forwardOptions,
-  localActivitiesWith,
-  type ActivitiesWithSummary,
+  localFirst,
   type SagaStubs,
+  type StepCall,
 } from './activity-options.js';
 import { Compensations } from './compensations.js';
 import type { FinalStatus, OrderState } from './order-state.js';
-import { CancelRequested, outcomeOf } from './outcome.js';
-import { DURABLE_CANCEL, LEAN_ROUND_TRIPS, ONE_MARKER, PARALLEL_HOLDS } from './patches.js';
+import { CancelRequested, outcomeOf, type Outcome } from './outcome.js';
 
-/** The gateway starts the saga with its search attributes (OrderStatus PENDING, CustomerId). */
-const startedWithSearchAttributes = () =>
-  workflowInfo().typedSearchAttributes.get(SearchAttributeKeys.orderStatus) !== undefined &&
-  workflowInfo().typedSearchAttributes.get(SearchAttributeKeys.customerId) !== undefined;
+type Runner = <T>(summary: string, call: StepCall<T>) => Promise<T>;
 
 /** The steps of one order, in order, with their compensations. */
 export class OrderSaga {
-  private readonly forwardActs: ActivitiesWithSummary;
-  private readonly safeActs: ActivitiesWithSummary;
-  /** Short idempotent reads and order-record writes: local activities on the lean path. */
-  private readonly localActs: ActivitiesWithSummary;
-  private readonly finalizeActs: ActivitiesWithSummary;
-  private readonly lean: boolean;
-  /** Recorded once, first: a history without it replays the older patches' own decisions. */
-  private readonly oneMarker: boolean;
+  private readonly acts = activitiesWith(forwardOptions);
+  private readonly safeActs = activitiesWith(compensationOptions);
+  private readonly regular: Runner = (summary, call) => call(this.acts(summary));
+  /** Short reads and order-record writes: local activities first (no server round trip). */
+  private readonly local: Runner = localFirst(forwardOptions);
+  private readonly safeLocal: Runner = localFirst(compensationOptions);
   private readonly compensations = new Compensations();
   private readonly ref: StepInput;
   private createArgs?: CreateOrderInput;
@@ -46,19 +39,14 @@ export class OrderSaga {
     private readonly input: PlaceOrderInput,
     private readonly order: OrderState,
   ) {
-    this.oneMarker = patched(ONE_MARKER);
-    if (!this.oneMarker || !startedWithSearchAttributes()) {
+    this.ref = { orderId: input.orderId, requestId: input.requestId };
+    // The gateway starts the saga with its search attributes; a start from elsewhere (the Web UI, a script) gets them here.
+    if (workflowInfo().typedSearchAttributes.get(SearchAttributeKeys.orderStatus) === undefined) {
       upsertSearchAttributes([
         { key: SearchAttributeKeys.orderStatus, value: 'PENDING' },
         { key: SearchAttributeKeys.customerId, value: input.customerId },
       ]);
     }
-    this.forwardActs = activitiesWith(forwardOptions(input));
-    this.safeActs = activitiesWith(compensationOptions(input));
-    this.lean = this.oneMarker || patched(LEAN_ROUND_TRIPS);
-    this.localActs = this.lean ? localActivitiesWith(forwardOptions(input)) : this.forwardActs;
-    this.finalizeActs = this.lean ? localActivitiesWith(compensationOptions(input)) : this.safeActs;
-    this.ref = { orderId: input.orderId, requestId: input.requestId };
   }
 
   /** Runs to a final status: CONFIRMED, or compensated and FAILED / CANCELLED. */
@@ -66,12 +54,7 @@ export class OrderSaga {
     try {
       await this.forward();
     } catch (error) {
-      const outcome = outcomeOf(error, this.order.cancelRequested);
-      this.order.decided = outcome.status;
-      await CancellationScope.nonCancellable(async () => {
-        await this.ensureOrderRecord();
-        await this.compensations.run(this.order);
-      });
+      const outcome = await CancellationScope.nonCancellable(() => this.turnBack(error));
       await this.finalize(outcome.status, outcome.status === 'FAILED' ? outcome.reason : undefined);
       return;
     }
@@ -80,113 +63,57 @@ export class OrderSaga {
 
   private async forward(): Promise<void> {
     const { input, order, ref } = this;
-    await this.step(
-      SagaStep.getCustomer,
-      `Check customer ${input.customerId}`,
-      (a) => a.getCustomer({ ...ref, customerId: input.customerId }),
-      this.localActs,
-    );
-    order.price(
-      await this.step(
-        SagaStep.priceItems,
-        `Price ${input.items.length} item(s)`,
-        (a) => a.priceItems({ ...ref, items: input.items }),
-        this.localActs,
+    const [customer, priced] = await Promise.allSettled([
+      this.step(SagaStep.getCustomer, `Check customer ${input.customerId}`, this.local, (a) =>
+        a.getCustomer({ ...ref, customerId: input.customerId }),
       ),
-    );
+      this.step(SagaStep.priceItems, `Price ${input.items.length} item(s)`, this.local, (a) =>
+        a.priceItems({ ...ref, items: input.items }),
+      ),
+    ]);
+    if (customer.status === 'rejected') throw customer.reason;
+    if (priced.status === 'rejected') throw priced.reason;
+    order.price(priced.value);
     await this.createOrderRecord();
     await this.holdStockAndMoney();
     await this.cancellationWindow();
     await this.passPointOfNoReturn();
     const amountCents = order.totalCents ?? 0;
     // Past this point the order completes: no cancel, no workflow cancellation stops it.
-    await CancellationScope.nonCancellable(async () => {
-      const capture = () =>
-        this.step(SagaStep.capturePayment, `Capture ${amountCents} ${input.currency}`, (a) =>
+    // Both are retried until they succeed, so neither needs the other's result: one round trip for two.
+    await CancellationScope.nonCancellable(() =>
+      Promise.all([
+        this.step(SagaStep.capturePayment, `Capture ${amountCents} ${input.currency}`, this.regular, (a) =>
           a.capturePayment({ ...ref, amountCents }),
-        );
-      const commit = () =>
-        this.step(SagaStep.commitInventory, 'Commit reserved inventory', (a) => a.commitInventory(ref));
-      // Both are retried until they succeed, so neither needs the other's result: one round trip for two.
-      if (this.lean) await Promise.all([capture(), commit()]);
-      else await capture().then(commit);
-    });
+        ),
+        this.step(SagaStep.commitInventory, 'Commit reserved inventory', this.regular, (a) => a.commitInventory(ref)),
+      ]),
+    );
   }
 
-  /** Reserves the items and authorizes the total, each with its compensation registered before it runs. */
+  /** Reserves the items and authorizes the total at once, each compensation registered before its step runs. */
   private async holdStockAndMoney(): Promise<void> {
     const { input, order, ref } = this;
-    const releaseInventory = async () => {
-      await this.safeActs('Release reserved inventory').releaseInventory(ref);
-      return 'compensated' as const;
-    };
-    const voidPayment = async () => {
-      const { voided } = await this.safeActs('Void payment authorization').voidPayment(ref);
-      return voided ? ('compensated' as const) : ('skipped' as const);
-    };
     const amountCents = order.totalCents ?? 0;
+    this.compensations.register(SagaStep.releaseInventory, async () => {
+      await this.safeActs('Release reserved inventory').releaseInventory(ref);
+      return 'compensated';
+    });
+    this.compensations.register(SagaStep.voidPayment, async () => {
+      const { voided } = await this.safeActs('Void payment authorization').voidPayment(ref);
+      return voided ? 'compensated' : 'skipped';
+    });
     const payment = { ...ref, amountCents, currency: input.currency, paymentMethod: input.paymentMethod };
-    const reserve = () =>
-      this.step(SagaStep.reserveInventory, 'Reserve inventory', (a) =>
-        a.reserveInventory({ ...ref, lines: input.items }),
-      );
-    const authorize = () =>
-      this.step(SagaStep.authorizePayment, `Authorize ${amountCents} ${input.currency}`, (a) =>
-        a.authorizePayment(payment),
-      );
-    this.compensations.register(SagaStep.releaseInventory, releaseInventory);
-    if (!this.oneMarker && !patched(PARALLEL_HOLDS)) {
-      await reserve();
-      this.compensations.register(SagaStep.voidPayment, voidPayment);
-      return void (await authorize());
-    }
-    this.compensations.register(SagaStep.voidPayment, voidPayment);
     // allSettled: a refusal of one waits for the other, so compensation never runs beside its own step.
-    const settled = await Promise.allSettled([reserve(), authorize()]);
+    const settled = await Promise.allSettled([
+      this.step(SagaStep.reserveInventory, 'Reserve inventory', this.regular, (a) =>
+        a.reserveInventory({ ...ref, lines: input.items }),
+      ),
+      this.step(SagaStep.authorizePayment, `Authorize ${amountCents} ${input.currency}`, this.regular, (a) =>
+        a.authorizePayment(payment),
+      ),
+    ]);
     for (const result of settled) if (result.status === 'rejected') throw result.reason;
-  }
-
-  /** Runs one forward step; an accepted cancel stops the saga here, at the boundary. */
-  private async step<T>(
-    name: string,
-    summary: string,
-    call: (acts: SagaStubs) => Promise<T>,
-    acts = this.forwardActs,
-  ): Promise<T> {
-    if (this.order.cancelRequested && this.order.cancellable) throw new CancelRequested();
-    setCurrentDetails(`Order ${this.input.orderId}: ${summary}`);
-    this.order.mark(name, 'started');
-    try {
-      const result = await call(acts(summary));
-      this.order.mark(name, 'completed');
-      return result;
-    } catch (error) {
-      this.order.mark(name, 'failed');
-      throw error;
-    }
-  }
-
-  private async createOrderRecord(): Promise<void> {
-    const record = (a: SagaStubs) => {
-      const { customerId, currency, paymentMethod, createdAt } = this.input;
-      this.createArgs ??= {
-        ...this.ref,
-        customerId,
-        currency,
-        paymentMethod,
-        items: this.order.items,
-        steps: this.order.stepsCopy(),
-        ...(createdAt ? { createdAt } : {}),
-      };
-      return a.createOrder(this.createArgs);
-    };
-    await this.step(SagaStep.createOrder, 'Record the order', record, this.localActs);
-    this.orderCreated = true;
-  }
-
-  /** A saga stopped before createOrder still leaves an order record (unpriced items if pricing never happened). */
-  private async ensureOrderRecord(): Promise<void> {
-    if (!this.orderCreated) await this.createOrderRecord();
   }
 
   private async cancellationWindow(): Promise<void> {
@@ -202,21 +129,71 @@ export class OrderSaga {
 
   /** The order record decides a race between a recorded cancel and capture (services/orders/cancel-requests.ts). */
   private async passPointOfNoReturn(): Promise<void> {
-    // Set first, so a cancel Update arriving meanwhile is refused rather than lost.
+    // Set first, so a cancel signal arriving meanwhile is ignored: the record's answer decides.
     this.order.pointOfNoReturn = true;
-    if (!this.oneMarker && !patched(DURABLE_CANCEL)) return;
     const pass = (a: SagaStubs) => a.passPointOfNoReturn(this.ref);
-    const { passed } = await this.step(SagaStep.pointOfNoReturn, 'Pass the point of no return', pass, this.localActs);
+    const { passed } = await this.step(SagaStep.pointOfNoReturn, 'Pass the point of no return', this.local, pass);
     if (passed) return;
     this.order.pointOfNoReturn = false;
     this.order.cancelRequested = true;
     throw new CancelRequested();
   }
 
+  /** Compensates after a refusal or a cancel; a refusal that lost the race to a recorded cancel ends CANCELLED. */
+  private async turnBack(error: unknown): Promise<Outcome> {
+    let outcome = outcomeOf(error, this.order.cancelRequested);
+    this.order.decided = outcome.status;
+    if (!this.orderCreated) await this.createOrderRecord();
+    if (outcome.status === 'FAILED') {
+      const { reason } = outcome;
+      const decide = (a: SagaStubs) => a.decideFailure({ ...this.ref, reason });
+      const { decided } = await this.safeLocal(`Fail the order: ${reason}`, decide);
+      if (!decided) outcome = { status: 'CANCELLED' };
+      this.order.decided = outcome.status;
+    }
+    await this.compensations.run(this.order);
+    return outcome;
+  }
+
+  /** Runs one forward step; an accepted cancel stops the saga here, at the boundary. */
+  private async step<T>(name: string, summary: string, run: Runner, call: StepCall<T>): Promise<T> {
+    if (this.order.cancelRequested && this.order.cancellable) throw new CancelRequested();
+    setCurrentDetails(`Order ${this.input.orderId}: ${summary}`);
+    this.order.mark(name, 'started');
+    try {
+      const result = await run(summary, call);
+      this.order.mark(name, 'completed');
+      return result;
+    } catch (error) {
+      this.order.mark(name, 'failed');
+      throw error;
+    }
+  }
+
+  /** The order record (also made by the gateway at placement; the create is idempotent). Unpriced items if pricing never happened. */
+  private async createOrderRecord(): Promise<void> {
+    const { customerId, currency, paymentMethod, createdAt } = this.input;
+    const record = (a: SagaStubs) => {
+      // Built once, on the first attempt, so the record shows the steps as they were when it was made.
+      this.createArgs ??= {
+        ...this.ref,
+        customerId,
+        currency,
+        paymentMethod,
+        items: this.order.items,
+        steps: this.order.stepsCopy(),
+        ...(createdAt ? { createdAt } : {}),
+      };
+      return a.createOrder(this.createArgs);
+    };
+    await this.step(SagaStep.createOrder, 'Record the order', this.local, record);
+    this.orderCreated = true;
+  }
+
   private async finalize(to: FinalStatus, failureReason?: FailureReason): Promise<void> {
     const steps = this.order.stepsCopy();
     await CancellationScope.nonCancellable(() =>
-      this.finalizeActs(`Mark order ${to}`).finalizeOrder({ ...this.ref, to, failureReason, steps }),
+      this.safeLocal(`Mark order ${to}`, (a) => a.finalizeOrder({ ...this.ref, to, failureReason, steps })),
     );
     this.order.status = to;
     this.order.failureReason = failureReason ?? null;

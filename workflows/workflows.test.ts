@@ -1,11 +1,9 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, defineSearchAttributeKey } from '@temporalio/common';
+import { defineSearchAttributeKey } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   QUERY_STATE,
   SearchAttribute,
   SIGNAL_CANCEL,
-  UPDATE_CANCEL,
   WORKFLOW_TYPE,
   type OrderSagaState,
   type PlaceOrderInput,
@@ -49,7 +47,11 @@ const finalizeInput = (orderId: string) =>
   mock.calls.get(orderId)!.find((call) => call.name === 'finalizeOrder')!.input;
 const stepStatus = (state: OrderSagaState) => Object.fromEntries(state.steps.map((step) => [step.name, step.status]));
 const forward = ['getCustomer', 'priceItems', 'createOrder', 'authorizePayment', 'reserveInventory'];
-const parallel = [new Set(['authorizePayment', 'reserveInventory']), new Set(['capturePayment', 'commitInventory'])];
+const parallel = [
+  new Set(['getCustomer', 'priceItems']),
+  new Set(['authorizePayment', 'reserveInventory']),
+  new Set(['capturePayment', 'commitInventory']),
+];
 /** Steps that run in parallel may reach the mock in either order: each such run of calls is sorted. */
 const inOrder = (calls: string[]) => {
   const group = (name: string) => parallel.findIndex((g) => g.has(name));
@@ -109,7 +111,7 @@ describe('placeOrder outcomes', () => {
 
   it('fails CUSTOMER_INACTIVE and still records the order with unpriced items', async () => {
     const { handle, result, calls } = await run({ customer: 'disabled' });
-    expect(calls).toEqual(['getCustomer', 'createOrder', 'finalizeOrder']);
+    expect(inOrder(calls)).toEqual(['getCustomer', 'priceItems', 'createOrder', 'decideFailure', 'finalizeOrder']);
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'CUSTOMER_INACTIVE', totalCents: null });
     const create = mock.calls.get(handle.workflowId)!.find((call) => call.name === 'createOrder')!.input;
     expect(create.items).toEqual([
@@ -117,19 +119,19 @@ describe('placeOrder outcomes', () => {
       { productId: 'p-2', quantity: 1, name: null, unitPriceCents: null },
     ]);
     expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'FAILED', failureReason: 'CUSTOMER_INACTIVE' });
-    expect(stepStatus(result)).toEqual({ getCustomer: 'failed', createOrder: 'completed' });
+    expect(stepStatus(result)).toEqual({ getCustomer: 'failed', priceItems: 'completed', createOrder: 'completed' });
   });
 
   it('fails PRODUCT_NOT_FOUND with an unpriced order record', async () => {
     const { result, calls } = await run({ missingProducts: ['p-2'] });
-    expect(calls).toEqual(['getCustomer', 'priceItems', 'createOrder', 'finalizeOrder']);
+    expect(inOrder(calls)).toEqual(['getCustomer', 'priceItems', 'createOrder', 'decideFailure', 'finalizeOrder']);
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'PRODUCT_NOT_FOUND' });
     expect(result.items[0]).toMatchObject({ name: null, unitPriceCents: null });
   });
 
   it('fails OUT_OF_STOCK: the parallel authorization is voided, the (registered-before) reservation released', async () => {
     const { result, calls } = await run({ outOfStock: true });
-    expect(inOrder(calls)).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(inOrder(calls)).toEqual([...forward, 'decideFailure', 'voidPayment', 'releaseInventory', 'finalizeOrder']);
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
     expect(stepStatus(result)).toMatchObject({
       reserveInventory: 'failed',
@@ -159,7 +161,7 @@ describe('placeOrder outcomes', () => {
 
   it('fails PAYMENT_DECLINED and compensates in reverse order: void, then release', async () => {
     const { result, calls } = await run({ declined: true });
-    expect(inOrder(calls)).toEqual([...forward, 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(inOrder(calls)).toEqual([...forward, 'decideFailure', 'voidPayment', 'releaseInventory', 'finalizeOrder']);
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
     expect(stepStatus(result)).toMatchObject({
       authorizePayment: 'failed',
@@ -183,43 +185,6 @@ describe('round trips', () => {
       .filter((e) => e.activityTaskScheduledEventAttributes)
       .map((e) => e.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId!.toString());
     expect(new Set(batches).size).toBe(2);
-  });
-});
-
-describe('cancel Update', () => {
-  it('cancels during the window: the timer is cut short, the saga compensates and ends CANCELLED', async () => {
-    const handle = await start({}, { cancelWindowMs: 60_000 });
-    await whenStep(handle, 'cancellationWindow');
-    const startedAt = Date.now();
-    const state = await handle.executeUpdate<OrderSagaState, []>(UPDATE_CANCEL);
-    expect(Date.now() - startedAt).toBeLessThan(10_000);
-    expect(state).toMatchObject({ status: 'CANCELLED', failureReason: null, cancellable: false });
-    expect(inOrder(mock.namesFor(handle.workflowId))).toEqual([
-      ...forward,
-      'voidPayment',
-      'releaseInventory',
-      'finalizeOrder',
-    ]);
-    expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'CANCELLED' });
-    expect(stepStatus(state)).toMatchObject({ voidPayment: 'compensated', releaseInventory: 'compensated' });
-    expect(((await handle.result()) as OrderSagaState).status).toBe('CANCELLED');
-  });
-
-  it('refuses with NOT_CANCELLABLE past the point of no return, and the order still confirms', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const handle = await start({ hold: { capturePayment: held } });
-    await whenStep(handle, 'capturePayment');
-    const refusal = await handle.executeUpdate(UPDATE_CANCEL).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (refusal as WorkflowUpdateFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
-    expect((cause as ApplicationFailure).type).toBe('NOT_CANCELLABLE');
-    release();
-    expect(((await handle.result()) as OrderSagaState).status).toBe('CONFIRMED');
-    expect(mock.namesFor(handle.workflowId)).not.toContain('voidPayment');
-    // Once the run has completed the server answers the Update itself: the gateway maps this to NOT_CANCELLABLE.
-    await expect(handle.executeUpdate(UPDATE_CANCEL)).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 });
 
@@ -252,6 +217,33 @@ describe('recorded cancel (requestCancel signal + the order record)', () => {
     expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'CANCELLED' });
   });
 
+  it('a cancel recorded before a refusal wins: the order ends CANCELLED, not FAILED', async () => {
+    const { handle, result, calls } = await run({ declined: true, cancelRecorded: true });
+    expect(result).toMatchObject({ status: 'CANCELLED', failureReason: null });
+    expect(inOrder(calls)).toEqual([...forward, 'decideFailure', 'voidPayment', 'releaseInventory', 'finalizeOrder']);
+    expect(finalizeInput(handle.workflowId)).toMatchObject({ to: 'CANCELLED' });
+  });
+
+  it('accepts a signal while the holds settle, before the refusal is decided: the order ends CANCELLED', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handle = await start({ declined: true, hold: { reserveInventory: held } });
+    await whenStep(handle, 'authorizePayment', 'failed');
+    await handle.signal(SIGNAL_CANCEL);
+    release();
+    expect(await handle.result()).toMatchObject({ status: 'CANCELLED', failureReason: null });
+  });
+
+  it('ignores a signal once a refusal decided the outcome: the order ends FAILED', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handle = await start({ declined: true, hold: { releaseInventory: held } });
+    await whenStep(handle, 'releaseInventory');
+    await handle.signal(SIGNAL_CANCEL);
+    release();
+    expect(await handle.result()).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
+  });
+
   it('ignores a signal past the point of no return: the order confirms', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -276,6 +268,17 @@ describe('retries', () => {
     const names = mock.namesFor(handle.workflowId);
     expect(names.filter((name) => name === 'releaseInventory')).toHaveLength(4);
     expect(names.at(-1)).toBe('finalizeOrder');
+  });
+});
+
+describe('local activities', () => {
+  it('move to a regular activity when a dependency stays down past their few seconds', async () => {
+    const { handle, result } = await run({ transient: { getCustomer: 8 } });
+    expect(result.status).toBe('CONFIRMED');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).toContain('getCustomer');
+    expect(mock.namesFor(handle.workflowId).filter((name) => name === 'getCustomer')).toHaveLength(9);
   });
 });
 

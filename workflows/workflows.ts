@@ -1,4 +1,3 @@
-import { CancellationScope, allHandlersFinished, condition } from '@temporalio/workflow';
 import type { OrderSagaState, PlaceOrderInput } from '../contracts/order-saga.js';
 import { installHandlers } from './handlers.js';
 import { OrderState } from './order-state.js';
@@ -9,8 +8,6 @@ export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState
   const order = new OrderState(input);
   installHandlers(order);
   await new OrderSaga(input, order).run();
-  // Let a waiting cancel Update return its answer before the workflow completes.
-  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return order.snapshot();
 }
 export { reconcileOrders } from './reconcile.js';

@@ -30,12 +30,9 @@ describe('cacheOrderQueries', () => {
     now += 1000;
     await cached.query('o1', 100);
     expect(queries).toBe(2);
-    await cached.cancel('o1');
-    expect((await cached.query('o1', 100)).status).toBe('CANCELLED');
-    expect(queries).toBe(3);
   });
 
-  it('drops the entry on a cancel signal too', async () => {
+  it('drops the entry on a cancel signal', async () => {
     const memory = createMemoryOrderWorkflows();
     const cached = cacheOrderQueries(memory.workflows, 60_000);
     await cached.start(input('o3'), memo, 's');

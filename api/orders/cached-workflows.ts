@@ -24,12 +24,6 @@ export function cacheOrderQueries(workflows: OrderWorkflows, ttlMs: number, cloc
     start: (input, memo, summary) => workflows.start(input, memo, summary),
     describe: (id) => workflows.describe(id),
     query,
-    cancel: async (id) => {
-      cache.delete(id);
-      const outcome = await workflows.cancel(id);
-      cache.delete(id);
-      return outcome;
-    },
     signalCancel: async (id) => {
       cache.delete(id);
       await workflows.signalCancel(id);

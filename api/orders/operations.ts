@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../../contracts/order-saga.js';
 import { FinalStatuses, type Order, type PlaceOrderRequest } from '../../contracts/orders.js';
 import { ErrorCode } from '../../contracts/problem.js';
-import type { Logger } from '../../lib/logger.js';
-import { notFound, ProblemError } from '../../lib/problem.js';
-import type { Caller } from '../context.js';
-import { cancelRecorded } from './cancel.js';
+import { ProblemError } from '../../lib/problem.js';
+import type { Ctx } from '../context.js';
+import { createCancel } from './cancel.js';
+import { canSee, orderNotFound, recordOrder } from './order-records.js';
 import { deriveOrderId, requestHash } from './idempotency.js';
 import type { OrderMemo, OrderWorkflowDescription, OrderWorkflows } from './workflow-port.js';
 import { orderFromRecordAndState, orderFromWorkflow } from './views.js';
@@ -25,26 +25,17 @@ export interface OrderOperationsDeps {
   cancelSettleMs?: number;
 }
 
-export interface Ctx {
-  caller: Caller;
-  requestId: string;
-  log: Logger;
-}
-
-const canSee = (caller: Caller, customerId: string | undefined) => caller.role === 'admin' || caller.sub === customerId;
-const orderNotFound = (id: string) => notFound(`Order ${id} does not exist`);
 const keyReused = () =>
   new ProblemError(
     422,
     ErrorCode.IDEMPOTENCY_KEY_REUSED,
     'This Idempotency-Key was already used with a different request body',
   );
-const notCancellable = (id: string, why: string) =>
-  new ProblemError(409, ErrorCode.NOT_CANCELLABLE, `Order ${id} cannot be cancelled: ${why}`);
 
 export function createOrderOperations(deps: OrderOperationsDeps) {
   const { orders, workflows, now } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3_000;
+  const cancel = createCancel({ orders, workflows, now, settleMs: deps.cancelSettleMs ?? 2_000 });
 
   async function liveState(id: string, ctx: Ctx): Promise<OrderSagaState | undefined> {
     try {
@@ -148,33 +139,11 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
    * orders service is down the saga creates the record itself (the same idempotent create).
    */
   async function recordPlaced(order: Order, ctx: Ctx): Promise<void> {
-    const { customerId, items, currency, paymentMethod, workflowId, createdAt } = order;
     try {
-      await orders.record(
-        order.id,
-        { customerId, items, currency, paymentMethod, workflowId, steps: [], createdAt },
-        ctx.requestId,
-      );
+      await recordOrder(orders, order, ctx);
     } catch (error) {
       ctx.log.warn({ orderId: order.id, err: (error as Error).message }, 'order record deferred to the saga');
     }
-  }
-
-  async function cancel(id: string, ctx: Ctx): Promise<Order> {
-    const record = await orders.get(id, ctx.requestId);
-    if (record) {
-      if (!canSee(ctx.caller, record.customerId)) throw orderNotFound(id);
-      if (FinalStatuses.includes(record.status)) throw notCancellable(id, `it is already ${record.status}`);
-      return cancelRecorded(id, ctx, { orders, workflows, settleMs: deps.cancelSettleMs ?? 2_000 });
-    }
-    // Not recorded yet (the orders service was down when it was placed): ask the saga itself.
-    const order = await get(id, ctx);
-    if (FinalStatuses.includes(order.status)) throw notCancellable(id, `it is already ${order.status}`);
-    const outcome = await workflows.cancel(id);
-    if (outcome === 'closed') throw notCancellable(id, 'its workflow has finished');
-    if (outcome === 'not-cancellable') throw notCancellable(id, 'it is past the point of cancellation');
-    ctx.log.info({ orderId: id }, 'order cancellation accepted');
-    return get(id, ctx);
   }
 
   async function list(query: { limit: number; cursor?: string | undefined }, ctx: Ctx) {

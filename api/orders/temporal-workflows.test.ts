@@ -1,3 +1,4 @@
+import type { OrderSagaState } from '../../contracts/order-saga.js';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
@@ -88,21 +89,23 @@ describe('createTemporalOrderWorkflows against a real Temporal server', () => {
     expect(await workflows.describe('ord_never_started')).toBeUndefined();
   });
 
-  it('cancels while cancellable; refuses once locked; reports a closed workflow; a closed id still counts as started', async () => {
+  it('signals a cancel to a cancellable saga; a signal to a locked or closed one changes nothing; a closed id still counts as started', async () => {
     const workflows = adapter();
     const a = fresh();
     await workflows.start(a.input, a.memo, 's');
-    expect(await workflows.cancel(a.orderId)).toBe('accepted');
-    expect(await workflows.query(a.orderId, 3000)).toMatchObject({ status: 'CANCELLED' });
-    await client.workflow.getHandle(a.orderId).result();
-    expect(await workflows.cancel(a.orderId)).toBe('closed');
+    await workflows.signalCancel(a.orderId);
+    expect((await client.workflow.getHandle(a.orderId).result()) as OrderSagaState).toMatchObject({
+      status: 'CANCELLED',
+    });
+    await expect(workflows.signalCancel(a.orderId)).resolves.toBeUndefined();
     await expect(workflows.start(a.input, { ...a.memo, nonce: 'later' }, 's')).resolves.toBeUndefined();
     expect((await workflows.describe(a.orderId))?.memo.nonce).toBe(a.memo.nonce);
 
     const b = fresh();
     await workflows.start(b.input, b.memo, 's');
     await client.workflow.getHandle(b.orderId).signal('lock');
-    expect(await workflows.cancel(b.orderId)).toBe('not-cancellable');
+    await workflows.signalCancel(b.orderId);
+    expect(await workflows.query(b.orderId, 3000)).toMatchObject({ status: 'PENDING', cancellable: false });
     await client.workflow.getHandle(b.orderId).signal('confirm');
   });
 

@@ -1,23 +1,15 @@
 import { withTimeout } from '../../lib/timeout.js';
-import {
-  ApplicationFailure,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
-  BusinessFailure,
   QUERY_STATE,
   SearchAttribute,
   SIGNAL_CANCEL,
-  UPDATE_CANCEL,
   WORKFLOW_TYPE,
   type OrderSagaState,
 } from '../../contracts/order-saga.js';
 import { ServiceUnavailableError } from '../../lib/service-client.js';
-import type { CancelOutcome, OrderMemo, OrderWorkflows } from './workflow-port.js';
+import type { OrderMemo, OrderWorkflows } from './workflow-port.js';
 
 const CustomerIdKey = defineSearchAttributeKey(SearchAttribute.customerId, SearchAttributeType.KEYWORD);
 const OrderStatusKey = defineSearchAttributeKey(SearchAttribute.orderStatus, SearchAttributeType.KEYWORD);
@@ -28,14 +20,12 @@ export interface TemporalOrderWorkflowsOptions {
   namespace: string;
   /** Bound on every Temporal call, so an unreachable server yields a 503 instead of a hang. */
   timeoutMs: number;
-  /** How long a cancel waits for the saga to finish compensating before answering anyway. */
-  cancelSettleMs?: number;
 }
 
 const outage = (error: unknown) => new ServiceUnavailableError('temporal', (error as Error).message);
 
 export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOptions): OrderWorkflows {
-  const { client, taskQueue, namespace, timeoutMs, cancelSettleMs = 10_000 } = options;
+  const { client, taskQueue, namespace, timeoutMs } = options;
   // The gRPC deadline cancels the call; the race makes the answer on time even while the channel reconnects.
   const bounded = <T>(fn: () => Promise<T>, ms = timeoutMs) =>
     withTimeout(client.withDeadline(Date.now() + ms, fn), ms, `Temporal did not answer within ${ms} ms`);
@@ -85,27 +75,6 @@ export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOpti
     query(workflowId, ms) {
       return bounded(() => client.workflow.getHandle(workflowId).query<OrderSagaState>(QUERY_STATE), ms);
     },
-    async cancel(workflowId): Promise<CancelOutcome> {
-      let update;
-      try {
-        update = await bounded(() =>
-          client.workflow.getHandle(workflowId).startUpdate(UPDATE_CANCEL, { waitForStage: 'ACCEPTED' }),
-        );
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return 'closed';
-        throw outage(error);
-      }
-      try {
-        // The saga answers once the order is final; a slow compensation still leaves the cancellation accepted.
-        await bounded(() => update.result(), cancelSettleMs);
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) {
-          if (isNotCancellable(error.cause)) return 'not-cancellable';
-          throw outage(error);
-        }
-      }
-      return 'accepted';
-    },
     async signalCancel(workflowId) {
       try {
         await bounded(() => client.workflow.getHandle(workflowId).signal(SIGNAL_CANCEL), Math.min(timeoutMs, 2_000));
@@ -118,8 +87,4 @@ export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOpti
       await bounded(() => client.workflowService.describeNamespace({ namespace }), 2_000);
     },
   };
-}
-
-function isNotCancellable(cause: unknown): boolean {
-  return cause instanceof ApplicationFailure && cause.type === BusinessFailure.NOT_CANCELLABLE;
 }

@@ -22,8 +22,6 @@ export interface OrderWorkflowDescription {
   closeTime: Date | undefined;
 }
 
-export type CancelOutcome = 'accepted' | 'not-cancellable' | 'closed';
-
 /** The few Temporal operations the gateway needs; the real one is temporal-workflows.ts, the test double test-support/memory-workflows.ts. */
 export interface OrderWorkflows {
   /** Starts the saga, or does nothing when a workflow with that id exists (running or closed). */
@@ -31,7 +29,6 @@ export interface OrderWorkflows {
   describe(workflowId: string): Promise<OrderWorkflowDescription | undefined>;
   /** The live saga state; rejects when it cannot be had within timeoutMs. */
   query(workflowId: string, timeoutMs: number): Promise<OrderSagaState>;
-  cancel(workflowId: string): Promise<CancelOutcome>;
   /** Tells a running saga of a recorded cancel; does not wait for a worker. A closed workflow is not an error. */
   signalCancel(workflowId: string): Promise<void>;
   /** Rejects when Temporal is unreachable. */

@@ -5,7 +5,8 @@ import { ListOrdersResponse, Order, PlaceOrderRequest } from '../../contracts/or
 import { authenticate, type VerifyToken } from '../middleware/auth.js';
 import type { GatewayEnv } from '../context.js';
 import { bearer, IdParams, json, jsonBody, pick } from '../openapi/schemas.js';
-import type { Ctx, OrderOperations } from '../orders/operations.js';
+import type { Ctx } from '../context.js';
+import type { OrderOperations } from '../orders/operations.js';
 
 export interface OrderRoutesDeps {
   operations: OrderOperations;

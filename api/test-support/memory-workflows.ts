@@ -1,7 +1,7 @@
 import type { OrderSagaState, PlaceOrderInput } from '../../contracts/order-saga.js';
 import { WORKFLOW_TYPE } from '../../contracts/order-saga.js';
 import { ServiceUnavailableError } from '../../lib/service-client.js';
-import type { CancelOutcome, OrderMemo, OrderWorkflows } from '../orders/workflow-port.js';
+import type { OrderMemo, OrderWorkflows } from '../orders/workflow-port.js';
 
 interface Run {
   input: PlaceOrderInput;
@@ -60,10 +60,11 @@ export function createMemoryOrderWorkflows() {
       if (queryFails || temporalDown) throw new Error('query timed out');
       return structuredClone(run(id).state);
     },
-    async cancel(id): Promise<CancelOutcome> {
-      const found = run(id);
-      if (!found.running) return 'closed';
-      if (!found.state.cancellable) return 'not-cancellable';
+    /** The saga double turns back at once when it is still cancellable. */
+    async signalCancel(id) {
+      if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
+      const found = runs.get(id);
+      if (!found?.running || !found.state.cancellable) return;
       found.state = {
         ...found.state,
         status: 'CANCELLED',
@@ -71,11 +72,6 @@ export function createMemoryOrderWorkflows() {
         steps: [...found.state.steps, { name: 'cancel', status: 'completed', at: new Date().toISOString() }],
       };
       found.running = false;
-      return 'accepted';
-    },
-    async signalCancel(id) {
-      if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
-      if (runs.get(id)?.running) await workflows.cancel(id);
     },
     async ping() {
       if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');

@@ -1,19 +1,6 @@
-// A stand-in `placeOrder` with the real saga's query/update surface, to test the Temporal adapter without the services.
-import {
-  ApplicationFailure,
-  condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
-  setHandler,
-} from '@temporalio/workflow';
-import {
-  BusinessFailure,
-  QUERY_STATE,
-  UPDATE_CANCEL,
-  type OrderSagaState,
-  type PlaceOrderInput,
-} from '../../contracts/order-saga.js';
+// A stand-in `placeOrder` with the real saga's query/signal surface, to test the Temporal adapter without the services.
+import { condition, defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
+import { QUERY_STATE, SIGNAL_CANCEL, type OrderSagaState, type PlaceOrderInput } from '../../contracts/order-saga.js';
 
 export const lockSignal = defineSignal('lock');
 export const confirmSignal = defineSignal('confirm');
@@ -33,24 +20,11 @@ export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState
   setHandler(defineQuery<OrderSagaState>(QUERY_STATE), () => state);
   setHandler(lockSignal, () => void (state.cancellable = false));
   setHandler(confirmSignal, () => void Object.assign(state, { status: 'CONFIRMED', cancellable: false }));
-  setHandler(
-    defineUpdate<OrderSagaState>(UPDATE_CANCEL),
-    async () => {
-      Object.assign(state, { status: 'CANCELLED', cancellable: false });
-      state.steps.push({ name: 'cancel', status: 'completed', at: new Date().toISOString() });
-      return state;
-    },
-    {
-      validator: () => {
-        if (!state.cancellable)
-          throw ApplicationFailure.create({
-            type: BusinessFailure.NOT_CANCELLABLE,
-            message: 'too late',
-            nonRetryable: true,
-          });
-      },
-    },
-  );
+  setHandler(defineSignal(SIGNAL_CANCEL), () => {
+    if (!state.cancellable) return;
+    Object.assign(state, { status: 'CANCELLED', cancellable: false });
+    state.steps.push({ name: 'cancel', status: 'completed', at: new Date().toISOString() });
+  });
   await condition(() => state.status !== 'PENDING');
   return state;
 }

@@ -52,3 +52,36 @@ describe('cancel request vs point of no return', () => {
     for (const { cancelled, passed } of results) expect(cancelled).not.toBe(passed);
   });
 });
+
+const decideFailure = (id: string, reason = 'PAYMENT_DECLINED') =>
+  h.call('POST', `/v1/orders/${id}/failure-decision`, { reason });
+
+describe('cancel request vs a decided failure', () => {
+  it('a recorded cancel wins over a later refusal: the failure is not decided', async () => {
+    const id = await pendingOrder();
+    expect((await requestCancel(id)).status).toBe(200);
+    expect((await decideFailure(id)).body).toEqual({ decided: false });
+  });
+
+  it('once a failure is decided (repeatable), a cancel is refused with 409 NOT_CANCELLABLE', async () => {
+    const id = await pendingOrder();
+    expect((await decideFailure(id)).body).toEqual({ decided: true });
+    expect((await decideFailure(id)).body).toEqual({ decided: true });
+    const refused = await requestCancel(id);
+    expect(refused).toMatchObject({ status: 409, body: { code: 'NOT_CANCELLABLE' } });
+    expect(refused.body.detail).toMatch(/outcome is decided \(PAYMENT_DECLINED\)/);
+    await h.call('POST', `/v1/orders/${id}/transitions`, { to: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
+    expect((await decideFailure(id)).body).toEqual({ decided: true });
+  });
+
+  it('racing a cancel against a refusal: exactly one side wins, every time', async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, pendingOrder));
+    const results = await Promise.all(
+      ids.map(async (id) => {
+        const [cancel, decision] = await Promise.all([requestCancel(id), decideFailure(id)]);
+        return { cancelled: cancel.status === 200, decided: decision.body.decided as boolean };
+      }),
+    );
+    for (const { cancelled, decided } of results) expect(cancelled).not.toBe(decided);
+  });
+});

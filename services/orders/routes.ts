@@ -50,6 +50,7 @@ export function registerOrdersRoutes(
       transition: async ({ params, body }) => orders.transition(orderIdFrom(params.id), body),
       requestCancel: async ({ params }) => cancels.request(orderIdFrom(params.id)),
       passPointOfNoReturn: async ({ params }) => cancels.passPointOfNoReturn(orderIdFrom(params.id)),
+      decideFailure: async ({ params, body }) => cancels.decideFailure(orderIdFrom(params.id), body.reason),
       setSteps: async ({ params, body }) => orders.setSteps(orderIdFrom(params.id), body.steps),
       authorize: async ({ body, idempotencyKey }) => {
         orderIdFrom(body.orderId);

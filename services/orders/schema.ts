@@ -38,6 +38,8 @@ export const orders = pgTable(
     cancelRequestedAt: optionalMillis('cancel_requested_at'),
     /** Set by the saga just before capture: from then on no cancel is accepted. */
     pointOfNoReturnAt: optionalMillis('point_of_no_return_at'),
+    /** Set by the saga when a refusal (decline, sold out…) decided its outcome: from then on no cancel is accepted. */
+    decidedFailureReason: text('decided_failure_reason'),
   },
   (t) => [
     check('orders_status_check', sql`${t.status} in ('PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED')`),
@@ -45,6 +47,10 @@ export const orders = pgTable(
     index('orders_customer_created_idx').on(t.customerId, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
     check('orders_cancel_or_commit_check', sql`${t.cancelRequestedAt} is null or ${t.pointOfNoReturnAt} is null`),
+    check(
+      'orders_cancel_or_failure_check',
+      sql`${t.cancelRequestedAt} is null or ${t.decidedFailureReason} is null`,
+    ),
     index('orders_pending_created_idx')
       .on(t.createdAt, t.id)
       .where(sql`${t.status} = 'PENDING'`),

@@ -152,6 +152,30 @@ describe('ownership and cancellation', () => {
     expect(again.body).toMatchObject({ code: 'NOT_CANCELLABLE' });
   });
 
+  it('an accepted cancel always ends CANCELLED, even when the card is declined meanwhile; a refused one ends FAILED', async () => {
+    const item = await product(40);
+    const customer = await e2e.api.registerAndLogin(uniqueEmail());
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const placed = await e2e.api.placeOrder(
+          customer.token,
+          [{ productId: item.id, quantity: 1 }],
+          'tok_chargeDeclined',
+        );
+        // Staggered, so some cancels land before the decline is decided and some after.
+        await new Promise((resolve) => setTimeout(resolve, i * 150));
+        const cancel = await e2e.api.request('POST', `/api/orders/${placed.body.id}/cancel`, { token: customer.token });
+        const order = await e2e.api.waitForFinal(customer.token, placed.body.id);
+        return { cancel: cancel.status, status: order.status, code: (cancel.body as { code?: string }).code };
+      }),
+    );
+    for (const answer of answers) {
+      if (answer.cancel === 200) expect(answer).toMatchObject({ status: 'CANCELLED' });
+      else expect(answer).toMatchObject({ cancel: 409, code: 'NOT_CANCELLABLE', status: 'FAILED' });
+    }
+    expect((await e2e.api.getProduct(item.id)).stock).toBe(40);
+  });
+
   it('refuses to cancel a confirmed order', async () => {
     const item = await product(4);
     const customer = await e2e.api.registerAndLogin(uniqueEmail());

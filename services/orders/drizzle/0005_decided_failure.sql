@@ -1,0 +1,2 @@
+ALTER TABLE "orders" ADD COLUMN "decided_failure_reason" text;--> statement-breakpoint
+ALTER TABLE "orders" ADD CONSTRAINT "orders_cancel_or_failure_check" CHECK ("orders"."cancel_requested_at" is null or "orders"."decided_failure_reason" is null);
