@@ -8,7 +8,7 @@ export const WorkerConfig = z.object({
   ...temporalFields,
   ...upstreamUrlFields,
   ...listenOn('WORKER', DEFAULT_PORTS.worker),
-  HTTP_TIMEOUT_MS: positiveInt(5000),
+  UPSTREAM_TIMEOUT_MS: positiveInt(5000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

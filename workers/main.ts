@@ -52,7 +52,7 @@ await runMain({
       productsUrl: config.PRODUCTS_URL,
       ordersUrl: config.ORDERS_URL,
       token: config.SERVICE_TOKEN,
-      timeoutMs: config.HTTP_TIMEOUT_MS,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     });
     const client = new Client({ connection: connected, namespace: config.TEMPORAL_NAMESPACE });
     const reconcileActivities = createReconcileActivities({

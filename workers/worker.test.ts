@@ -14,7 +14,7 @@ describe('worker config', () => {
       USERS_URL: 'http://127.0.0.1:3001',
       PRODUCTS_URL: 'http://127.0.0.1:3002',
       ORDERS_URL: 'http://127.0.0.1:3003',
-      HTTP_TIMEOUT_MS: 5000,
+      UPSTREAM_TIMEOUT_MS: 5000,
       WORKER_MAX_CONCURRENT_ACTIVITIES: 100,
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
       WORKER_PORT: 3004,

@@ -1,8 +1,7 @@
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   QUERY_STATE,
-  SearchAttribute,
+  SearchAttributeKeys,
   SIGNAL_CANCEL,
   WORKFLOW_TYPE,
   type OrderSagaState,
@@ -105,8 +104,8 @@ describe('placeOrder outcomes', () => {
       'createOrder',
     ]);
     const attrs = (await handle.describe()).typedSearchAttributes;
-    expect(attrs.get(defineSearchAttributeKey(SearchAttribute.orderStatus, 'KEYWORD'))).toBe('CONFIRMED');
-    expect(attrs.get(defineSearchAttributeKey(SearchAttribute.customerId, 'KEYWORD'))).toBe('cust-1');
+    expect(attrs.get(SearchAttributeKeys.orderStatus)).toBe('CONFIRMED');
+    expect(attrs.get(SearchAttributeKeys.customerId)).toBe('cust-1');
   });
 
   it('fails CUSTOMER_INACTIVE and still records the order with unpriced items', async () => {

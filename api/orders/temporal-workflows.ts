@@ -1,9 +1,8 @@
 import { withTimeout } from '../../lib/timeout.js';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
   QUERY_STATE,
-  SearchAttribute,
+  SearchAttributeKeys,
   SIGNAL_CANCEL,
   WORKFLOW_TYPE,
   type OrderSagaState,
@@ -11,8 +10,7 @@ import {
 import { ServiceUnavailableError } from '../../lib/service-client.js';
 import type { OrderMemo, OrderWorkflows } from './workflow-port.js';
 
-const CustomerIdKey = defineSearchAttributeKey(SearchAttribute.customerId, SearchAttributeType.KEYWORD);
-const OrderStatusKey = defineSearchAttributeKey(SearchAttribute.orderStatus, SearchAttributeType.KEYWORD);
+const { customerId: CustomerIdKey, orderStatus: OrderStatusKey } = SearchAttributeKeys;
 
 export interface TemporalOrderWorkflowsOptions {
   client: Client;
