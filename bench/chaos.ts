@@ -1,5 +1,7 @@
 // `npm run chaos [orders] [kills-each] [customers] [orders-per-second]`: the whole stack under `npm start`'s supervisor,
-// customers ordering while every component is SIGKILLed in turn; prints the figures and the invariants.
+// customers ordering while every component is SIGKILLed in turn and the machine's PostgreSQL and RabbitMQ are
+// restarted (each also held down once for 30 s; always restored, even on Ctrl-C); prints the figures and the
+// invariants. CHAOS_DEPENDENCIES=false leaves the shared servers alone.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runChaos } from '../test/chaos/chaos.js';
@@ -14,10 +16,12 @@ const report = await runChaos({
   killsEach,
   customers,
   ordersPerSecond,
-  killEveryMs: [2000, 4000],
+  everyMs: [2000, 4000],
   maxFaultMs: 15 * 60_000,
   drainLimitMs: 60_000,
   drainWatchMs: 600_000,
+  notificationSettleMs: 60_000,
+  ...(process.env.CHAOS_DEPENDENCIES === 'false' ? {} : { dependencies: { restartsEach: 3, holdDownMs: 30_000 } }),
   postgresUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   logDir,
   progress: (line) => console.log(`[chaos] ${line}`),

@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { runChaos } from './chaos.js';
 import { COMPONENTS } from './components.js';
+import { DELIVERY_INVARIANTS } from './delivery.js';
 import { INVARIANTS } from './invariants.js';
 import { formatReport } from './report.js';
 
@@ -13,10 +14,11 @@ describe('chaos: every component killed under load', () => {
       killsEach: 1,
       customers: 6,
       ordersPerSecond: 1.5,
-      killEveryMs: [1500, 3000],
+      everyMs: [1500, 3000],
       maxFaultMs: 120_000,
       drainLimitMs: 60_000,
       drainWatchMs: 120_000,
+      notificationSettleMs: 60_000,
       postgresUrl: inject('postgresUrl'),
       logDir: inject('logDir'),
     });
@@ -24,7 +26,9 @@ describe('chaos: every component killed under load', () => {
 
     expect(report.launcherSurvived).toBe(true);
     for (const name of COMPONENTS) expect(report.kills[name]).toBeGreaterThanOrEqual(1);
+    expect(report.notificationLagMs.length).toBeGreaterThanOrEqual(30);
     expect(report.placed.filter((p) => p.orderIds.size > 0).length).toBeGreaterThanOrEqual(30);
-    expect(report.violations).toEqual(Object.fromEntries(INVARIANTS.map((name) => [name, []])));
+    const invariants = [...INVARIANTS, ...DELIVERY_INVARIANTS];
+    expect(report.violations).toEqual(Object.fromEntries(invariants.map((name) => [name, []])));
   }, 300_000);
 });

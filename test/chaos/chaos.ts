@@ -1,37 +1,35 @@
 import { join } from 'node:path';
 import { createApiClient, uniqueEmail, uniqueSku } from '../support/api.js';
-import { COMPONENTS, componentPids, type Component } from './components.js';
 import { startCustomers, type CancelRequest, type PlacedOrder } from './customers.js';
-import { checkInvariants, readSnapshot, type Violations } from './invariants.js';
+import { checkDelivery, readDelivery } from './delivery.js';
+import { restoreDependenciesOnExit, restoreDependenciesSync } from './dependencies.js';
 import { watchDrain } from './drain.js';
+import { runFaults, type FaultCounts, type FaultPlan } from './faults.js';
+import { checkInvariants, readSnapshot } from './invariants.js';
 import { launchStack, untilAllReady, type LaunchedStack } from './launcher.js';
 
-export interface ChaosOptions {
+export interface ChaosOptions extends FaultPlan {
   /** At least this many orders placed while the faults go on. */
   orders: number;
-  /** Every component SIGKILLed at least this many times. */
-  killsEach: number;
   customers: number;
-  /** A kill every min–max ms. */
-  killEveryMs: [number, number];
-  /** Hard cap on the fault phase. */
-  maxFaultMs: number;
   /** Orders per second the customers aim at while the faults go on. */
   ordersPerSecond: number;
   /** Every accepted order must be final this long after the last restart (the issue: 60 s). */
   drainLimitMs: number;
   /** How long to keep watching the drain, to measure it even past the limit. */
   drainWatchMs: number;
+  /** How long after every order is final each must have its notification. */
+  notificationSettleMs: number;
   postgresUrl: string;
   logDir: string;
-  progress?: (line: string) => void;
 }
 
 export interface ChaosReport {
   placed: PlacedOrder[];
   cancels: CancelRequest[];
   outcomes: Record<string, number>;
-  kills: Record<Component, number>;
+  /** SIGKILLs per component, restarts per dependency. */
+  kills: FaultCounts;
   /** Exits the launcher reported (kills plus crashes they caused), and each restart's exit → ready time. */
   exits: Record<string, number>;
   readyAfterMs: Record<string, number[]>;
@@ -39,15 +37,11 @@ export interface ChaosReport {
   backlogAtRecovery: number;
   /** Last restart ready → every accepted order final; undefined when they were not all final by the end. */
   drainMs?: number;
-  violations: Violations;
+  /** Final order → its notification (ms), and the unsent outbox / dead letters at the end. */
+  notificationLagMs: number[];
+  violations: Record<string, string[]>;
   launcherSurvived: boolean;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const between = ([min, max]: [number, number]) => min + Math.random() * (max - min);
-const shuffled = <T>(items: readonly T[]) => [...items].sort(() => Math.random() - 0.5);
-/** The launcher gives up on six deaths within 60 s; the harness kills one component at most three times a minute. */
-const MAX_KILLS_PER_MINUTE = 3;
 
 async function setUp(stack: LaunchedStack, options: ChaosOptions) {
   const api = createApiClient(`http://127.0.0.1:${stack.ports.API_PORT}`);
@@ -61,32 +55,6 @@ async function setUp(stack: LaunchedStack, options: ChaosOptions) {
   );
   const initialStock = new Map([...plentiful, scarce].map((p) => [p.id, p.stock]));
   return { plentiful: plentiful.map((p) => p.id), scarce: scarce.id, customers, initialStock };
-}
-
-/** SIGKILLs components at random (each round a shuffled bag of all seven) until both targets are met. */
-async function killLoop(stack: LaunchedStack, options: ChaosOptions, ordersPlaced: () => number) {
-  const kills = Object.fromEntries(COMPONENTS.map((c) => [c, 0])) as Record<Component, number>;
-  const history: { name: Component; at: number }[] = [];
-  const stopAt = Date.now() + options.maxFaultMs;
-  let bag: Component[] = [];
-  const done = () => Math.min(...Object.values(kills)) >= options.killsEach && ordersPlaced() >= options.orders;
-  while (!done() && Date.now() < stopAt && stack.exitCode() === null) {
-    if (bag.length === 0) bag = shuffled(COMPONENTS);
-    const recent = (name: Component) => history.filter((k) => k.name === name && Date.now() - k.at < 60_000).length;
-    const name = bag.find((c) => recent(c) < MAX_KILLS_PER_MINUTE);
-    const pid = name && (await componentPids(stack.dataDir))[name];
-    if (!name || !pid) {
-      await sleep(500); // everything killable was killed recently, or is being restarted
-      continue;
-    }
-    bag.splice(bag.indexOf(name), 1);
-    process.kill(pid, 'SIGKILL');
-    kills[name] += 1;
-    history.push({ name, at: Date.now() });
-    options.progress?.(`killed ${name} (pid ${pid}); ${ordersPlaced()} orders placed so far`);
-    await sleep(between(options.killEveryMs));
-  }
-  return kills;
 }
 
 /** Exits and restart times as the launcher's supervisor reported them. */
@@ -104,6 +72,16 @@ function supervisorFigures(lines: string[]) {
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const say = options.progress ?? (() => undefined);
+  const unhook = restoreDependenciesOnExit();
+  try {
+    return await chaosRun(options, say);
+  } finally {
+    restoreDependenciesSync();
+    unhook();
+  }
+}
+
+async function chaosRun(options: ChaosOptions, say: (line: string) => void): Promise<ChaosReport> {
   const stack = await launchStack({
     postgresUrl: options.postgresUrl,
     logFile: join(options.logDir, `chaos-${Date.now()}.log`),
@@ -121,7 +99,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ordersPerSecond: options.ordersPerSecond,
     });
     const faultStart = Date.now();
-    const kills = await killLoop(stack, options, () => load.placed.length);
+    const kills = await runFaults(stack, options, () => load.placed.length >= options.orders);
     faults = false;
     const faultMs = Date.now() - faultStart;
     say(`faults stopped after ${(faultMs / 1000).toFixed(0)} s; waiting for every component to be ready`);
@@ -156,16 +134,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const outcome = order.failureReason ? `${order.status} ${order.failureReason}` : order.status;
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     }
+    const finalOrders = snapshot.orders.filter((o) => o.status !== 'PENDING');
+    const delivery = await readDelivery(
+      {
+        notificationsUrl: `http://127.0.0.1:${stack.ports.NOTIFICATIONS_PORT}`,
+        token: stack.serviceToken,
+        ordersDatabaseUrl: stack.ordersDatabaseUrl,
+        queuePrefix: stack.id,
+      },
+      customerIds,
+      finalOrders,
+      options.notificationSettleMs,
+    );
+    const figures = supervisorFigures(stack.lines);
     return {
       placed: load.placed,
       cancels: load.cancels,
       outcomes,
       kills,
-      ...supervisorFigures(stack.lines),
+      ...figures,
       faultMs,
       backlogAtRecovery,
       drainMs,
-      violations: checkInvariants(load.placed, snapshot, drain.finalInTime),
+      notificationLagMs: delivery.lagMs,
+      violations: {
+        ...checkInvariants(load.placed, snapshot, drain.finalInTime),
+        ...checkDelivery({ orders: snapshot.orders, cancels: load.cancels, delivery, exits: figures.exits, kills }),
+      },
       launcherSurvived: stack.exitCode() === null,
     };
   } finally {

@@ -25,7 +25,10 @@ const PORT_VARS = [
 ] as const;
 
 export interface LaunchedStack {
+  /** Prefix of the stack's databases, exchange and queues. */
+  id: string;
   dataDir: string;
+  ordersDatabaseUrl: string;
   ports: Record<(typeof PORT_VARS)[number], number>;
   serviceToken: string;
   admin: { email: string; password: string };
@@ -120,7 +123,9 @@ export async function launchStack(options: {
   }
   const exitCode = () => child.exitCode ?? child.signalCode;
   return {
+    id,
     dataDir,
+    ordersDatabaseUrl: databaseUrl(options.postgresUrl, `${id}_orders`),
     ports: ports as LaunchedStack['ports'],
     serviceToken,
     admin,

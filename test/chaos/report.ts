@@ -1,5 +1,6 @@
 import type { ChaosReport } from './chaos.js';
 import type { Attempt } from './customers.js';
+import { DELIVERY_INVARIANTS } from './delivery.js';
 import { INVARIANTS } from './invariants.js';
 
 const s = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
@@ -50,7 +51,7 @@ export function formatReport(report: ChaosReport): string {
   const lines = [
     `orders: ${report.placed.length} keys, ${accepted} accepted, ${retried} needed retries, ${report.placed.length - accepted} gave up`,
     `outcomes: ${list(report.outcomes)}`,
-    `kills (SIGKILL by the harness): ${list(report.kills)}; total ${Object.values(report.kills).reduce((a, b) => a + b, 0)} in ${s(report.faultMs)}`,
+    `faults (SIGKILLs by the harness; restarts of PostgreSQL and RabbitMQ): ${list(report.kills)}; total ${Object.values(report.kills).reduce((a, b) => a + b, 0)} in ${s(report.faultMs)}`,
     `exits seen by the supervisor (kills + crashes they caused): ${list(report.exits)}`,
     `exit → ready again: ${restarts.join('; ')}`,
     `backlog when every component was back: ${report.backlogAtRecovery} orders not final`,
@@ -61,8 +62,10 @@ export function formatReport(report: ChaosReport): string {
     `cancel 5xx by problem (code: detail): ${list(cancels.serverErrors) || 'none'}`,
     `launcher survived: ${report.launcherSurvived ? 'yes' : 'NO'}`,
     'violations per invariant:',
-    ...INVARIANTS.map((name) => {
-      const found = report.violations[name];
+    `notification lag (order final → notification): p50 ${s(percentile(report.notificationLagMs, 50))}, ` +
+      `p95 ${s(percentile(report.notificationLagMs, 95))}, max ${s(percentile(report.notificationLagMs, 100))}`,
+    ...[...INVARIANTS, ...DELIVERY_INVARIANTS].map((name) => {
+      const found = report.violations[name] ?? [];
       return `  ${name}: ${found.length}${found.length ? ` — e.g. ${found.slice(0, 3).join('; ')}` : ''}`;
     }),
   ];
