@@ -7,6 +7,7 @@ export const MAX_ACCESS_TOKEN_TTL_SECONDS = 900;
 /**
  * The operator's admin account is looser than a registration (`admin@localhost`, a short dev password):
  * refusing it would keep the whole shop down; what matters is that the login route can take it.
+ * With NODE_ENV=production the password needs 12 characters (lib/config.ts, for every *PASSWORD*).
  */
 const AdminEmail = z
   .string()
