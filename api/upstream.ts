@@ -94,7 +94,8 @@ export function withBreaker(
 
 export function defaultBreaker(): CircuitBreakerPolicy {
   return circuitBreaker(
-    handleWhen((error) => error instanceof ServiceUnavailableError),
+    // A service shedding load (503 OVERLOADED) is up: its other routes must keep being called.
+    handleWhen((error) => error instanceof ServiceUnavailableError && !error.overloaded),
     // One probe a second while open: a service back from a restart is used again within a second.
     { halfOpenAfter: 1_000, breaker: new ConsecutiveBreaker(5) },
   );
