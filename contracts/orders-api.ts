@@ -3,6 +3,8 @@ import {
   AuthorizeRequest,
   CaptureRequest,
   CreateOrderRequest,
+  HeldUnits,
+  HoldUnitsRequest,
   ListOrdersQuery,
   ListOrdersResponse,
   Order,
@@ -73,6 +75,11 @@ export const ordersApi = {
   /** The saga, just before capture: `passed: false` when a cancel was recorded first (then it compensates). */
   passPointOfNoReturn: route({ method: 'POST', path: '/v1/orders/:id/point-of-no-return', response: PointOfNoReturn }),
   setSteps: route({ method: 'PUT', path: '/v1/orders/:id/steps', body: SetStepsRequest, response: Order }),
+  /**
+   * Before an order's saga starts: claims its units against the customer's cap on units held by PENDING
+   * orders (the same order id again replaces its claim); 409 HOLD_LIMIT_REACHED { heldUnits, maxUnits } past it.
+   */
+  holdUnits: route({ method: 'PUT', path: '/v1/orders/:id/held-units', body: HoldUnitsRequest, response: HeldUnits }),
   authorize: route({
     method: 'POST',
     path: '/v1/payments/authorize',
