@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ErrorCode, type Problem } from '../contracts/problem.js';
 import type { Logger } from '../lib/logger.js';
 import { ProblemError, toProblemError } from '../lib/problem.js';
-import { ServiceRejectedError, ServiceUnavailableError } from '../lib/service-client.js';
+import { ServiceOverloadedError, ServiceRejectedError, ServiceUnavailableError } from '../lib/service-client.js';
 
 const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code']);
 
@@ -36,6 +36,9 @@ function fromRejection(error: ServiceRejectedError, log: Logger): ProblemError {
 /** The one place where anything thrown while serving a request becomes a problem. */
 export function toGatewayProblem(error: unknown, log: Logger): ProblemError | undefined {
   if (error instanceof ServiceRejectedError) return fromRejection(error, log);
+  // The service shed load and said when to come back: the client gets the same answer.
+  if (error instanceof ServiceOverloadedError)
+    return new ProblemError(503, ErrorCode.OVERLOADED, error.problem.detail, {}, { 'Retry-After': error.retryAfter });
   if (error instanceof ServiceUnavailableError) {
     log.warn({ upstream: error.service, err: error.message }, 'upstream unavailable');
     return unavailable(error.service);

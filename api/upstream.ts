@@ -68,6 +68,12 @@ export interface OrdersClient {
   record(orderId: string, body: Body<typeof ordersApi.create>, requestId: string): Answer<typeof ordersApi.create>;
   /** Records a customer's cancel; a 409 NOT_CANCELLABLE refusal passes through to the client. */
   requestCancel(orderId: string, requestId: string): Answer<typeof ordersApi.requestCancel>;
+  /** Claims a new order's units against its customer's cap; a 409 HOLD_LIMIT_REACHED passes through to the client. */
+  holdUnits(
+    orderId: string,
+    body: Body<typeof ordersApi.holdUnits>,
+    requestId: string,
+  ): Answer<typeof ordersApi.holdUnits>;
   ready(): Promise<void>;
 }
 
@@ -94,7 +100,8 @@ export function withBreaker(
 
 export function defaultBreaker(): CircuitBreakerPolicy {
   return circuitBreaker(
-    handleWhen((error) => error instanceof ServiceUnavailableError),
+    // A service shedding load (503 OVERLOADED) is up: its other routes must keep being called.
+    handleWhen((error) => error instanceof ServiceUnavailableError && !error.overloaded),
     // One probe a second while open: a service back from a restart is used again within a second.
     { halfOpenAfter: 1_000, breaker: new ConsecutiveBreaker(5) },
   );
@@ -157,6 +164,7 @@ export function createOrdersClient(transport: ServiceClient): OrdersClient {
     list: (query, requestId) => orders.list({ query }, { requestId }),
     record: (id, body, requestId) => orders.create({ params: { id }, body }, { requestId }),
     requestCancel: (id, requestId) => orders.requestCancel({ params: { id } }, { requestId }),
+    holdUnits: (id, body, requestId) => orders.holdUnits({ params: { id }, body }, { requestId }),
     ready: readiness(transport),
   };
 }

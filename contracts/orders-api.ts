@@ -5,6 +5,8 @@ import {
   CreateOrderRequest,
   DecideFailureRequest,
   FailureDecision,
+  HeldUnits,
+  HoldUnitsRequest,
   ListOrdersQuery,
   ListOrdersResponse,
   Order,
@@ -82,6 +84,11 @@ export const ordersApi = {
     response: FailureDecision,
   }),
   setSteps: route({ method: 'PUT', path: '/v1/orders/:id/steps', body: SetStepsRequest, response: Order }),
+  /**
+   * Before an order's saga starts: claims its units against the customer's cap on units held by PENDING
+   * orders (the same order id again replaces its claim); 409 HOLD_LIMIT_REACHED { heldUnits, maxUnits } past it.
+   */
+  holdUnits: route({ method: 'PUT', path: '/v1/orders/:id/held-units', body: HoldUnitsRequest, response: HeldUnits }),
   authorize: route({
     method: 'POST',
     path: '/v1/payments/authorize',

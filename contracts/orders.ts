@@ -45,6 +45,16 @@ export const Order = z.object({
 });
 export type Order = z.infer<typeof Order>;
 
+/** Internal: the units a new order will hold, claimed against its customer's cap before its saga starts. */
+export const HoldUnitsRequest = z.object({
+  customerId: z.string().min(1),
+  // 50 lines of at most 1,000 units (PlaceOrderRequest).
+  units: z.number().int().min(1).max(50_000),
+});
+export type HoldUnitsRequest = z.infer<typeof HoldUnitsRequest>;
+export const HeldUnits = z.object({ heldUnits: z.number().int(), maxUnits: z.number().int() });
+export type HeldUnits = z.infer<typeof HeldUnits>;
+
 /** Public: POST /api/orders body. */
 export const PlaceOrderRequest = z.object({
   items: z

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, DOCUMENTED_SECRETS, flag, parseConfig, port, processFields } from './config.js';
+import {
+  ConfigError,
+  DOCUMENTED_SECRETS,
+  flag,
+  MIN_PRODUCTION_PASSWORD_LENGTH,
+  parseConfig,
+  port,
+  processFields,
+} from './config.js';
 
 const schema = z.object({ PORT: port(3000), DATABASE_URL: z.url(), DEBUG: flag(false) });
 
@@ -42,5 +50,26 @@ describe('documented example secrets', () => {
     expect(parseConfig(secrets, { NODE_ENV: 'production', SERVICE_TOKEN: 'a'.repeat(32) }).SERVICE_TOKEN).toHaveLength(
       32,
     );
+  });
+});
+
+describe('passwords in production', () => {
+  const secrets = z.object({ ...processFields, ADMIN_PASSWORD: z.string().optional() });
+  const token = 'x'.repeat(32);
+  const short = 'p'.repeat(MIN_PRODUCTION_PASSWORD_LENGTH - 1);
+
+  it('refuses a password shorter than the minimum when NODE_ENV=production, naming the variable', () => {
+    expect(MIN_PRODUCTION_PASSWORD_LENGTH).toBe(12);
+    const env = { NODE_ENV: 'production', SERVICE_TOKEN: token, ADMIN_PASSWORD: short };
+    expect(() => parseConfig(secrets, env)).toThrow(/ADMIN_PASSWORD: must be at least 12 characters/);
+    const enough = { ...env, ADMIN_PASSWORD: 'p'.repeat(MIN_PRODUCTION_PASSWORD_LENGTH) };
+    expect(parseConfig(secrets, enough).ADMIN_PASSWORD).toHaveLength(12);
+  });
+
+  it('keeps accepting a short password outside production', () => {
+    for (const NODE_ENV of [undefined, 'development', 'test'])
+      expect(parseConfig(secrets, { NODE_ENV, SERVICE_TOKEN: token, ADMIN_PASSWORD: 'admin' }).ADMIN_PASSWORD).toBe(
+        'admin',
+      );
   });
 });

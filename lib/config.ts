@@ -12,19 +12,31 @@ export class ConfigError extends Error {
 export const DOCUMENTED_SECRETS: readonly string[] = ['dev-token-0123456789', 'admin-password'];
 const SECRET_NAME = /TOKEN|PASSWORD|SECRET|PRIVATE_KEY|API_KEY/;
 
-/** With NODE_ENV=production (the Docker image sets it), a documented example secret is a configuration error. */
-function documentedSecretsIn(config: unknown, env: Record<string, string | undefined>): string[] {
+/** With NODE_ENV=production, a password given in the environment (the admin's) must be at least this long. */
+export const MIN_PRODUCTION_PASSWORD_LENGTH = 12;
+const PASSWORD_NAME = /PASSWORD/;
+
+/**
+ * With NODE_ENV=production (the Docker image sets it), a documented example secret or a password shorter
+ * than MIN_PRODUCTION_PASSWORD_LENGTH is a configuration error; a laptop keeps taking short dev ones.
+ */
+function productionSecretProblems(config: unknown, env: Record<string, string | undefined>): string[] {
   if (env.NODE_ENV !== 'production' || typeof config !== 'object' || config === null) return [];
-  return Object.entries(config)
-    .filter(([key, value]) => SECRET_NAME.test(key) && typeof value === 'string' && DOCUMENTED_SECRETS.includes(value))
-    .map(([key]) => `${key}: is a documented example secret, refused when NODE_ENV=production (generate one)`);
+  return Object.entries(config).flatMap(([key, value]) => {
+    if (!SECRET_NAME.test(key) || typeof value !== 'string') return [];
+    if (DOCUMENTED_SECRETS.includes(value))
+      return [`${key}: is a documented example secret, refused when NODE_ENV=production (generate one)`];
+    if (PASSWORD_NAME.test(key) && value.length < MIN_PRODUCTION_PASSWORD_LENGTH)
+      return [`${key}: must be at least ${MIN_PRODUCTION_PASSWORD_LENGTH} characters when NODE_ENV=production`];
+    return [];
+  });
 }
 
 /** Parses environment variables with a zod object schema, listing every problem at once. */
 export function parseConfig<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
   const result = schema.safeParse(env);
   if (result.success) {
-    const refused = documentedSecretsIn(result.data, env);
+    const refused = productionSecretProblems(result.data, env);
     if (refused.length > 0) throw new ConfigError(refused);
     return result.data;
   }

@@ -19,6 +19,8 @@ export class ServiceRejectedError extends Error {
 
 /** The service could not be reached, timed out, or failed with a 5xx: worth retrying. */
 export class ServiceUnavailableError extends Error {
+  /** True when the service is up but shed this call (see ServiceOverloadedError). */
+  readonly overloaded: boolean = false;
   constructor(
     readonly service: string,
     message: string,
@@ -26,6 +28,22 @@ export class ServiceUnavailableError extends Error {
   ) {
     super(`${service} unavailable: ${message}`);
     this.name = 'ServiceUnavailableError';
+  }
+}
+
+/**
+ * The service refused to queue more work (503 `OVERLOADED`): it is up and answering, so retry after
+ * `retryAfter` seconds, but it is no outage and opens no circuit.
+ */
+export class ServiceOverloadedError extends ServiceUnavailableError {
+  override readonly overloaded = true;
+  constructor(
+    service: string,
+    readonly problem: Problem,
+    readonly retryAfter: string,
+  ) {
+    super(service, `overloaded: ${problem.detail}`, 503);
+    this.name = 'ServiceOverloadedError';
   }
 }
 
@@ -94,6 +112,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       }
       if (response.status === 304) throw new NotModifiedError(service, response.headers.get('etag') ?? undefined);
       const text = await response.text().catch(() => '');
+      const overload = overloadOf(response, text);
+      if (overload) throw new ServiceOverloadedError(service, overload.problem, overload.retryAfter);
       if (response.status >= 500)
         throw new ServiceUnavailableError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
       const json: unknown = text ? safeJson(text) : undefined;
@@ -117,6 +137,14 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function overloadOf(response: Response, text: string) {
+  if (response.status !== 503) return undefined;
+  const problem = ProblemSchema.safeParse(safeJson(text));
+  if (!problem.success || problem.data.code !== ErrorCode.OVERLOADED) return undefined;
+  const retryAfter = response.headers.get('retry-after') ?? '';
+  return { problem: problem.data, retryAfter: /^\d{1,6}$/.test(retryAfter) ? retryAfter : '1' };
 }
 
 function asProblem(json: unknown, status: number): Problem {

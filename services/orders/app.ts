@@ -4,6 +4,7 @@ import type { Metrics } from '../../lib/metrics.js';
 import { isPostgresOutage } from '../../lib/outages.js';
 import { createServiceApp, type AppEnv } from '../../lib/service-app.js';
 import { createCancelRequests } from './cancel-requests.js';
+import { createHeldUnitsLimit } from './held-units.js';
 import { createOrders } from './orders.js';
 import type { PaymentProvider } from './payment-provider.js';
 import { createPayments } from './payments.js';
@@ -20,6 +21,8 @@ export interface OrdersAppDeps {
   onOrderEvent?: () => void;
   /** Server-side bound on one payment provider call (defaults below the service client's 5 s). */
   providerTimeoutMs?: number;
+  /** Units one customer's PENDING orders may hold together (held-units.ts). */
+  maxHeldUnitsPerCustomer?: number;
 }
 
 /** The orders service: orders with a guarded state machine, and idempotent payments. */
@@ -31,12 +34,14 @@ export function createOrdersApp({
   serviceToken,
   onOrderEvent,
   providerTimeoutMs,
+  maxHeldUnitsPerCustomer,
 }: OrdersAppDeps): Hono<AppEnv> {
   const app = createServiceApp({ logger, metrics, serviceToken, readiness: { postgres: pingOf(db) } });
   const domain = {
     orders: createOrders(db, onOrderEvent),
     payments: createPayments(db, provider, providerTimeoutMs),
     cancels: createCancelRequests(db),
+    heldUnits: createHeldUnitsLimit(db, maxHeldUnitsPerCustomer),
   };
   registerOrdersRoutes(app, domain, { outage: (error) => (isPostgresOutage(error) ? 'postgres' : undefined) });
   return app;

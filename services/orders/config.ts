@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORDER_EVENTS_EXCHANGE } from '../../contracts/events.js';
 import { DEFAULT_AMQP_URL } from '../../lib/amqp.js';
 import { DEFAULT_PORTS, listenOn, processFields } from '../../lib/config.js';
+import { DEFAULT_MAX_HELD_UNITS } from './held-units.js';
 
 export const OrdersConfig = z.object({
   ...processFields,
@@ -12,5 +13,7 @@ export const OrdersConfig = z.object({
   ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
   /** Published events stay in the outbox this long (to inspect or re-publish by hand), then the relay deletes them. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
+  /** Units one customer's unconfirmed (PENDING) orders may hold together; a new order past it is refused (409). */
+  MAX_HELD_UNITS_PER_CUSTOMER: z.coerce.number().int().min(1).default(DEFAULT_MAX_HELD_UNITS),
 });
 export type OrdersConfig = z.infer<typeof OrdersConfig>;

@@ -47,6 +47,7 @@ await runMain({
       logger,
       metrics: createMetrics('orders'),
       serviceToken: config.SERVICE_TOKEN,
+      maxHeldUnitsPerCustomer: config.MAX_HELD_UNITS_PER_CUSTOMER,
     });
     const server = await startHttpServer(app, config.ORDERS_PORT, config.ORDERS_HOST);
     onStop(() => server.close());

@@ -6,6 +6,7 @@ import { serveApi, reply, type ServeOptions } from '../../lib/api-server.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import type { AppEnv } from '../../lib/service-app.js';
 import type { CancelRequests } from './cancel-requests.js';
+import type { HeldUnitsLimit } from './held-units.js';
 import type { PaymentOutcome } from './payment-idempotency.js';
 import type { Orders } from './orders.js';
 import type { Payments } from './payments.js';
@@ -28,7 +29,12 @@ function paymentAnswer({ payment, declined }: PaymentOutcome) {
 
 export function registerOrdersRoutes(
   app: Hono<AppEnv>,
-  { orders, payments, cancels }: { orders: Orders; payments: Payments; cancels: CancelRequests },
+  {
+    orders,
+    payments,
+    cancels,
+    heldUnits,
+  }: { orders: Orders; payments: Payments; cancels: CancelRequests; heldUnits: HeldUnitsLimit },
   options: ServeOptions,
 ): void {
   serveApi(
@@ -52,6 +58,7 @@ export function registerOrdersRoutes(
       passPointOfNoReturn: async ({ params }) => cancels.passPointOfNoReturn(orderIdFrom(params.id)),
       decideFailure: async ({ params, body }) => cancels.decideFailure(orderIdFrom(params.id), body.reason),
       setSteps: async ({ params, body }) => orders.setSteps(orderIdFrom(params.id), body.steps),
+      holdUnits: async ({ params, body }) => heldUnits.holdUnits(orderIdFrom(params.id), body),
       authorize: async ({ body, idempotencyKey }) => {
         orderIdFrom(body.orderId);
         return paymentAnswer(await payments.authorize(body, idempotencyKey));

@@ -54,6 +54,10 @@ export const orders = pgTable(
     index('orders_pending_created_idx')
       .on(t.createdAt, t.id)
       .where(sql`${t.status} = 'PENDING'`),
+    // A customer's unconfirmed orders, summed before each new one (held-units.ts).
+    index('orders_customer_pending_idx')
+      .on(t.customerId)
+      .where(sql`${t.status} = 'PENDING'`),
   ],
 );
 
@@ -146,4 +150,19 @@ export const outbox = pgTable(
       .on(t.sentAt)
       .where(sql`${t.sentAt} is not null`),
   ],
+);
+
+/**
+ * Units an order is about to hold, claimed under the customer's lock before its saga starts
+ * (services/orders/held-units.ts); a claim stops counting once its order is recorded, or after a minute.
+ */
+export const heldUnitClaims = pgTable(
+  'held_unit_claims',
+  {
+    orderId: text('order_id').primaryKey(),
+    customerId: text('customer_id').notNull(),
+    units: integer('units').notNull(),
+    claimedAt: millis('claimed_at'),
+  },
+  (t) => [index('held_unit_claims_customer_idx').on(t.customerId)],
 );

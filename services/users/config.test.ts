@@ -28,6 +28,8 @@ describe('UsersConfig', () => {
       ACCESS_TOKEN_TTL_SECONDS: 900,
       ADMIN_EMAIL: undefined,
       ADMIN_PASSWORD: undefined,
+      PASSWORD_HASHING_CONCURRENCY: 2,
+      PASSWORD_HASHING_QUEUE: 16,
       LOG_LEVEL: 'info',
     });
   });
@@ -77,5 +79,14 @@ describe('UsersConfig', () => {
       expect.stringMatching(/^ADMIN_PASSWORD: must be at most 1024/),
     ]);
     expect(problemsOf({ SERVICE_TOKEN: token, ADMIN_EMAIL: 'admin@localhost', ADMIN_PASSWORD: 'admin' })).toEqual([]);
+  });
+
+  it('asks a production admin for a password of at least 12 characters, and a dev one for none', () => {
+    const admin = { SERVICE_TOKEN: token, ADMIN_EMAIL: 'admin@localhost', ADMIN_PASSWORD: 'short-pass1' };
+    expect(problemsOf({ ...admin, NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^ADMIN_PASSWORD: must be at least 12 characters when NODE_ENV=production/),
+    ]);
+    expect(problemsOf({ ...admin, NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough-pass' })).toEqual([]);
+    expect(problemsOf(admin)).toEqual([]);
   });
 });

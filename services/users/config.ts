@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { DEFAULT_PORTS, listenOn, processFields } from '../../lib/config.js';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../contracts/users.js';
+import { DEFAULT_PASSWORD_CAPACITY } from './password-capacity.js';
 
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 900;
 
 /**
  * The operator's admin account is looser than a registration (`admin@localhost`, a short dev password):
  * refusing it would keep the whole shop down; what matters is that the login route can take it.
+ * With NODE_ENV=production the password needs 12 characters (lib/config.ts, for every *PASSWORD*).
  */
 const AdminEmail = z
   .string()
@@ -37,6 +39,8 @@ export const UsersConfig = z
       .default(MAX_ACCESS_TOKEN_TTL_SECONDS),
     ADMIN_EMAIL: optional,
     ADMIN_PASSWORD: optional,
+    PASSWORD_HASHING_CONCURRENCY: z.coerce.number().int().min(1).default(DEFAULT_PASSWORD_CAPACITY.concurrent),
+    PASSWORD_HASHING_QUEUE: z.coerce.number().int().min(0).default(DEFAULT_PASSWORD_CAPACITY.queued),
   })
   // `when` runs the admin checks even when other variables are invalid, so every problem is listed.
   .superRefine(

@@ -8,6 +8,7 @@ import { createUsersApp } from './app.js';
 import { UsersConfig } from './config.js';
 import { loadSigningKeys } from './keys.js';
 import { migrate } from './migrations.js';
+import { limitPasswordWork } from './password-capacity.js';
 import { createPasswordHasher } from './passwords.js';
 import { seedAdmin } from './seed-admin.js';
 import { createUserStore } from './store.js';
@@ -22,7 +23,10 @@ await runMain({
     const sql = postgres(config.USERS_DATABASE_URL, { max: 10, onnotice: () => {} });
     onStop(() => sql.end({ timeout: 5 }));
     const store = createUserStore(drizzle(preparedStatements(sql)));
-    const passwords = await createPasswordHasher();
+    const passwords = limitPasswordWork(await createPasswordHasher(), {
+      concurrent: config.PASSWORD_HASHING_CONCURRENCY,
+      queued: config.PASSWORD_HASHING_QUEUE,
+    });
     const keys = await loadSigningKeys({ privateKeysJson: config.JWT_PRIVATE_KEYS, dataDir: config.DATA_DIR });
     const tokens = createTokenIssuer({
       keys,

@@ -14,6 +14,7 @@ import { createTestDatabase } from '../../../test/support/postgres.js';
 import { createUsersApp } from '../app.js';
 import { loadSigningKeys, type SigningKeys } from '../keys.js';
 import { migrate } from '../migrations.js';
+import { limitPasswordWork, type PasswordCapacity } from '../password-capacity.js';
 import { createPasswordHasher, type PasswordHasher } from '../passwords.js';
 import { createUserStore, type UserStore } from '../store.js';
 import { createTokenIssuer } from '../tokens.js';
@@ -42,16 +43,22 @@ export interface Harness {
   keys: SigningKeys;
   dataDir: string;
   logs: ReturnType<typeof memoryLogStream>;
+  /** argon2 hashes and verifies started so far (behind the capacity limit, when there is one). */
+  argon2Calls: () => number;
   close: () => Promise<void>;
 }
 
-/** A users app over a throwaway, migrated database, with a temporary key directory. */
-export async function createHarness(label: string): Promise<Harness> {
+/**
+ * A users app over a throwaway, migrated database, with a temporary key directory; its password work
+ * bounded as main.ts bounds it when given a capacity.
+ */
+export async function createHarness(label: string, capacity?: PasswordCapacity): Promise<Harness> {
   const url = await createTestDatabase(inject('postgresUrl'), inject('runId'), label);
   await migrate(url);
   const sql = postgres(url, { max: 10, onnotice: () => {} });
   const store = createUserStore(drizzle(preparedStatements(sql)));
-  const passwords = await createPasswordHasher();
+  const argon2 = countCalls(await createPasswordHasher());
+  const passwords = capacity ? limitPasswordWork(argon2.hasher, capacity) : argon2.hasher;
   const dataDir = await mkdtemp(join(tmpdir(), 'users-keys-'));
   const keys = await loadSigningKeys({ dataDir });
   const logs = memoryLogStream();
@@ -74,7 +81,25 @@ export async function createHarness(label: string): Promise<Harness> {
     await sql.end({ timeout: 5 });
     await rm(dataDir, { recursive: true, force: true });
   };
-  return { url, app, sql, store, passwords, keys, dataDir, logs, close };
+  return { url, app, sql, store, passwords, keys, dataDir, logs, argon2Calls: argon2.calls, close };
+}
+
+function countCalls(hasher: PasswordHasher) {
+  let calls = 0;
+  const counted =
+    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    (...args: A) => {
+      calls += 1;
+      return work(...args);
+    };
+  return {
+    calls: () => calls,
+    hasher: {
+      hash: counted(hasher.hash),
+      verify: counted(hasher.verify),
+      verifyAgainstDummy: counted(hasher.verifyAgainstDummy),
+    } satisfies PasswordHasher,
+  };
 }
 
 export async function post(app: Harness['app'], path: string, body: unknown, headers: Record<string, string> = json) {
