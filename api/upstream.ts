@@ -68,7 +68,7 @@ export interface OrdersClient {
   record(orderId: string, body: Body<typeof ordersApi.create>, requestId: string): Answer<typeof ordersApi.create>;
   /** Records a customer's cancel; a 409 NOT_CANCELLABLE refusal passes through to the client. */
   requestCancel(orderId: string, requestId: string): Answer<typeof ordersApi.requestCancel>;
-  /** Claims a new order's units against its customer's cap; a 409 HOLD_LIMIT_REACHED passes through to the client. */
+  /** Claims a new order's units against its customer's cap; a 429 RATE_LIMITED passes through to the client. */
   holdUnits(
     orderId: string,
     body: Body<typeof ordersApi.holdUnits>,

@@ -86,7 +86,7 @@ export const ordersApi = {
   setSteps: route({ method: 'PUT', path: '/v1/orders/:id/steps', body: SetStepsRequest, response: Order }),
   /**
    * Before an order's saga starts: claims its units against the customer's cap on units held by PENDING
-   * orders (the same order id again replaces its claim); 409 HOLD_LIMIT_REACHED { heldUnits, maxUnits } past it.
+   * orders (the same order id again replaces its claim); 429 RATE_LIMITED { heldUnits, maxUnits, retryAfterSeconds } past it (a lone order always passes).
    */
   holdUnits: route({ method: 'PUT', path: '/v1/orders/:id/held-units', body: HoldUnitsRequest, response: HeldUnits }),
   authorize: route({

@@ -4,6 +4,7 @@ import { WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../../
 import { FinalStatuses, type Order, type PlaceOrderRequest } from '../../contracts/orders.js';
 import { ErrorCode } from '../../contracts/problem.js';
 import { ProblemError } from '../../lib/problem.js';
+import { ServiceUnavailableError } from '../../lib/service-client.js';
 import type { Ctx } from '../context.js';
 import { createCancel } from './cancel.js';
 import { canSee, orderNotFound, recordOrder } from './order-records.js';
@@ -81,6 +82,8 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
     }
     const wait = await deps.takeOrderToken(customerId);
     if (wait > 0) throw rateLimited(wait, 'Too many orders placed; slow down');
+    const units = body.items.reduce((sum, item) => sum + item.quantity, 0);
+    await holdUnits(orderId, customerId, units, ctx);
     const createdAt = now().toISOString();
     const memo: OrderMemo = {
       requestHash: hash,
@@ -101,7 +104,6 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
       requestHash: hash,
       createdAt,
     };
-    const units = body.items.reduce((sum, item) => sum + item.quantity, 0);
     await workflows.start(
       input,
       memo,
@@ -132,6 +134,16 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
     if (FinalStatuses.includes(record.status)) return record;
     const state = await liveState(record.id, ctx);
     return state ? orderFromRecordAndState(record, state) : record;
+  }
+
+  /** The customer's cap on units held by unconfirmed orders (429 RATE_LIMITED); open while orders is down. */
+  async function holdUnits(orderId: string, customerId: string, units: number, ctx: Ctx): Promise<void> {
+    try {
+      await orders.holdUnits(orderId, { customerId, units }, ctx.requestId);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+      ctx.log.warn({ orderId, err: error.message }, 'held-units cap not checked: the orders service is unavailable');
+    }
   }
 
   /**

@@ -19,7 +19,7 @@ async function pendingOrder(customerId: string, units: number, id = uniqueId()):
 }
 
 describe('units held by one customer’s unconfirmed orders', () => {
-  it('refuses a new order past the cap with 409 HOLD_LIMIT_REACHED, counting PENDING orders and claims', async () => {
+  it('refuses a new order past the cap with 429 RATE_LIMITED, counting PENDING orders and claims', async () => {
     const customer = uniqueId('cus');
     const pending = await pendingOrder(customer, 60);
     expect(await hold(uniqueId(), customer, MAX - 60)).toMatchObject({
@@ -28,8 +28,8 @@ describe('units held by one customer’s unconfirmed orders', () => {
     });
     const refused = await hold(uniqueId(), customer, 1);
     expect(refused).toMatchObject({
-      status: 409,
-      body: { code: 'HOLD_LIMIT_REACHED', heldUnits: MAX, maxUnits: MAX, status: 409 },
+      status: 429,
+      body: { code: 'RATE_LIMITED', heldUnits: MAX, maxUnits: MAX, status: 429 },
     });
     // Another customer holds nothing yet.
     expect((await hold(uniqueId(), uniqueId('cus'), MAX)).status).toBe(200);
@@ -45,7 +45,7 @@ describe('units held by one customer’s unconfirmed orders', () => {
     expect((await hold(orderId, customer, 70)).body).toEqual({ heldUnits: 70, maxUnits: MAX });
     await pendingOrder(customer, 70, orderId);
     expect((await hold(uniqueId(), customer, MAX - 70)).body).toEqual({ heldUnits: MAX, maxUnits: MAX });
-    expect((await hold(uniqueId(), customer, 1)).status).toBe(409);
+    expect((await hold(uniqueId(), customer, 1)).status).toBe(429);
   });
 
   it('lets concurrent placements of one customer claim no more than the cap together', async () => {
@@ -53,9 +53,15 @@ describe('units held by one customer’s unconfirmed orders', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => hold(uniqueId(), customer, MAX / 10)));
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(10);
-    expect(statuses.filter((status) => status === 409)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10);
     const [row] = await h.sql`select sum(units)::int as units from held_unit_claims where customer_id = ${customer}`;
     expect(row?.units).toBe(MAX);
+  });
+
+  it('always lets a customer’s only unconfirmed order through, whatever its size', async () => {
+    const customer = uniqueId('cus');
+    expect((await hold(uniqueId(), customer, MAX * 5)).status).toBe(200);
+    expect((await hold(uniqueId(), customer, 1)).status).toBe(429);
   });
 
   it('answers 400 for a claim of no units', async () => {

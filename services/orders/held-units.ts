@@ -6,7 +6,9 @@ import { heldUnitClaims } from './schema.js';
 import type { OrdersDb } from './store.js';
 
 /** A customer's PENDING orders may hold this many units together unless configured otherwise. */
-export const DEFAULT_MAX_HELD_UNITS = 100;
+export const DEFAULT_MAX_HELD_UNITS = 1000;
+/** How long a refused customer is told to wait: about one saga to its end. */
+const RETRY_AFTER_SECONDS = 5;
 /** A claim whose order was never recorded (its saga did not start) stops counting after this. */
 const CLAIM_TTL_SECONDS = 60;
 
@@ -14,12 +16,13 @@ export interface HeldUnitsLimit {
   holdUnits(orderId: string, request: HoldUnitsRequest): Promise<HeldUnits>;
 }
 
+// A 429 like the contract's other limits (clients already wait and retry on it), not a new status.
 const limitReached = (heldUnits: number, units: number, maxUnits: number) =>
   new ProblemError(
-    409,
-    ErrorCode.HOLD_LIMIT_REACHED,
-    `Your unconfirmed orders already hold ${heldUnits} units; with ${units} more they would pass the limit of ${maxUnits}. Wait until they are confirmed or cancel one.`,
-    { heldUnits, maxUnits },
+    429,
+    ErrorCode.RATE_LIMITED,
+    `Your unconfirmed orders already hold ${heldUnits} units; with ${units} more they would pass the limit of ${maxUnits}. Wait until they are final or cancel one.`,
+    { heldUnits, maxUnits, retryAfterSeconds: RETRY_AFTER_SECONDS },
   );
 
 /**
@@ -46,7 +49,8 @@ export function createHeldUnitsLimit(db: OrdersDb, maxUnits = DEFAULT_MAX_HELD_U
             where customer_id = ${customerId} and order_id <> ${orderId}
           ) as held`);
         const held = Number(row?.held ?? 0);
-        if (held + units > maxUnits) throw limitReached(held, units, maxUnits);
+        // A customer's only unconfirmed order always passes: one order is bounded by its own size (and stock).
+        if (held > 0 && held + units > maxUnits) throw limitReached(held, units, maxUnits);
         await tx
           .insert(heldUnitClaims)
           .values({ orderId, customerId, units })

@@ -176,6 +176,20 @@ describe('ownership and cancellation', () => {
     expect((await e2e.api.getProduct(item.id)).stock).toBe(40);
   });
 
+  it('bounds the stock one customer holds: past 1,000 units in unconfirmed orders, 429 with Retry-After', async () => {
+    const item = await product(2000);
+    const customer = await e2e.api.registerAndLogin(uniqueEmail());
+    const big = await e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 1000 }]);
+    expect(big.status).toBe(202);
+    const refused = await e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 1 }]);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(refused.body).toMatchObject({ code: 'RATE_LIMITED', heldUnits: 1000, maxUnits: 1000 });
+    await e2e.api.request('POST', `/api/orders/${big.body.id}/cancel`, { token: customer.token });
+    expect((await e2e.api.waitForFinal(customer.token, big.body.id)).status).toBe('CANCELLED');
+    expect((await e2e.api.placeOrder(customer.token, [{ productId: item.id, quantity: 1 }])).status).toBe(202);
+  });
+
   it('refuses to cancel a confirmed order', async () => {
     const item = await product(4);
     const customer = await e2e.api.registerAndLogin(uniqueEmail());
