@@ -45,10 +45,24 @@ async function relativeLinks(file: string): Promise<string[]> {
     .filter((target) => !/^[a-z][a-z+.-]*:/i.test(target));
 }
 
+/** Top-level folders of the repository (not generated ones): a `code` span starting with one names a file. */
+const folders = readdirSync(ROOT, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !['node_modules', 'dist', '.data', '.git'].includes(entry.name))
+  .map((entry) => entry.name);
+
+/** Repository paths written as `code` (`api/orders/cancel.ts`, `deploy/helm/`, any `x/y.md`): no placeholders, no globs. */
+async function pathsNamed(file: string): Promise<string[]> {
+  const text = (await readFile(join(ROOT, file), 'utf8')).replace(/```[\s\S]*?```/g, '');
+  return [...text.matchAll(/`([\w.-]+(?:\/[\w.-]+)+\/?)`/g)]
+    .map((match) => match[1] ?? '')
+    .filter((path) => folders.includes(path.split('/')[0] ?? '') || path.endsWith('.md'));
+}
+
 describe('relative links in README.md, DEVELOPERS.md and docs/', () => {
   it('finds the docs and their links', async () => {
     expect(docs).toEqual(expect.arrayContaining(['README.md', 'DEVELOPERS.md', 'docs/configuration.md']));
     expect((await relativeLinks('README.md')).length).toBeGreaterThan(0);
+    expect(await pathsNamed('DEVELOPERS.md')).toContain('api/orders/cancel.ts');
   });
 
   it.each(docs)('%s links only to files and headings that exist', async (file) => {
@@ -61,5 +75,10 @@ describe('relative links in README.md, DEVELOPERS.md and docs/', () => {
         broken.push(`${link} (no heading #${anchor} in ${target})`);
     }
     expect(broken).toEqual([]);
+  });
+
+  it.each(docs)('%s names only repository paths that exist', async (file) => {
+    const missing = (await pathsNamed(file)).filter((path) => !existsSync(join(ROOT, path)));
+    expect(missing).toEqual([]);
   });
 });

@@ -125,7 +125,8 @@ export async function renderReference(): Promise<string> {
       ['variable', 'read by', 'default', 'meaning'],
       variables.map((v) => [`\`${v.name}\``, v.uses.map((u) => u.process).join(', '), defaults(v.uses), v.description]),
     ),
-    '## Ports of `npm start -- --observability`',
+    '## Observability ports',
+    'Read by the launcher with `npm start -- --observability` (defaults in `scripts/observability.ts`).',
     table(
       ['variable', 'default', 'what listens there'],
       ports.map(([name, port]) => [`\`${name}\``, `\`${port}\``, observabilityPortDescriptions[name] ?? '']),
