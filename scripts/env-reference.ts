@@ -109,9 +109,10 @@ scripts/env-descriptions.ts, then run it. scripts/env-reference.test.ts fails wh
 Every process reads its settings from environment variables through one zod schema in its \`config.ts\`
 (fields shared by several processes are defined once in [\`lib/config.ts\`](../lib/config.ts)). A bad value
 is reported with every other problem at once, and the process exits 1. \`launcher\` is \`npm start\`
-([\`scripts/start-config.ts\`](../scripts/start-config.ts)); \`api\` is the gateway. The launcher passes its
-own values to the processes it starts (database URLs, \`SERVICE_TOKEN\`, \`TEMPORAL_ADDRESS\`, …), so a default
-below is what a process uses when it is started on its own.`;
+([\`scripts/start-config.ts\`](../scripts/start-config.ts)); \`api\` is the gateway. The processes \`npm start\`
+runs inherit its environment (\`RATE_LIMIT_IP_PER_MIN=0 npm start\` reaches the gateway), except what the
+launcher sets itself: the service URLs and databases, \`SERVICE_TOKEN\`, \`TEMPORAL_ADDRESS\`, \`MONGO_URL\`, the
+admin account and the demo catalog. A default below is what a process uses when nothing sets the variable.`;
 
 /** docs/configuration.md, formatted as prettier would. */
 export async function renderReference(): Promise<string> {
