@@ -1,0 +1,190 @@
+// What each environment variable means, for docs/configuration.md (scripts/env-reference.ts). A `.describe()`
+// on the schema field wins over an entry here; a variable with neither fails the generator.
+
+/** Variables of the config schemas, by name. */
+export const descriptions: Record<string, string> = {
+  ACCESS_TOKEN_TTL_SECONDS: 'Lifetime of an access token (at most 900).',
+  ADMIN_EMAIL:
+    'With `ADMIN_PASSWORD`: the admin account the users service creates at start when that email is free. `npm start` passes `admin@example.com` unless set.',
+  ADMIN_PASSWORD:
+    'The admin account’s password (set with `ADMIN_EMAIL`). `npm start` passes `admin-password` unless set.',
+  AMQP_URL: 'RabbitMQ (`amqp://` or `amqps://`) carrying the order events.',
+  API_HOST: 'Address the gateway listens on.',
+  API_PORT: 'Port of the gateway (API, storefront, `/docs`).',
+  BODY_LIMIT_BYTES: 'Larger request bodies are answered 413.',
+  CORS_ORIGINS: 'Comma-separated origins allowed by CORS; empty: none.',
+  DATABASE_URL: 'PostgreSQL server on which `npm start` creates the service databases (and FerretDB’s).',
+  DATA_DIR:
+    'Local state: the Temporal database, the generated service token and the users service’s development signing key.',
+  HTTP_TIMEOUT_MS: 'Timeout of one activity’s HTTP call to a service.',
+  JWT_AUDIENCE: 'Audience of the access tokens (issued by users, checked by the gateway).',
+  JWT_ISSUER: 'Issuer of the access tokens (issued by users, checked by the gateway).',
+  JWT_PRIVATE_KEYS:
+    'JSON array of private Ed25519 JWKs with a `kid`; the first signs, all are published. Unset: a development key kept under `DATA_DIR`.',
+  LOG_LEVEL: 'pino log level.',
+  MONGO_PORT: 'Port of the FerretDB that `npm start` runs.',
+  MONGO_URL:
+    'MongoDB-protocol server of the catalog and inventory. Given to `npm start`: used instead of starting FerretDB.',
+  NOTIFICATIONS_DATABASE_URL: 'PostgreSQL database of the notifications service (created and migrated at start).',
+  NOTIFICATIONS_HOST: 'Address the notifications service listens on.',
+  NOTIFICATIONS_PORT: 'Port of the notifications service.',
+  NOTIFICATIONS_PREFETCH: 'Unacknowledged messages the notifications consumer holds at once.',
+  NOTIFICATIONS_QUEUE: 'The notifications service’s durable queue; its dead-letter queue is `<name>.dead-letter`.',
+  NOTIFICATIONS_URL: 'Where the gateway reaches the notifications service.',
+  ORDERS_DATABASE_URL: 'PostgreSQL database of the orders service (created and migrated at start).',
+  ORDERS_HOST: 'Address the orders service listens on.',
+  ORDERS_PORT: 'Port of the orders service.',
+  ORDERS_URL: 'Where the gateway and the activities reach the orders service.',
+  ORDER_CANCEL_WINDOW_MS: 'Durable cancellation window of each new order before capture; 0: none.',
+  ORDER_EVENTS_EXCHANGE: 'The durable topic exchange the order events are published to.',
+  ORDER_STATE_CACHE_MS: 'Reads of a pending order within this window share one Temporal query; 0: a query per read.',
+  OUTBOX_RETENTION_HOURS: 'Published events stay in the outbox this long, then the relay deletes them.',
+  PRODUCTS_DB: 'Database name of the catalog and inventory.',
+  PRODUCTS_HOST: 'Address the products service listens on.',
+  PRODUCTS_PORT: 'Port of the products service.',
+  PRODUCTS_URL: 'Where the gateway and the activities reach the products service.',
+  RATE_LIMIT_IP_PER_MIN: 'Requests per client IP per minute; 0: off.',
+  RATE_LIMIT_LOGIN_FAILURES: 'Failed logins per account per 15 minutes; 0: off.',
+  RATE_LIMIT_ORDERS_PER_MIN: 'Orders placed per customer per minute; 0: off.',
+  RECONCILE_INTERVAL_SECONDS: 'How often the reconciler Schedule looks for PENDING orders whose saga closed.',
+  RECONCILE_MIN_AGE_SECONDS: 'Orders younger than this are left to their saga by the reconciler.',
+  REDIS_KEY_PREFIX: 'Prefix of the gateway’s Redis keys (one per deployment sharing a Redis).',
+  REDIS_URL:
+    'Redis (`redis://` or `rediss://`) holding every rate limit, one budget for all gateway replicas; unset: each gateway counts alone.',
+  SEED_DEMO_CATALOG: 'Seed a demo catalog when the catalog is empty.',
+  SERVICE_TOKEN:
+    'The internal credential on every `/v1/*` call between processes (at least 16 characters). `npm start` generates one under `DATA_DIR` unless set.',
+  SHOP_DB_PREFIX: 'Prefix of the databases `npm start` creates (`<prefix>_users`, `<prefix>_orders`, …).',
+  SSE_KEEPALIVE_MS: 'Keep-alive comment interval of an order’s live stream (at most 14000).',
+  SSE_REFRESH_MS: 'How often a live stream re-reads a pending order for step progress.',
+  TEMPORAL_ADDRESS: 'Temporal frontend `host:port`. Given to `npm start`: used instead of starting a dev server.',
+  TEMPORAL_API_KEY: 'API key for Temporal (implies TLS), as the `temporal` CLI reads it.',
+  TEMPORAL_METRICS_PORT:
+    'Port of the Temporal SDK’s Prometheus metrics on the worker; unset: off. `npm start -- --observability` sets 9464.',
+  TEMPORAL_NAMESPACE: 'Temporal namespace of the orders.',
+  TEMPORAL_PORT: 'Port of the Temporal dev server `npm start` runs.',
+  TEMPORAL_TASK_QUEUE: 'Task queue of the order saga.',
+  TEMPORAL_TLS: 'Connect to Temporal over TLS.',
+  TEMPORAL_TLS_CLIENT_CERT_PATH: 'Client certificate for mTLS to Temporal (with the key).',
+  TEMPORAL_TLS_CLIENT_KEY_PATH: 'Client key for mTLS to Temporal (with the certificate).',
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: 'CA that signed Temporal’s server certificate.',
+  TEMPORAL_TLS_SERVER_NAME: 'Server name expected in Temporal’s certificate.',
+  TEMPORAL_UI_PORT: 'Port of the dev server’s Web UI.',
+  TEMPORAL_UI_URL: 'Temporal Web UI the storefront links each order to.',
+  TRUST_PROXY: 'Take the client IP from `X-Forwarded-For` (behind a proxy you run).',
+  UPSTREAM_TIMEOUT_MS: 'Timeout of one gateway call to a service.',
+  USERS_DATABASE_URL: 'PostgreSQL database of the users service (created and migrated at start).',
+  USERS_HOST: 'Address the users service listens on.',
+  USERS_PORT: 'Port of the users service.',
+  USERS_URL: 'Where the gateway and the activities reach the users service.',
+  WORKER_HOST: 'Address of the worker’s health and metrics endpoint.',
+  WORKER_MAX_CONCURRENT_ACTIVITIES: 'Activities (regular and local) the worker runs at once.',
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 'Workflow tasks the worker runs at once.',
+  WORKER_PORT: 'Port of the worker’s health and metrics endpoint.',
+  WORKFLOW_BUNDLE_PATH:
+    'A prebuilt workflow bundle; unset: the worker bundles the workflows at start. `npm start` builds one per hash of the sources.',
+};
+
+export interface OtherVariable {
+  name: string;
+  processes: string;
+  default: string;
+  description: string;
+  /** A file that reads it: the reference's test fails when the name is no longer there. */
+  readIn: string;
+}
+
+/** Variables read outside the config schemas (tools, telemetry, tests, benches). */
+export const otherVariables: OtherVariable[] = [
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    processes: 'every process',
+    default: 'unset: tracing off',
+    description:
+      'OTLP/HTTP collector base URL (`/v1/traces` is appended). The standard `OTEL_BSP_*` variables tune batching.',
+    readIn: 'lib/run-main.ts',
+  },
+  {
+    name: 'NODE_ENV',
+    processes: 'every process',
+    default: 'unset',
+    description: '`production` (the Docker image): the example secrets of these docs are refused.',
+    readIn: 'lib/config.ts',
+  },
+  {
+    name: 'OBSERVABILITY',
+    processes: 'launcher',
+    default: 'unset',
+    description: '`1`, `true` or `yes`: as `npm start -- --observability` (Prometheus and Jaeger).',
+    readIn: 'scripts/observability.ts',
+  },
+  {
+    name: 'LOG_FORMAT',
+    processes: 'launcher',
+    default: 'unset: readable lines',
+    description: '`json`: the launcher passes the processes’ JSON log lines through unchanged.',
+    readIn: 'scripts/pretty-output.ts',
+  },
+  ...['TEMPORAL_BIN', 'FERRETDB_BIN', 'HELM_BIN', 'PROMETHEUS_BIN', 'PROMTOOL_BIN', 'JAEGER_BIN'].map((name) => ({
+    name,
+    processes: 'launcher, tests',
+    default: 'built and cached',
+    description: 'Use this binary instead of building it with `go install`.',
+    readIn: 'scripts/tools.ts',
+  })),
+  {
+    name: 'DURABLE_SHOP_CACHE',
+    processes: 'launcher, tests',
+    default: '`~/.cache/durable-shop`',
+    description: 'Where built tools and workflow bundles are cached.',
+    readIn: 'scripts/tools.ts',
+  },
+  {
+    name: 'GO',
+    processes: 'launcher, tests',
+    default: '`go`',
+    description: 'The Go toolchain that builds the tools.',
+    readIn: 'scripts/tools.ts',
+  },
+  {
+    name: 'CHROMIUM_PATH',
+    processes: 'tests',
+    default: '`/usr/bin/chromium`',
+    description: 'Headless Chromium for the storefront tests.',
+    readIn: 'test/e2e/storefront-browser.ts',
+  },
+  {
+    name: 'KEEP_TEST_LOGS',
+    processes: 'tests',
+    default: 'unset',
+    description: 'Keep the test run’s server logs.',
+    readIn: 'test/global-setup.ts',
+  },
+  {
+    name: 'BENCH_CPU_PROF_DIR',
+    processes: '`bench/orders.ts`',
+    default: 'unset',
+    description: 'Write a V8 CPU profile per process and thread into this directory.',
+    readIn: 'bench/orders.ts',
+  },
+  ...[
+    ['BENCH_N', '`2000`', 'Reservations made.'],
+    ['BENCH_CONCURRENCY', '`32`', 'Reservations in flight at once.'],
+    ['BENCH_STOCK', '3/4 of `BENCH_N`', 'Stock of the hot product.'],
+  ].map(([name = '', fallback = '', description = '']) => ({
+    name,
+    processes: '`bench/products.ts`',
+    default: fallback,
+    description,
+    readIn: 'bench/products.ts',
+  })),
+];
+
+/** The launcher's ports for `npm start -- --observability` (defaults in scripts/observability.ts). */
+export const observabilityPortDescriptions: Record<string, string> = {
+  PROMETHEUS_PORT: 'Prometheus (API, rules, alerts).',
+  TEMPORAL_SERVER_METRICS_PORT: 'The Temporal dev server’s metrics.',
+  JAEGER_QUERY_PORT: 'Jaeger’s query API.',
+  JAEGER_OTLP_PORT: 'Jaeger’s OTLP/HTTP receiver.',
+  JAEGER_HEALTH_PORT: 'Jaeger’s health check.',
+};
