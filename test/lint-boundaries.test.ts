@@ -21,6 +21,7 @@ const boundaryRules = new Set([
   '@typescript-eslint/no-restricted-imports',
   'no-restricted-properties',
   'no-restricted-globals',
+  'import-x/no-cycle',
 ]);
 const eslint = new ESLint({
   cwd: process.cwd(),
@@ -120,6 +121,22 @@ describe('lint boundaries', () => {
       '../workers/worker.js',
     ]);
     expect(refused).toEqual([3, 4, 5, 6]);
+  }, 60_000);
+
+  /** Lints a probe in lib/ importing a peer module (`peer`, where PROBE names the probe); returns the cycle lines. */
+  async function cycleLines(name: string, peer: string): Promise<number[]> {
+    const peerFile = `lib/${name}-${process.pid}.ts`;
+    await writeFile(peerFile, peer.replace('PROBE', `./lint-probe-${process.pid}.js`));
+    const code = `import { b } from './${name}-${process.pid}.js';\nexport const a = (): unknown => b;\n`;
+    const result = await lintProbe('lib', code).finally(() => rm(peerFile, { force: true }));
+    return result!.messages.filter((m) => m.ruleId === 'import-x/no-cycle').map((m) => m.line);
+  }
+
+  it('refuses an import cycle anywhere; a type-only import does not make one', async () => {
+    const runtime = "import { a } from 'PROBE';\nexport const b = (): unknown => a;\n";
+    expect(await cycleLines('cycle-peer', runtime)).toEqual([1]);
+    const typeOnly = "import type { a } from 'PROBE';\nexport type A = typeof a;\nexport const b = 1;\n";
+    expect(await cycleLines('type-cycle-peer', typeOnly)).toEqual([]);
   }, 60_000);
 
   it('keeps workers/ off the gateway and the services', async () => {
