@@ -19,7 +19,7 @@ const BUSINESS_TYPES = new Set<string>(Object.values(BusinessFailure));
 const FINALIZE = 'finalizeOrder';
 
 /** Why an activity attempt failed: a business refusal ends the saga, anything else is retried or cancelled. */
-export function failureKind(error: unknown): 'business' | 'cancelled' | 'retryable' {
+function failureKind(error: unknown): 'business' | 'cancelled' | 'retryable' {
   if (error instanceof CancelledFailure) return 'cancelled';
   if (error instanceof ApplicationFailure && (error.nonRetryable || BUSINESS_TYPES.has(error.type ?? ''))) {
     return 'business';
