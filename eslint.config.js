@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const services = ['users', 'products', 'orders', 'notifications'];
@@ -65,6 +66,20 @@ const layerBoundaries = [
   folderBoundary('workers', ['api', 'services'], 'The worker does not depend on the gateway or a service.'),
 ];
 
+/** No import cycles anywhere (type-only imports are erased when compiled, so they do not count). */
+const noImportCycles = {
+  files: ['**/*.ts', '**/*.tsx'],
+  plugins: { 'import-x': importX },
+  settings: {
+    'import-x/extensions': ['.ts', '.tsx', '.js'],
+    'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+    'import-x/resolver-next': [
+      createNodeResolver({ extensions: ['.ts', '.tsx', '.js'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } }),
+    ],
+  },
+  rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', '**/drizzle/**', 'eslint.config.js'] },
   js.configs.recommended,
@@ -95,6 +110,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  noImportCycles,
   ...serviceBoundaries,
   ...layerBoundaries,
   {

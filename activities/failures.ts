@@ -7,7 +7,7 @@ export type BusinessFailureType = (typeof BusinessFailure)[keyof typeof Business
 /** Which refusal codes from a service mean a business outcome for one activity. */
 export type BusinessCodes = Partial<Record<string, BusinessFailureType>>;
 
-export const RETRYABLE_TYPE = {
+const RETRYABLE_TYPE = {
   unavailable: 'SERVICE_UNAVAILABLE',
   rejected: 'SERVICE_REJECTED',
 } as const;

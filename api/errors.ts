@@ -7,7 +7,7 @@ import { ServiceOverloadedError, ServiceRejectedError, ServiceUnavailableError }
 
 const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code']);
 
-export const unavailable = (what: string) =>
+const unavailable = (what: string) =>
   new ProblemError(
     503,
     ErrorCode.SERVICE_UNAVAILABLE,

@@ -1,7 +1,6 @@
 import type { Order } from '../contracts/orders.js';
 
-export const OUTCOMES = ['CONFIRMED', 'FAILED', 'CANCELLED', 'PENDING'] as const;
-type Outcome = (typeof OUTCOMES)[number];
+type Outcome = 'CONFIRMED' | 'FAILED' | 'CANCELLED' | 'PENDING';
 type Counts = Record<Outcome, number>;
 
 export interface OrdersSummary {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-export const IsoDate = z.string();
 export const Cursor = z.string().min(1).max(512);
 export const Limit = z.coerce.number().int().min(1).max(100).default(20);
 /** The one currency the shop sells and charges in: the catalog refuses any other. */

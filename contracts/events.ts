@@ -33,22 +33,22 @@ const eventOf = <T extends OrderEventType, D extends z.ZodType>(type: T, data: D
     })
     .describe(description);
 
-export const OrderPlaced = eventOf(
+const OrderPlaced = eventOf(
   'order.placed',
   dataOf('PENDING', z.null()),
   'The order was accepted (recorded PENDING). Published once per order.',
 );
-export const OrderConfirmed = eventOf(
+const OrderConfirmed = eventOf(
   'order.confirmed',
   dataOf('CONFIRMED', z.null()),
   'Final: the order is paid and its stock committed.',
 );
-export const OrderFailed = eventOf(
+const OrderFailed = eventOf(
   'order.failed',
   dataOf('FAILED', FailureReason),
   'Final: the order failed; no stock is held and no money captured.',
 );
-export const OrderCancelled = eventOf(
+const OrderCancelled = eventOf(
   'order.cancelled',
   dataOf('CANCELLED', z.null()),
   'Final: the order was cancelled; no stock is held and no money captured.',

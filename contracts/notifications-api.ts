@@ -5,4 +5,3 @@ import { ListNotificationsQuery, NotificationPage } from './notifications.js';
 export const notificationsApi = {
   list: route({ method: 'GET', path: '/v1/notifications', query: ListNotificationsQuery, response: NotificationPage }),
 };
-export type NotificationsApi = typeof notificationsApi;

@@ -24,5 +24,3 @@ export const MyNotificationsQuery = z.object({ limit: Limit, cursor: Cursor.opti
 /** Internal: GET /v1/notifications?customerId=&limit=&cursor= — one customer's, newest first. */
 export const ListNotificationsQuery = MyNotificationsQuery.extend({ customerId: z.string().min(1) });
 export type ListNotificationsQuery = z.infer<typeof ListNotificationsQuery>;
-
-export const NotificationsApi = { list: 'GET /v1/notifications?customerId=&limit=&cursor=' } as const;

@@ -107,4 +107,3 @@ export const ordersApi = {
   refund: paymentCall('/v1/payments/:orderId/refund'),
   getPayment: route({ method: 'GET', path: '/v1/payments/:orderId', response: Payment }),
 };
-export type OrdersApi = typeof ordersApi;

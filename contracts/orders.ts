@@ -16,7 +16,7 @@ export const FailureReason = z.enum([
 ]);
 export type FailureReason = z.infer<typeof FailureReason>;
 
-export const StepStatus = z.enum(['started', 'completed', 'failed', 'compensated', 'skipped']);
+const StepStatus = z.enum(['started', 'completed', 'failed', 'compensated', 'skipped']);
 export const Step = z.object({ name: z.string().min(1).max(64), status: StepStatus, at: z.string() });
 export type Step = z.infer<typeof Step>;
 
@@ -97,7 +97,7 @@ export type TransitionRequest = z.infer<typeof TransitionRequest>;
 
 export const ListOrdersQuery = z.object({ customerId: z.string().optional(), limit: Limit, cursor: Cursor.optional() });
 
-export const PaymentStatus = z.enum(['pending', 'authorized', 'captured', 'voided', 'refunded', 'declined']);
+const PaymentStatus = z.enum(['pending', 'authorized', 'captured', 'voided', 'refunded', 'declined']);
 export const Payment = z.object({
   id: z.string(),
   orderId: z.string(),
@@ -124,7 +124,6 @@ export const CaptureRequest = z.object({ amountCents: z.number().int().min(0).op
 export const SetStepsRequest = z.object({ steps: z.array(Step) });
 
 export const ListOrdersResponse = z.object({ items: z.array(Order), nextCursor: z.string().nullable() });
-export { ProductId };
 
 /** Internal: PENDING orders created before `olderThanSeconds` ago, oldest first (the reconciler's work list). */
 export const StaleOrdersQuery = z.object({

@@ -11,5 +11,5 @@ export const ProblemSchema = z.looseObject({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
-// Fails to compile when the schema and the interface drift apart.
+/** @public A compile-time check, imported by no one: fails to compile when the schema and the interface drift apart. */
 export const problemShapeAgrees: z.infer<typeof ProblemSchema> extends Problem ? true : never = true;

@@ -15,7 +15,7 @@ import {
 } from './products.js';
 
 const ReservationParams = z.object({ orderId: z.string().min(1).max(128) });
-export const Ledger = z.object({ items: z.array(LedgerEntry) });
+const Ledger = z.object({ items: z.array(LedgerEntry) });
 
 /**
  * Internal HTTP API of services/products (every /v1 route requires the service token).
@@ -68,4 +68,3 @@ export const productsApi = {
     response: Reservation,
   }),
 };
-export type ProductsApi = typeof productsApi;

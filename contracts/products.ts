@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { Currency, Cursor, Limit } from './common.js';
 
 export const ProductId = z.string().min(1).max(64);
-export const Sku = z
+const Sku = z
   .string()
   .trim()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore');
-export const PriceCents = z.number().int().min(0).max(100_000_000);
+const PriceCents = z.number().int().min(0).max(100_000_000);
 
 export const Product = z.object({
   id: z.string(),
@@ -56,7 +56,7 @@ export const ReservationLine = z.object({ productId: ProductId, quantity: z.numb
 export const ReserveRequest = z.object({ lines: z.array(ReservationLine).min(1).max(50) });
 export type ReserveRequest = z.infer<typeof ReserveRequest>;
 
-export const ReservationStatus = z.enum(['held', 'released', 'committed', 'rejected']);
+const ReservationStatus = z.enum(['held', 'released', 'committed', 'rejected']);
 export const Reservation = z.object({
   orderId: z.string(),
   status: ReservationStatus,

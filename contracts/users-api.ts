@@ -12,7 +12,7 @@ export const PublicJwk = z.object({
   use: z.literal('sig'),
 });
 export type PublicJwk = z.infer<typeof PublicJwk>;
-export const Jwks = z.object({ keys: z.array(PublicJwk) });
+const Jwks = z.object({ keys: z.array(PublicJwk) });
 
 /** Internal HTTP API of services/users (every /v1 route requires the service token). */
 export const usersApi = {
@@ -23,4 +23,3 @@ export const usersApi = {
   /** Public on purpose: the gateway verifies access tokens with these keys. */
   jwks: route({ method: 'GET', path: '/.well-known/jwks.json', response: Jwks }),
 };
-export type UsersApi = typeof usersApi;

@@ -5,8 +5,8 @@ export type Role = z.infer<typeof Role>;
 export const AccountStatus = z.enum(['active', 'disabled']);
 export type AccountStatus = z.infer<typeof AccountStatus>;
 
-export const Email = z.string().trim().max(254).pipe(z.email()).meta({ format: 'email' });
-export const Password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+const Email = z.string().trim().max(254).pipe(z.email()).meta({ format: 'email' });
+const Password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
 
 export const RegisterRequest = z.object({
   email: Email,

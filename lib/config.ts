@@ -77,7 +77,7 @@ export const DEFAULT_PORTS = {
   worker: 3004,
   notifications: 3005,
 } as const;
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TEMPORAL_PORT = 7233;
 export const DEFAULT_TEMPORAL_UI_PORT = 8233;
 export const DEFAULT_MONGO_PORT = 27017;

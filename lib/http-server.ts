@@ -44,4 +44,4 @@ export function startHttpServer(app: FetchApp, port: number, hostname = '127.0.0
 }
 
 // Kept for main.ts files not yet on runMain (lib/run-main.ts).
-export { onShutdown, type ShutdownStep } from './run-main.js';
+export { onShutdown } from './run-main.js';

@@ -17,7 +17,7 @@ const redact = [
 ];
 
 /** The active span's ids (OpenTelemetry names), so a log line leads to its trace; nothing outside a span. */
-export function traceFields(): { trace_id?: string; span_id?: string; trace_flags?: string } {
+function traceFields(): { trace_id?: string; span_id?: string; trace_flags?: string } {
   const span = trace.getActiveSpan()?.spanContext();
   if (!span || !isSpanContextValid(span)) return {};
   return { trace_id: span.traceId, span_id: span.spanId, trace_flags: `0${span.traceFlags.toString(16)}` };

@@ -8,7 +8,7 @@ export interface Metrics {
 }
 
 /** The matched route's template (`/v1/orders/:id`), never the raw path, so label values stay few. */
-export function routeTemplate(routePath: string, status: number): string {
+function routeTemplate(routePath: string, status: number): string {
   // Only a catch-all middleware matched: an unknown path, which must not become its own series.
   if (!routePath || (status === 404 && routePath === '/*')) return 'unmatched';
   return routePath;

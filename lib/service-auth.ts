@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { ErrorCode } from '../contracts/problem.js';
 import { ProblemError, problemResponse } from './problem.js';
 
-export const SERVICE_AUTH_HEADER = 'authorization';
+const SERVICE_AUTH_HEADER = 'authorization';
 
 function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const DIST_DIR = join(root, 'dist');
+const DIST_DIR = join(root, 'dist');
 const stampFile = join(DIST_DIR, '.source-hash');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 /** Directories tsconfig.build.json compiles, and the service migrations copied beside them. */

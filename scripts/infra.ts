@@ -26,13 +26,13 @@ export interface TemporalOptions {
  * transaction (2–3× the workflows/s of the defaults). A crashed process loses nothing; a power loss
  * or OS crash may roll back the last transactions, never corrupt the file.
  */
-export const DURABLE_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
+const DURABLE_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
 
 /**
  * Server settings for one machine: a worker completing a workflow task gets the activities it scheduled
  * in the same answer (no matching round trip): a no-op saga's single-run latency measured 351 → 204 ms.
  */
-export const DEV_SERVER_DYNAMIC_CONFIG = { 'system.enableActivityEagerExecution': true } as const;
+const DEV_SERVER_DYNAMIC_CONFIG = { 'system.enableActivityEagerExecution': true } as const;
 
 const searchAttributeFlags = Object.values(SearchAttribute).flatMap((name) => [
   '--search-attribute',
@@ -141,7 +141,7 @@ export async function startFerretDb(options: FerretOptions): Promise<ManagedProc
   return proc;
 }
 
-export async function mongoReady(url: string): Promise<boolean> {
+async function mongoReady(url: string): Promise<boolean> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 1000 });
   try {
     await client.connect();

@@ -57,7 +57,7 @@ export interface AppStack {
   stop(): Promise<void>;
 }
 
-export function serviceUrls(ports: Record<AppProcessName, number>): Record<AppProcessName, string> {
+function serviceUrls(ports: Record<AppProcessName, number>): Record<AppProcessName, string> {
   const url = (port: number) => `http://127.0.0.1:${port}`;
   return {
     users: url(ports.users),

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const TEMPORAL_VERSION = 'v1.5.1';
-export const FERRETDB_VERSION = 'v1.24.2';
+const TEMPORAL_VERSION = 'v1.5.1';
+const FERRETDB_VERSION = 'v1.24.2';
 
 /** Built binaries live outside the repo, keyed by version, so a fresh clone reuses them. */
 export function toolCacheDir(): string {
@@ -92,7 +92,7 @@ export async function ensureFerretDb(): Promise<string> {
   return bin;
 }
 
-export const HELM_VERSION = 'v3.22.0';
+const HELM_VERSION = 'v3.22.0';
 /** The Kubernetes minor that Helm's release build stamps in (its go.mod requires client-go v0.37). */
 const HELM_KUBE_MINOR = 37;
 
@@ -122,7 +122,7 @@ export async function ensureHelm(): Promise<string> {
 }
 
 // Prometheus v3 tags are published to the Go module proxy as v0.3MM.P (v3.16.0 = v0.316.0); no `replace`.
-export const PROMETHEUS_VERSION = 'v3.16.0';
+const PROMETHEUS_VERSION = 'v3.16.0';
 const PROMETHEUS_MODULE_VERSION = 'v0.316.0';
 
 /** `prometheus` and `promtool`, built together in one `go install` (they share most dependencies). */
@@ -154,7 +154,7 @@ export async function ensurePromtool(): Promise<string> {
 }
 
 // Jaeger v2 (an OpenTelemetry Collector distribution). Its v1.x module tags carry the v2 program.
-export const JAEGER_VERSION = 'v1.76.0';
+const JAEGER_VERSION = 'v1.76.0';
 const JAEGER_PACKAGE = 'github.com/jaegertracing/jaeger/cmd/jaeger';
 
 /**

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from '../scripts/infra.js';
 import { freePort, type ManagedProcess } from '../scripts/processes.js';
@@ -21,11 +22,28 @@ declare module 'vitest' {
   }
 }
 
+type Servers = { context: ProvidedContext; stop: () => Promise<void> };
+/** The integration and e2e projects each run this setup; a run of both shares one set of servers. */
+const shared = globalThis as { durableShopTestServers?: { users: number; servers: Promise<Servers> } };
+
+export default async function setup(project: TestProject) {
+  const share = (shared.durableShopTestServers ??= { users: 0, servers: startServers() });
+  share.users += 1;
+  const { context, stop } = await share.servers;
+  for (const [key, value] of Object.entries(context)) project.provide(key as keyof ProvidedContext, value);
+  return async () => {
+    share.users -= 1;
+    if (share.users > 0) return;
+    delete shared.durableShopTestServers;
+    await stop();
+  };
+}
+
 /**
  * One real Temporal dev server and one FerretDB for the whole run (reused when TEMPORAL_ADDRESS /
  * MONGO_URL point at running servers). PostgreSQL databases are made per test file and dropped here.
  */
-export default async function setup(project: TestProject) {
+async function startServers(): Promise<Servers> {
   const runId = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
   const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const logDir = join(process.cwd(), '.data', 'test-logs', runId);
@@ -63,17 +81,11 @@ export default async function setup(project: TestProject) {
     mongoUrl = `mongodb://127.0.0.1:${port}/`;
   }
 
-  project.provide('temporalAddress', temporalAddress);
-  project.provide('temporalUiUrl', temporalUiUrl);
-  project.provide('temporalMetricsUrl', temporalMetricsUrl);
-  project.provide('mongoUrl', mongoUrl);
-  project.provide('postgresUrl', postgresUrl);
-  project.provide('runId', runId);
-  project.provide('logDir', logDir);
-
-  return async () => {
+  const context = { temporalAddress, temporalUiUrl, temporalMetricsUrl, mongoUrl, postgresUrl, runId, logDir };
+  const stop = async () => {
     await Promise.all(started.reverse().map((p) => p.stop()));
     await dropDatabasesWithPrefix(postgresUrl, runId);
     if (!process.env.KEEP_TEST_LOGS) await rm(logDir, { recursive: true, force: true });
   };
+  return { context, stop };
 }

@@ -15,11 +15,25 @@ export function bad(): unknown {
 }
 `;
 
-/** Type-aware lint needs the file on disk, inside the project; it is removed right after. */
+// Only the boundary rules, without type information: they read imports, not types, and skipping the
+// TypeScript program keeps this a unit test of seconds.
+const boundaryRules = new Set([
+  '@typescript-eslint/no-restricted-imports',
+  'no-restricted-properties',
+  'no-restricted-globals',
+  'import-x/no-cycle',
+]);
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+  ruleFilter: ({ ruleId }) => boundaryRules.has(ruleId),
+});
+
+/** Lints a probe file written inside the project (where the folder rules apply); it is removed right after. */
 async function lintProbe(folder: string, code: string): Promise<ESLint.LintResult | undefined> {
   const file = `${folder}/lint-probe-${process.pid}.ts`;
   await writeFile(file, code);
-  const [result] = await new ESLint({ cwd: process.cwd() }).lintFiles([file]).finally(() => rm(file, { force: true }));
+  const [result] = await eslint.lintFiles([file]).finally(() => rm(file, { force: true }));
   return result;
 }
 
@@ -107,6 +121,22 @@ describe('lint boundaries', () => {
       '../workers/worker.js',
     ]);
     expect(refused).toEqual([3, 4, 5, 6]);
+  }, 60_000);
+
+  /** Lints a probe in lib/ importing a peer module (`peer`, where PROBE names the probe); returns the cycle lines. */
+  async function cycleLines(name: string, peer: string): Promise<number[]> {
+    const peerFile = `lib/${name}-${process.pid}.ts`;
+    await writeFile(peerFile, peer.replace('PROBE', `./lint-probe-${process.pid}.js`));
+    const code = `import { b } from './${name}-${process.pid}.js';\nexport const a = (): unknown => b;\n`;
+    const result = await lintProbe('lib', code).finally(() => rm(peerFile, { force: true }));
+    return result!.messages.filter((m) => m.ruleId === 'import-x/no-cycle').map((m) => m.line);
+  }
+
+  it('refuses an import cycle anywhere; a type-only import does not make one', async () => {
+    const runtime = "import { a } from 'PROBE';\nexport const b = (): unknown => a;\n";
+    expect(await cycleLines('cycle-peer', runtime)).toEqual([1]);
+    const typeOnly = "import type { a } from 'PROBE';\nexport type A = typeof a;\nexport const b = 1;\n";
+    expect(await cycleLines('type-cycle-peer', typeOnly)).toEqual([]);
   }, 60_000);
 
   it('keeps workers/ off the gateway and the services', async () => {

@@ -5,9 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { BusinessFailure } from '../contracts/order-saga.js';
 import { createSagaMetrics } from './saga-metrics.js';
 
+const now = Date.parse('2026-01-01T00:00:10.000Z');
+
 function environment(activityType: string, attempt = 1) {
   const registry = new Registry();
-  const env = new MockActivityEnvironment({ activityType, attempt }, { interceptors: [createSagaMetrics(registry)] });
+  const interceptors = [createSagaMetrics(registry, () => now)];
+  const env = new MockActivityEnvironment({ activityType, attempt }, { interceptors });
   const value = async (name: string, labels: Record<string, string> = {}) => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name)!;
     const wanted = Object.entries(labels);
@@ -53,7 +56,7 @@ describe('saga metrics interceptor', () => {
 
   it('records the order outcome and the saga duration from its first step', async () => {
     const { env, value, registry } = environment('finalizeOrder');
-    const first = new Date(Date.now() - 2000).toISOString();
+    const first = new Date(now - 2000).toISOString();
     const steps = [{ name: 'getCustomer', status: 'started', at: first }];
     await env.run(async (_input: unknown) => undefined, {
       orderId: 'o1',

@@ -19,7 +19,7 @@ const BUSINESS_TYPES = new Set<string>(Object.values(BusinessFailure));
 const FINALIZE = 'finalizeOrder';
 
 /** Why an activity attempt failed: a business refusal ends the saga, anything else is retried or cancelled. */
-export function failureKind(error: unknown): 'business' | 'cancelled' | 'retryable' {
+function failureKind(error: unknown): 'business' | 'cancelled' | 'retryable' {
   if (error instanceof CancelledFailure) return 'cancelled';
   if (error instanceof ApplicationFailure && (error.nonRetryable || BUSINESS_TYPES.has(error.type ?? ''))) {
     return 'business';
@@ -37,7 +37,7 @@ function sagaSeconds(input: FinalizeInput, now: number): number | undefined {
  * Saga metrics from the worker's side: every activity attempt is one saga step attempt; the
  * finalizeOrder activity carries each order's outcome. Returns the interceptor factory to register.
  */
-export function createSagaMetrics(registry: Registry): ActivityInterceptorsFactory {
+export function createSagaMetrics(registry: Registry, now: () => number = Date.now): ActivityInterceptorsFactory {
   const registers = [registry];
   const started = new Counter({
     name: 'saga_step_started_total',
@@ -114,7 +114,7 @@ export function createSagaMetrics(registry: Registry): ActivityInterceptorsFacto
     if (step === FINALIZE) {
       const final = input as FinalizeInput;
       outcomes.inc({ status: final.to, reason: final.failureReason ?? '' });
-      const seconds = sagaSeconds(final, Date.now());
+      const seconds = sagaSeconds(final, now());
       if (seconds !== undefined) sagaDuration.observe({ status: final.to }, seconds);
     }
   };

@@ -9,9 +9,9 @@ import { BusinessFailure } from '../contracts/order-saga.js';
 import { isBusinessRefusal } from './outcome.js';
 
 /** The longest pause between attempts: an order resumes within this long of its dependency's return. */
-export const RETRY_MAXIMUM_INTERVAL_MS = 3000;
+const RETRY_MAXIMUM_INTERVAL_MS = 3000;
 /** Attempts of a local activity (about 3 s with the backoff below) before the call moves to a regular activity. */
-export const LOCAL_ATTEMPTS = 5;
+const LOCAL_ATTEMPTS = 5;
 
 /**
  * A service down for minutes delays an order, never fails it: retries never run out. Intervals

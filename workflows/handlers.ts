@@ -2,8 +2,8 @@ import { defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
 import { QUERY_STATE, SIGNAL_CANCEL, type OrderSagaState } from '../contracts/order-saga.js';
 import type { OrderState } from './order-state.js';
 
-export const orderStateQuery = defineQuery<OrderSagaState>(QUERY_STATE);
-export const cancelSignal = defineSignal(SIGNAL_CANCEL);
+const orderStateQuery = defineQuery<OrderSagaState>(QUERY_STATE);
+const cancelSignal = defineSignal(SIGNAL_CANCEL);
 
 /**
  * The `orderState` query, and the `requestCancel` signal: the gateway sends it once the orders service

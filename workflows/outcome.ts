@@ -33,7 +33,7 @@ export const isBusinessRefusal = (error: unknown): boolean => businessReason(err
  * Thrown for a failure the saga has no answer to. It is not a TemporalFailure, so it fails the workflow
  * *task*, which Temporal retries: the order stays PENDING and visible, never closed half-done.
  */
-export class UnexpectedSagaFailure extends Error {
+class UnexpectedSagaFailure extends Error {
   constructor(cause: unknown) {
     super(`unexpected saga failure: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'UnexpectedSagaFailure';

@@ -5,7 +5,7 @@ import { productsApi } from '../../contracts/products-api.js';
 import { usersApi } from '../../contracts/users-api.js';
 import { createFakeServices, json } from './fake-services.js';
 
-export const fakePayment = (status: string, orderId = 'o') => ({
+const fakePayment = (status: string, orderId = 'o') => ({
   id: 'pay',
   orderId,
   status,

@@ -6,7 +6,7 @@ const messageName = (type: OrderEventType) =>
   type.replace(/(^|\.)([a-z])/g, (_, _dot: string, letter: string) => letter.toUpperCase());
 
 /** The AsyncAPI 3.0 document of the domain events, generated from the zod schemas in contracts/events.ts. */
-export function asyncApiDocument(): Record<string, unknown> {
+function asyncApiDocument(): Record<string, unknown> {
   const types = Object.keys(ORDER_EVENT_SCHEMAS) as OrderEventType[];
   const entries = (make: (type: OrderEventType, name: string) => unknown) =>
     Object.fromEntries(types.map((type) => [messageName(type), make(type, messageName(type))]));

@@ -15,7 +15,7 @@ import { SERVICE_TOKEN, type FakeServices } from './fake-services.js';
 import { createMemoryOrderWorkflows } from './memory-workflows.js';
 import type { TokenIssuer } from './tokens.js';
 
-export const testConfig = (overrides: Partial<GatewayAppConfig> = {}): GatewayAppConfig => ({
+const testConfig = (overrides: Partial<GatewayAppConfig> = {}): GatewayAppConfig => ({
   BODY_LIMIT_BYTES: 1_048_576,
   RATE_LIMIT_LOGIN_FAILURES: 10,
   RATE_LIMIT_IP_PER_MIN: 0,

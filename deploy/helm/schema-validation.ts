@@ -7,7 +7,7 @@ interface Validatable {
 }
 type ModelClass = new (data: object) => Validatable;
 
-/** Custom resources kubernetes-models has no schema for, checked by their own tests (observability.test.ts). */
+/** Custom resources kubernetes-models has no schema for, checked by their own tests (observability.int.test.ts). */
 const CHECKED_ELSEWHERE = new Set([
   'monitoring.coreos.com/v1 PrometheusRule',
   'monitoring.coreos.com/v1 ServiceMonitor',

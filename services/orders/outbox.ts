@@ -7,10 +7,10 @@ import type { OrdersDb, OrdersTx } from './store.js';
 import { outbox } from './schema.js';
 
 /** pg_try_advisory_xact_lock key: one relay at a time publishes, so order per order holds across replicas. */
-export const RELAY_LOCK_KEY = 7103;
+const RELAY_LOCK_KEY = 7103;
 
 /** The event announcing the order's current status (placed, or its final status), as the contract shapes it. */
-export function orderEventOf(order: Order, id: string = randomUUID(), occurredAt = new Date()): OrderEvent {
+function orderEventOf(order: Order, id: string = randomUUID(), occurredAt = new Date()): OrderEvent {
   return OrderEvent.parse({
     id,
     type: eventTypeForStatus(order.status),
@@ -85,12 +85,4 @@ export function createOrderOutboxStore(db: OrdersDb): OutboxStore {
       return deleted.length;
     },
   };
-}
-
-/** How many events wait to be published (metrics, tests). */
-export async function unsentCount(db: OrdersDb): Promise<number> {
-  const [row] = await db.execute<{ count: number }>(
-    sql`select count(*)::int as count from outbox where sent_at is null`,
-  );
-  return row?.count ?? 0;
 }

@@ -31,8 +31,6 @@ const contended = () =>
     },
   );
 
-export type Revisions = ReturnType<typeof createRevisions>;
-
 export interface RevisionOptions {
   /** Attempts before giving up under extreme contention (answered as a retryable 503). */
   maxAttempts?: number;

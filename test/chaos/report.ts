@@ -17,7 +17,7 @@ const list = (record: Record<string, number>) =>
     .join(', ');
 
 /** Cancel figures: how long a customer waited for a decisive 200/409, and what the attempts answered. */
-export function cancelFigures(report: ChaosReport) {
+function cancelFigures(report: ChaosReport) {
   const decisive = report.cancels.filter((c) => c.outcome === 200 || c.outcome === 409);
   const attempts: Attempt[] = report.cancels.flatMap((c) => c.attempts);
   const ms = decisive.map((c) => c.ms);

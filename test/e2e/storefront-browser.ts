@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildStorefront, storefrontIsStale } from '../../web/build.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOT_DIR = join(process.cwd(), '.data', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT_DIR = join(process.cwd(), '.data', 'screenshots');
 const ALLOWED_HOSTS = new Set(['127.0.0.1']);
 
 /** Builds dist/web when it is missing or older than web/ (a few seconds). */

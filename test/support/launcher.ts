@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { processesUsing } from '../chaos/components.js';
 
-// `npm start` run exactly as a user runs it, for the launcher's own tests (scripts/start*.test.ts).
+// `npm start` run exactly as a user runs it, for the launcher's own tests (scripts/start*.e2e.test.ts).
 const launched: ChildProcess[] = [];
 
 /** SIGKILLs every launcher group still running: call it in `afterAll`. */

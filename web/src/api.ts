@@ -44,7 +44,7 @@ export interface RequestOptions {
 export const origin = { base: '' };
 
 /** Calls the gateway; resolves with the JSON body and headers, rejects with ApiError. */
-export async function call<T>(
+async function call<T>(
   method: string,
   path: string,
   options: RequestOptions = {},

@@ -3,7 +3,7 @@ function meta(name: string): string {
 }
 
 /** Values the gateway writes into index.html when it serves it (api/storefront.ts). */
-export const config = {
+const config = {
   temporalUiUrl: meta('temporal-ui-url').replace(/\/+$/, ''),
   temporalNamespace: meta('temporal-namespace') || 'default',
 };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 /** Hash routes (`#/orders/42`): the gateway serves one page, and every route works after a reload. */
-export function currentPath(): string {
+function currentPath(): string {
   return location.hash.replace(/^#/, '') || '/';
 }
 
