@@ -132,7 +132,10 @@ export class OrderSaga {
     // Set first, so a cancel signal arriving meanwhile is ignored: the record's answer decides.
     this.order.pointOfNoReturn = true;
     const pass = (a: SagaStubs) => a.passPointOfNoReturn(this.ref);
-    const { passed } = await this.step(SagaStep.pointOfNoReturn, 'Pass the point of no return', this.local, pass);
+    // Not cancellable: the record's answer decides, even when a workflow cancellation arrives meanwhile.
+    const { passed } = await CancellationScope.nonCancellable(() =>
+      this.step(SagaStep.pointOfNoReturn, 'Pass the point of no return', this.local, pass),
+    );
     if (passed) return;
     this.order.pointOfNoReturn = false;
     this.order.cancelRequested = true;

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../contracts/problem.js';
 import { ProblemError } from '../../lib/problem.js';
 import { storedOutcome, storeOutcome, type IdempotentCall, type PaymentOutcome } from './payment-idempotency.js';
 import type { AuthorizeOutcome } from './payment-provider.js';
-import { paymentConflict, toPayment, type LockedOrder, type PaymentContext, type PaymentRow } from './payments.js';
+import { paymentConflict, toPayment, type LockedOrder, type PaymentContext, type PaymentRow } from './payment-rows.js';
 import { payments } from './schema.js';
 import type { OrdersTx } from './store.js';
 

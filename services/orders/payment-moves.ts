@@ -7,7 +7,7 @@ import {
   type PaymentOperation,
   type PaymentOutcome,
 } from './payment-idempotency.js';
-import { paymentConflict, toPayment, type LockedOrder, type PaymentContext, type PaymentRow } from './payments.js';
+import { paymentConflict, toPayment, type LockedOrder, type PaymentContext, type PaymentRow } from './payment-rows.js';
 import { payments } from './schema.js';
 import type { OrdersTx } from './store.js';
 

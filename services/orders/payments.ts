@@ -4,17 +4,12 @@ import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import { withTimeout } from '../../lib/timeout.js';
 import { authorizePayment } from './payment-authorize.js';
+import { toPayment, type PaymentContext } from './payment-rows.js';
 import { requestHash, type IdempotentCall, type PaymentOutcome } from './payment-idempotency.js';
 import { movePayment, type PaymentMove } from './payment-moves.js';
 import { PaymentProviderUnavailableError, type PaymentProvider } from './payment-provider.js';
 import { orders, payments } from './schema.js';
-import type { OrdersDb, OrdersTx } from './store.js';
-
-export type PaymentRow = typeof payments.$inferSelect;
-export type LockedOrder = Pick<
-  typeof orders.$inferSelect,
-  'id' | 'status' | 'totalCents' | 'currency' | 'paymentMethod'
->;
+import type { OrdersDb } from './store.js';
 
 /** Below the service client's 5 s timeout, so the caller hears 503 instead of an abandoned request. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 4_000;
@@ -25,30 +20,6 @@ export interface Payments {
   void(orderId: string, key: string): Promise<PaymentOutcome>;
   refund(orderId: string, key: string): Promise<PaymentOutcome>;
   get(orderId: string): Promise<Payment | undefined>;
-}
-
-/** What the payment steps share: short transactions under the order's row lock, and the provider. */
-export interface PaymentContext {
-  inOrderLock<T>(orderId: string, work: (tx: OrdersTx, order: LockedOrder) => Promise<T>): Promise<T>;
-  /** Calls the provider outside any transaction, bounded by the caller's deadline. */
-  callProvider<T>(call: (provider: PaymentProvider) => Promise<T>): Promise<T>;
-}
-
-export const paymentConflict = (detail: string) => new ProblemError(409, ErrorCode.PAYMENT_CONFLICT, detail);
-
-export function toPayment(row: PaymentRow): Payment {
-  const { id, orderId, amountCents, currency, declineCode } = row;
-  const status = row.status as Payment['status'];
-  return {
-    id,
-    orderId,
-    status,
-    amountCents,
-    currency,
-    declineCode,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
 }
 
 /**

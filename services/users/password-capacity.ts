@@ -15,7 +15,7 @@ export const DEFAULT_PASSWORD_CAPACITY: PasswordCapacity = { concurrent: 2, queu
 
 const RETRY_AFTER_SECONDS = 1;
 
-export const overloaded = () =>
+const overloaded = () =>
   new ProblemError(
     503,
     ErrorCode.OVERLOADED,
