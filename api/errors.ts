@@ -26,7 +26,8 @@ function fromRejection(error: ServiceRejectedError, log: Logger): ProblemError {
   }
   const extensions = Object.fromEntries(Object.entries(problem).filter(([key]) => !PROBLEM_MEMBERS.has(key)));
   // A service's limit (429) says how long to wait in its body; the client reads it from Retry-After.
-  const headers = error.status === 429 ? { 'Retry-After': String(Number(extensions.retryAfterSeconds ?? 5)) } : undefined;
+  const headers =
+    error.status === 429 ? { 'Retry-After': String(Number(extensions.retryAfterSeconds ?? 5)) } : undefined;
   return new ProblemError(
     error.status,
     problem.code,

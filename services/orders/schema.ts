@@ -47,10 +47,7 @@ export const orders = pgTable(
     index('orders_customer_created_idx').on(t.customerId, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
     check('orders_cancel_or_commit_check', sql`${t.cancelRequestedAt} is null or ${t.pointOfNoReturnAt} is null`),
-    check(
-      'orders_cancel_or_failure_check',
-      sql`${t.cancelRequestedAt} is null or ${t.decidedFailureReason} is null`,
-    ),
+    check('orders_cancel_or_failure_check', sql`${t.cancelRequestedAt} is null or ${t.decidedFailureReason} is null`),
     index('orders_pending_created_idx')
       .on(t.createdAt, t.id)
       .where(sql`${t.status} = 'PENDING'`),
