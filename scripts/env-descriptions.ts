@@ -16,7 +16,6 @@ export const descriptions: Record<string, string> = {
   DATABASE_URL: 'PostgreSQL server on which `npm start` creates the service databases (and FerretDB’s).',
   DATA_DIR:
     'Local state: the Temporal database, the generated service token and the users service’s development signing key.',
-  HTTP_TIMEOUT_MS: 'Timeout of one activity’s HTTP call to a service.',
   JWT_AUDIENCE: 'Audience of the access tokens (issued by users, checked by the gateway).',
   JWT_ISSUER: 'Issuer of the access tokens (issued by users, checked by the gateway).',
   JWT_PRIVATE_KEYS:
@@ -72,7 +71,11 @@ export const descriptions: Record<string, string> = {
   TEMPORAL_UI_PORT: 'Port of the dev server’s Web UI.',
   TEMPORAL_UI_URL: 'Temporal Web UI the storefront links each order to.',
   TRUST_PROXY: 'Take the client IP from `X-Forwarded-For` (behind a proxy you run).',
-  UPSTREAM_TIMEOUT_MS: 'Timeout of one gateway call to a service.',
+  UPSTREAM_TIMEOUT_MS: 'Timeout of one call to a service (the gateway’s, and each activity’s).',
+  MAX_HELD_UNITS_PER_CUSTOMER:
+    'Units one customer’s unconfirmed orders may hold together; a new order past it gets 429 (a customer’s only unconfirmed order always passes).',
+  PASSWORD_HASHING_CONCURRENCY: 'Password hashes/verifies the users service runs at once.',
+  PASSWORD_HASHING_QUEUE: 'Password checks waiting for a slot; past it, 503 OVERLOADED with Retry-After at once.',
   USERS_DATABASE_URL: 'PostgreSQL database of the users service (created and migrated at start).',
   USERS_HOST: 'Address the users service listens on.',
   USERS_PORT: 'Port of the users service.',
