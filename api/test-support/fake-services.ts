@@ -133,7 +133,7 @@ export async function startFakeServices() {
       if (pastPointOfNoReturn.has(order.id)) throw refuse('past the point of no return');
       return Object.assign(order, { status: 'CANCELLED' as const, updatedAt: new Date().toISOString() });
     },
-    // The fake grants every claim: the cap itself is tested against the real service (held-units.test.ts).
+    // The fake grants every claim: the cap itself is tested against the real service (held-units.int.test.ts).
     holdUnits: async ({ body }) => ({ heldUnits: body.units, maxUnits: Number.MAX_SAFE_INTEGER }),
     list: async ({ query }) => {
       const mine = [...orders.values()].filter((o) => o.customerId === query.customerId).reverse();
