@@ -63,7 +63,9 @@ function supervisorFigures(lines: string[]) {
   const readyAfterMs: Record<string, number[]> = {};
   for (const line of lines) {
     const exit = /\[start\] !!! (\S+) exited unexpectedly/.exec(line);
-    if (exit) exits[exit[1]!] = (exits[exit[1]!] ?? 0) + 1;
+    // The supervisor calls the gateway `api`; the harness calls it `gateway`.
+    const name = exit?.[1] === 'api' ? 'gateway' : exit?.[1];
+    if (name) exits[name] = (exits[name] ?? 0) + 1;
     const back = /\[start\] (\S+) is back \(pid \d+, ready ([\d.]+) s after its exit\)/.exec(line);
     if (back) (readyAfterMs[back[1]!] ??= []).push(Number(back[2]) * 1000);
   }

@@ -61,9 +61,9 @@ export function formatReport(report: ChaosReport): string {
     `cancel attempts: ${list(cancels.attempts)}; attempts slower than 5 s: ${cancels.slowAttempts}`,
     `cancel 5xx by problem (code: detail): ${list(cancels.serverErrors) || 'none'}`,
     `launcher survived: ${report.launcherSurvived ? 'yes' : 'NO'}`,
-    'violations per invariant:',
     `notification lag (order final → notification): p50 ${s(percentile(report.notificationLagMs, 50))}, ` +
       `p95 ${s(percentile(report.notificationLagMs, 95))}, max ${s(percentile(report.notificationLagMs, 100))}`,
+    'violations per invariant:',
     ...[...INVARIANTS, ...DELIVERY_INVARIANTS].map((name) => {
       const found = report.violations[name] ?? [];
       return `  ${name}: ${found.length}${found.length ? ` — e.g. ${found.slice(0, 3).join('; ')}` : ''}`;
