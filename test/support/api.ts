@@ -34,10 +34,20 @@ export function createApiClient(baseUrl: string) {
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
+  /** Honors 503 + Retry-After (the users service sheds password work when its queue is full), as a client should. */
+  async function withRetryAfter<T>(send: () => Promise<ApiResponse<T>>, attempts = 5): Promise<ApiResponse<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await send();
+      const retryAfter = Number(response.headers.get('retry-after'));
+      if (response.status !== 503 || !retryAfter || attempt === attempts) return response;
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    }
+  }
+
   async function registerAndLogin(email: string, password = 'password-123', name = 'Test User') {
-    const registered = await request<{ id: string }>('POST', '/api/users/register', {
-      body: { email, password, name },
-    });
+    const registered = await withRetryAfter(() =>
+      request<{ id: string }>('POST', '/api/users/register', { body: { email, password, name } }),
+    );
     if (registered.status !== 201)
       throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
     const token = await login(email, password);
@@ -45,7 +55,9 @@ export function createApiClient(baseUrl: string) {
   }
 
   async function login(email: string, password: string): Promise<string> {
-    const response = await request<{ accessToken: string }>('POST', '/api/users/login', { body: { email, password } });
+    const response = await withRetryAfter(() =>
+      request<{ accessToken: string }>('POST', '/api/users/login', { body: { email, password } }),
+    );
     if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body.accessToken;
   }
