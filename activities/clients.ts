@@ -24,6 +24,8 @@ export interface SagaClients {
     | 'capture'
     | 'void'
     | 'listStale'
+    | 'getDecisions'
+    | 'requestCancel'
     | 'passPointOfNoReturn'
     | 'decideFailure'
   >;

@@ -77,15 +77,32 @@ export const reconcileScheduleId = (taskQueue: string) => `reconcile-orders-${ta
 export interface ReconcileInput {
   /** Only orders created at least this long ago are looked at (a young order's saga may not have started yet). */
   olderThanSeconds: number;
-  /** At most this many orders per run. */
+  /** Orders per page: each run of the workflow handles one page, then continues as new with the next. */
   limit: number;
+  /** Where this pass through the stale orders stands (absent: its first page). */
+  cursor?: string;
+  /** What the pass did on its earlier pages. */
+  soFar?: ReconcileResult;
 }
 
+/** Finished orders listed per final status in a result, at most (the order records say the rest). */
+export const RECONCILE_LISTED_IDS = 100;
+
+/** One pass of the reconciler through every stale PENDING order, page by page. */
 export interface ReconcileResult {
+  pages: number;
+  /** Stale PENDING orders listed. */
   examined: number;
-  /** Order ids finished per final status. */
+  /** Of those, left alone because their saga still runs. */
+  running: number;
+  /** Of those, not finished this time (a step kept failing): the next pass tries again. */
+  unfinished: number;
+  /** Orders this pass finished. */
+  finished: number;
+  /** Ids of the orders finished, per final status (the first RECONCILE_LISTED_IDS of each). */
   confirmed: string[];
   cancelled: string[];
+  failed: string[];
 }
 /** The step the reconciler adds to an order it finished. */
 export const RECONCILED_STEP = 'reconciled';

@@ -10,6 +10,7 @@ import {
   ListOrdersQuery,
   ListOrdersResponse,
   Order,
+  OrderDecisions,
   Payment,
   PointOfNoReturn,
   SetStepsRequest,
@@ -83,6 +84,8 @@ export const ordersApi = {
     body: DecideFailureRequest,
     response: FailureDecision,
   }),
+  /** The recorded cancel, point of no return and payment status: how the reconciler finishes an order. */
+  getDecisions: route({ method: 'GET', path: '/v1/orders/:id/decisions', response: OrderDecisions }),
   setSteps: route({ method: 'PUT', path: '/v1/orders/:id/steps', body: SetStepsRequest, response: Order }),
   /**
    * Before an order's saga starts: claims its units against the customer's cap on units held by PENDING

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, Cursor, Limit } from './common.js';
+import { Currency, Cursor, Limit, page } from './common.js';
 import { ErrorCode } from './problem.js';
 import { ProductId } from './products.js';
 
@@ -125,7 +125,11 @@ export const SetStepsRequest = z.object({ steps: z.array(Step) });
 
 export const ListOrdersResponse = z.object({ items: z.array(Order), nextCursor: z.string().nullable() });
 
-/** Internal: PENDING orders created before `olderThanSeconds` ago, oldest first (the reconciler's work list). */
+/**
+ * Internal: PENDING orders created more than `olderThanSeconds` ago, oldest first, a page at a time
+ * (the reconciler's work list). `nextCursor` resumes after the page and keeps the first page's
+ * cutoff, so one pass through the pages has an end however many orders arrive meanwhile.
+ */
 export const StaleOrdersQuery = z.object({
   olderThanSeconds: z.coerce
     .number()
@@ -133,8 +137,28 @@ export const StaleOrdersQuery = z.object({
     .min(0)
     .max(86_400 * 30),
   limit: Limit,
+  cursor: Cursor.optional(),
 });
-export const StaleOrdersResponse = z.object({ items: z.array(Order) });
+const StaleOrder = z.object({ id: z.string(), createdAt: z.string() });
+export const StaleOrdersResponse = page(StaleOrder);
+
+/**
+ * Internal: what is recorded on an order that decides how a saga that is gone must end (the
+ * reconciler reads it): past the point of no return it completes; else it is compensated and ends
+ * FAILED when a refusal was decided, CANCELLED otherwise.
+ */
+export const OrderDecisions = z.object({
+  id: z.string(),
+  status: OrderStatus,
+  totalCents: z.number().int().nullable(),
+  cancelRequested: z.boolean(),
+  pointOfNoReturnPassed: z.boolean(),
+  /** Set when a refusal decided the saga's outcome (services/orders/cancel-requests.ts): the order ends FAILED. */
+  decidedFailureReason: FailureReason.nullable(),
+  /** The order's payment, null when none was ever recorded. */
+  paymentStatus: PaymentStatus.nullable(),
+});
+export type OrderDecisions = z.infer<typeof OrderDecisions>;
 
 /** Internal: the saga's request to pass its point of no return (refused once a cancel is recorded). */
 export const PointOfNoReturn = z.object({ passed: z.boolean() });

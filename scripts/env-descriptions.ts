@@ -38,6 +38,8 @@ export const descriptions: Record<string, string> = {
   ORDER_EVENTS_EXCHANGE: 'The durable topic exchange the order events are published to.',
   ORDER_STATE_CACHE_MS: 'Reads of a pending order within this window share one Temporal query; 0: a query per read.',
   OUTBOX_RETENTION_HOURS: 'Published events stay in the outbox this long, then the relay deletes them.',
+  PAYMENT_CLAIM_TIMEOUT_SECONDS:
+    'A capture/void/refund claimed this long ago without an answer (its process died) is settled by asking the provider under the same idempotency key.',
   PRODUCTS_DB: 'Database name of the catalog and inventory.',
   PRODUCTS_HOST: 'Address the products service listens on.',
   PRODUCTS_PORT: 'Port of the products service.',
@@ -45,7 +47,8 @@ export const descriptions: Record<string, string> = {
   RATE_LIMIT_IP_PER_MIN: 'Requests per client IP per minute; 0: off.',
   RATE_LIMIT_LOGIN_FAILURES: 'Failed logins per account per 15 minutes; 0: off.',
   RATE_LIMIT_ORDERS_PER_MIN: 'Orders placed per customer per minute; 0: off.',
-  RECONCILE_INTERVAL_SECONDS: 'How often the reconciler Schedule looks for PENDING orders whose saga closed.',
+  RECONCILE_INTERVAL_SECONDS:
+    'How often the reconciler Schedule starts a pass through the PENDING orders whose saga closed.',
   RECONCILE_MIN_AGE_SECONDS: 'Orders younger than this are left to their saga by the reconciler.',
   REDIS_KEY_PREFIX: 'Prefix of the gateway’s Redis keys (one per deployment sharing a Redis).',
   REDIS_URL:

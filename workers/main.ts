@@ -55,15 +55,17 @@ await runMain({
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     });
     const client = new Client({ connection: connected, namespace: config.TEMPORAL_NAMESPACE });
+    const sagaActivities = createActivities(clients);
     const reconcileActivities = createReconcileActivities({
       orders: clients.orders,
       sagaRunState: sagaRunStateFrom(client),
+      finalize: (input) => sagaActivities.finalizeOrder(input),
     });
     const created = await createWorker({
       connection: connected,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: { ...createActivities(clients), ...reconcileActivities },
+      activities: { ...sagaActivities, ...reconcileActivities },
       workflowBundle: config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined,
       limits: {
         maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -18,7 +18,8 @@ function scheduleOptions({ taskQueue, everySeconds, reconcile }: ReconcileSchedu
       workflowId: `${reconcileScheduleId(taskQueue)}-run`,
       taskQueue,
       args: [reconcile],
-      workflowRunTimeout: `${Math.max(everySeconds * 4, 120)}s`,
+      // Per run, i.e. per page (each page continues as new); a page takes seconds unless a service hangs.
+      workflowRunTimeout: `${Math.max(everySeconds * 4, 600)}s`,
     },
     // One run at a time; a run missed while Temporal was down is simply the next one.
     policies: { overlap: 'SKIP', catchupWindow: '1m' },

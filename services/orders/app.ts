@@ -9,6 +9,7 @@ import { createOrders } from './orders.js';
 import type { PaymentProvider } from './payment-provider.js';
 import { createPayments } from './payments.js';
 import { registerOrdersRoutes } from './routes.js';
+import { createStaleOrders } from './stale-orders.js';
 import { pingOf, type OrdersDb } from './store.js';
 
 export interface OrdersAppDeps {
@@ -41,6 +42,7 @@ export function createOrdersApp({
     orders: createOrders(db, onOrderEvent),
     payments: createPayments(db, provider, providerTimeoutMs),
     cancels: createCancelRequests(db),
+    stale: createStaleOrders(db),
     heldUnits: createHeldUnitsLimit(db, maxHeldUnitsPerCustomer),
   };
   registerOrdersRoutes(app, domain, { outage: (error) => (isPostgresOutage(error) ? 'postgres' : undefined) });

@@ -11,6 +11,7 @@ describe('OrdersConfig', () => {
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       ORDER_EVENTS_EXCHANGE: 'orders.events',
       OUTBOX_RETENTION_HOURS: 168,
+      PAYMENT_CLAIM_TIMEOUT_SECONDS: 60,
       MAX_HELD_UNITS_PER_CUSTOMER: 1000,
       SERVICE_TOKEN: 'x'.repeat(16),
       LOG_LEVEL: 'info',

@@ -12,7 +12,9 @@ import { createOrdersApp } from './app.js';
 import { OrdersConfig } from './config.js';
 import { migrate } from './migrations.js';
 import { createOrderOutboxStore } from './outbox.js';
+import { createClaimExpiry, startClaimExpiry } from './payment-claims.js';
 import { createSimulatedProvider } from './payment-provider.js';
+import { createPaymentContext } from './payments.js';
 
 await runMain({
   name: 'orders',
@@ -40,10 +42,15 @@ await runMain({
     });
     relay.start();
     onStop(() => relay.stop());
+    const provider = createSimulatedProvider();
+    const claimTimeoutMs = config.PAYMENT_CLAIM_TIMEOUT_SECONDS * 1000;
+    const claims = createClaimExpiry(db, createPaymentContext(db, provider), { claimTimeoutMs, logger });
+    const expiry = startClaimExpiry(claims, { everyMs: Math.min(Math.max(claimTimeoutMs / 2, 500), 30_000), logger });
+    onStop(() => expiry.stop());
     const app = createOrdersApp({
       db,
       onOrderEvent: () => relay.wake(),
-      provider: createSimulatedProvider(),
+      provider,
       logger,
       metrics: createMetrics('orders'),
       serviceToken: config.SERVICE_TOKEN,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { CreateOrderRequest, Order, Step, TransitionRequest } from '../../contracts/orders.js';
 import { ErrorCode } from '../../contracts/problem.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
@@ -35,8 +35,6 @@ export interface Orders {
   create(id: string, request: CreateOrderRequest): Promise<{ order: Order; created: boolean }>;
   get(id: string): Promise<Order | undefined>;
   list(options: ListOrdersOptions): Promise<OrderPage>;
-  /** PENDING orders created more than `olderThanSeconds` ago, oldest first. */
-  listStale(olderThanSeconds: number, limit: number): Promise<Order[]>;
   transition(id: string, request: TransitionRequest): Promise<Order>;
   setSteps(id: string, steps: Step[]): Promise<Order>;
 }
@@ -108,17 +106,6 @@ export function createOrders(db: OrdersDb, onEvent: () => void = () => {}): Orde
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return { items: page.map(toOrder), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
-    },
-
-    async listStale(olderThanSeconds, limit) {
-      const cutoff = sql`now() - make_interval(secs => ${olderThanSeconds})`;
-      const rows = await db
-        .select()
-        .from(orders)
-        .where(and(eq(orders.status, 'PENDING'), lt(orders.createdAt, cutoff)))
-        .orderBy(asc(orders.createdAt), asc(orders.id))
-        .limit(limit);
-      return rows.map(toOrder);
     },
 
     async transition(id, request) {

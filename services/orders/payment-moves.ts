@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { notFound } from '../../lib/problem.js';
 import {
   storedOutcome,
@@ -8,6 +8,7 @@ import {
   type PaymentOutcome,
 } from './payment-idempotency.js';
 import { paymentConflict, toPayment, type LockedOrder, type PaymentContext, type PaymentRow } from './payment-rows.js';
+import type { ChargeOperation } from './payment-provider.js';
 import { payments } from './schema.js';
 import type { OrdersTx } from './store.js';
 
@@ -32,20 +33,22 @@ export async function movePayment(
   const claimed = await context.inOrderLock(orderId, (tx, order) => claim(tx, order, call));
   if ('done' in claimed) return claimed.done;
   const { payment } = claimed;
-  const charge = {
-    reference: payment.providerReference ?? '',
-    amountCents: payment.amountCents,
-    currency: payment.currency,
-    idempotencyKey: key,
-  };
   try {
-    await context.callProvider((provider) => provider[operation](charge));
+    await context.callProvider((provider) => provider[operation](chargeOf(payment, key)));
   } catch (error) {
     await context.inOrderLock(orderId, (tx) => release(tx, payment.id, key));
     throw error;
   }
   return context.inOrderLock(orderId, (tx) => complete(tx, call, payment));
 }
+
+/** The provider call for a move of `payment` under `key` (the same key on every retry and on expiry). */
+export const chargeOf = (payment: PaymentRow, key: string): ChargeOperation => ({
+  reference: payment.providerReference ?? '',
+  amountCents: payment.amountCents,
+  currency: payment.currency,
+  idempotencyKey: key,
+});
 
 async function claim(
   tx: OrdersTx,
@@ -70,29 +73,47 @@ async function claim(
   assertOrderAllows(operation, order);
   const [claimed] = await tx
     .update(payments)
-    .set({ inFlight: operation, inFlightKey: call.key })
+    .set({ inFlight: operation, inFlightKey: call.key, inFlightAt: sql`now()` })
     .where(eq(payments.id, payment.id))
     .returning();
   return { payment: claimed! };
 }
 
-async function complete(tx: OrdersTx, call: IdempotentCall, payment: PaymentRow): Promise<PaymentOutcome> {
+/**
+ * Records a move the provider confirmed under `call.key`. The claim is normally still ours; the
+ * provider's word also stands once the claim was released (`orUnclaimed`: a replay that succeeded
+ * after the first call failed), but never over another caller's claim.
+ */
+export async function complete(
+  tx: OrdersTx,
+  call: IdempotentCall,
+  payment: PaymentRow,
+  orUnclaimed = false,
+): Promise<PaymentOutcome> {
   const replay = await storedOutcome(tx, call);
   if (replay) return replay;
   const rule = moveRules[call.operation as PaymentMove];
+  const ours = eq(payments.inFlightKey, call.key);
   const [updated] = await tx
     .update(payments)
-    .set({ status: rule.to, inFlight: null, inFlightKey: null, updatedAt: sql`now()` })
-    .where(and(eq(payments.id, payment.id), eq(payments.status, rule.from), eq(payments.inFlightKey, call.key)))
+    .set({ status: rule.to, inFlight: null, inFlightKey: null, inFlightAt: null, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(payments.id, payment.id),
+        eq(payments.status, rule.from),
+        orUnclaimed ? or(ours, isNull(payments.inFlight)) : ours,
+      ),
+    )
     .returning();
   if (!updated) throw paymentConflict(`Payment of order ${call.orderId} changed concurrently`);
   return storeOutcome(tx, call, { payment: toPayment(updated), declined: false });
 }
 
-async function release(tx: OrdersTx, paymentId: string, key: string): Promise<void> {
+/** Gives up a claim whose provider call did not happen (an outage, or a refusal). */
+export async function release(tx: OrdersTx, paymentId: string, key: string): Promise<void> {
   await tx
     .update(payments)
-    .set({ inFlight: null, inFlightKey: null })
+    .set({ inFlight: null, inFlightKey: null, inFlightAt: null })
     .where(and(eq(payments.id, paymentId), eq(payments.inFlightKey, key)));
 }
 

@@ -33,25 +33,7 @@ export function createPayments(
   provider: PaymentProvider,
   providerTimeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS,
 ): Payments {
-  const context: PaymentContext = {
-    inOrderLock: (orderId, work) =>
-      db.transaction(async (tx) => {
-        const [order] = await tx
-          .select({
-            id: orders.id,
-            status: orders.status,
-            totalCents: orders.totalCents,
-            currency: orders.currency,
-            paymentMethod: orders.paymentMethod,
-          })
-          .from(orders)
-          .where(eq(orders.id, orderId))
-          .for('update');
-        if (!order) throw notFound(`Order ${orderId} not found`);
-        return work(tx, order);
-      }),
-    callProvider: (call) => callProvider(() => call(provider), providerTimeoutMs),
-  };
+  const context = createPaymentContext(db, provider, providerTimeoutMs);
   // Duplicates of a call under way in this process share it: one provider call, one answer.
   const inFlight = new Map<string, Promise<PaymentOutcome>>();
   const once = (call: IdempotentCall, run: () => Promise<PaymentOutcome>) => {
@@ -74,6 +56,33 @@ export function createPayments(
       const [row] = await db.select().from(payments).where(eq(payments.orderId, orderId));
       return row ? toPayment(row) : undefined;
     },
+  };
+}
+
+/** Short transactions under the order's row lock, and provider calls bounded by `providerTimeoutMs`. */
+export function createPaymentContext(
+  db: OrdersDb,
+  provider: PaymentProvider,
+  providerTimeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS,
+): PaymentContext {
+  return {
+    inOrderLock: (orderId, work) =>
+      db.transaction(async (tx) => {
+        const [order] = await tx
+          .select({
+            id: orders.id,
+            status: orders.status,
+            totalCents: orders.totalCents,
+            currency: orders.currency,
+            paymentMethod: orders.paymentMethod,
+          })
+          .from(orders)
+          .where(eq(orders.id, orderId))
+          .for('update');
+        if (!order) throw notFound(`Order ${orderId} not found`);
+        return work(tx, order);
+      }),
+    callProvider: (call) => callProvider(() => call(provider), providerTimeoutMs),
   };
 }
 

@@ -10,6 +10,7 @@ import type { HeldUnitsLimit } from './held-units.js';
 import type { PaymentOutcome } from './payment-idempotency.js';
 import type { Orders } from './orders.js';
 import type { Payments } from './payments.js';
+import type { StaleOrders } from './stale-orders.js';
 
 const OrderId = z.string().min(1).max(128);
 
@@ -33,8 +34,9 @@ export function registerOrdersRoutes(
     orders,
     payments,
     cancels,
+    stale,
     heldUnits,
-  }: { orders: Orders; payments: Payments; cancels: CancelRequests; heldUnits: HeldUnitsLimit },
+  }: { orders: Orders; payments: Payments; cancels: CancelRequests; stale: StaleOrders; heldUnits: HeldUnitsLimit },
   options: ServeOptions,
 ): void {
   serveApi(
@@ -52,11 +54,17 @@ export function registerOrdersRoutes(
         if (!order) throw notFound(`Order ${id} not found`);
         return order;
       },
-      listStale: async ({ query }) => ({ items: await orders.listStale(query.olderThanSeconds, query.limit) }),
+      listStale: async ({ query }) => stale.page(query),
       transition: async ({ params, body }) => orders.transition(orderIdFrom(params.id), body),
       requestCancel: async ({ params }) => cancels.request(orderIdFrom(params.id)),
       passPointOfNoReturn: async ({ params }) => cancels.passPointOfNoReturn(orderIdFrom(params.id)),
       decideFailure: async ({ params, body }) => cancels.decideFailure(orderIdFrom(params.id), body.reason),
+      getDecisions: async ({ params }) => {
+        const id = orderIdFrom(params.id);
+        const decisions = await stale.decisions(id);
+        if (!decisions) throw notFound(`Order ${id} not found`);
+        return decisions;
+      },
       setSteps: async ({ params, body }) => orders.setSteps(orderIdFrom(params.id), body.steps),
       holdUnits: async ({ params, body }) => heldUnits.holdUnits(orderIdFrom(params.id), body),
       authorize: async ({ body, idempotencyKey }) => {

@@ -93,6 +93,8 @@ export const payments = pgTable(
     // A capture/void/refund whose provider call is under way (outside any transaction), or null.
     inFlight: text('in_flight'),
     inFlightKey: text('in_flight_key'),
+    // When the claim was taken: one older than the claim timeout is settled by asking the provider (payment-claims.ts).
+    inFlightAt: optionalMillis('in_flight_at'),
     createdAt: millis('created_at'),
     updatedAt: millis('updated_at'),
   },
@@ -101,6 +103,10 @@ export const payments = pgTable(
       'payments_status_check',
       sql`${t.status} in ('pending', 'authorized', 'captured', 'voided', 'refunded', 'declined')`,
     ),
+    check('payments_in_flight_check', sql`(${t.inFlight} is null) = (${t.inFlightAt} is null)`),
+    index('payments_in_flight_at_idx')
+      .on(t.inFlightAt)
+      .where(sql`${t.inFlight} is not null`),
   ],
 );
 

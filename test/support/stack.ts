@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { freePort } from '../../scripts/processes.js';
 import { declareEventTopology, deleteEventTopology, type EventTopology } from '../../scripts/broker.js';
-import { startAppStack, type AppProcessName, type AppStack } from '../../scripts/stack.js';
+import { startAppStack, type AppProcessName, type AppStack, type AppStackOptions } from '../../scripts/stack.js';
 import { testAmqpNames, testAmqpUrl } from './amqp.js';
 import { createApiClient } from './api.js';
 import { createTestDatabase } from './postgres.js';
@@ -15,15 +15,22 @@ export interface TestStack extends AppStack {
   admin: { email: string; password: string };
   logFile: string;
   topology: EventTopology;
+  /** The stack's PostgreSQL databases (a test may write a row as a crashed process left it). */
+  databases: { users: string; orders: string; notifications: string };
   /** Another gateway or worker of this stack on a free port (same settings, same Temporal task queue). */
   addReplica(name: 'api' | 'worker'): ReturnType<AppStack['startReplica']>;
 }
 
 /**
  * The whole system as `npm start` runs it (same start-up code, real processes), on free ports, with
- * throwaway databases and the run's shared Temporal server and FerretDB.
+ * throwaway databases and the run's shared Temporal server and FerretDB. `envFor` adds per-process
+ * settings (e.g. a worker that reaches a service through a test's proxy).
  */
-export async function startTestStack(label: string, env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(
+  label: string,
+  env: Record<string, string> = {},
+  envFor?: AppStackOptions['envFor'],
+): Promise<TestStack> {
   const runId = inject('runId');
   const postgresUrl = inject('postgresUrl');
   const [usersDb, ordersDb, notificationsDb] = await Promise.all([
@@ -68,13 +75,15 @@ export async function startTestStack(label: string, env: Record<string, string> 
       ORDER_CANCEL_WINDOW_MS: '0',
       ...env,
     },
+    envFor,
   });
   const stop = async () => {
     await stack.stop();
     await deleteEventTopology(topology).catch(() => {});
   };
   const addReplica = async (name: 'api' | 'worker') => stack.startReplica(name, await freePort());
-  return { ...stack, stop, serviceToken, admin, logFile, topology, addReplica };
+  const databases = { users: usersDb, orders: ordersDb, notifications: notificationsDb };
+  return { ...stack, stop, serviceToken, admin, logFile, topology, databases, addReplica };
 }
 
 export interface StackFixture {
