@@ -1,4 +1,5 @@
 import type { Channel } from 'amqplib';
+import { ORDER_EVENTS_EXCHANGE, ORDER_ROUTING_KEYS } from '../contracts/events.js';
 
 /** A durable quorum work queue bound to a topic exchange, with its dead-letter queue. */
 export interface WorkQueue {
@@ -12,6 +13,24 @@ export interface WorkQueue {
 }
 
 export const deadLetterQueueOf = (queue: string) => `${queue}.dead-letter`;
+
+/** Deliveries before the broker dead-letters a message: only reached by one that keeps killing its consumer. */
+export const DELIVERY_LIMIT = 10;
+export const DEFAULT_NOTIFICATIONS_QUEUE = 'notifications.order-events';
+
+/**
+ * The notifications service's durable quorum queue on the order events, with its dead-letter queue.
+ * Declared by its consumer and by the publisher (orders) alike, so no event is published before it exists.
+ */
+export function orderEventsQueue(queue = DEFAULT_NOTIFICATIONS_QUEUE, exchange = ORDER_EVENTS_EXCHANGE): WorkQueue {
+  return {
+    exchange,
+    queue,
+    bindings: ORDER_ROUTING_KEYS,
+    deadLetterQueue: deadLetterQueueOf(queue),
+    deliveryLimit: DELIVERY_LIMIT,
+  };
+}
 
 export async function declareTopicExchange(channel: Channel, exchange: string): Promise<void> {
   await channel.assertExchange(exchange, 'topic', { durable: true });

@@ -33,7 +33,8 @@ export async function connectAmqp(options: AmqpConnectionOptions): Promise<AmqpC
     recovery: {
       waitForConnect: false,
       initialDelay: options.initialDelayMs ?? 100,
-      maxDelay: options.maxDelayMs ?? 5_000,
+      // Capped low: once the broker is back, the next attempt is at most ~2 s away (events flow again).
+      maxDelay: options.maxDelayMs ?? 2_000,
       maxRetries: Infinity,
     },
   });
@@ -75,6 +76,8 @@ export interface KeepChannelOptions<C extends Channel> {
   confirm: C extends ConfirmChannel ? true : false;
   /** Declares topology, sets prefetch, starts consuming… on every new channel. */
   setup: (channel: C) => Promise<void>;
+  /** Called each time a channel is open and set up (first open, after every reconnect). */
+  onOpen?: () => void;
   retryDelayMs?: number;
 }
 
@@ -113,6 +116,7 @@ export function keepChannel<C extends Channel>(
       await options.setup(opened);
       if (closing) return void (await opened.close().catch(() => {}));
       channel = opened;
+      options.onOpen?.();
     } catch (error) {
       logger.warn({ amqp: name, err: (error as Error).message }, 'amqp channel setup failed; retrying');
       await opened?.close().catch(() => {});

@@ -1,5 +1,6 @@
 import type { Logger } from './logger.js';
 import type { Publisher } from './amqp-publisher.js';
+import { exponentialBackoff, wakeableSleep } from './backoff.js';
 
 /** One row of a transactional outbox: an event waiting to be published. */
 export interface OutboxMessage {
@@ -41,7 +42,7 @@ export interface OutboxRelayOptions {
 
 export interface OutboxRelay {
   start(): void;
-  /** Looks at the outbox now (call after committing an event). */
+  /** Looks at the outbox now, or right after the batch under way (call after committing an event); a failure backoff is not cut short. */
   wake(): void;
   stop(): Promise<void>;
 }
@@ -51,7 +52,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { store, publisher, exchange, logger } = options;
   const batchSize = options.batchSize ?? 100;
   const idleMs = options.idleMs ?? 250;
-  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  // Short: after an outage the next try is at most ~2 s away (and a reconnect wakes the relay at once).
+  const maxBackoffMs = options.maxBackoffMs ?? 2_000;
   const backoff = exponentialBackoff(idleMs, maxBackoffMs);
   const retentionMs = options.retentionMs ?? 7 * 24 * 3_600_000;
   const pruneEveryMs = options.pruneEveryMs ?? 60_000;
@@ -59,18 +61,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let failures = 0;
   let running = false;
   let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const nap = wakeableSleep();
+  // Back from an outage: publish what waited at once, not at the end of the current backoff.
+  publisher.onReady?.(() => nap.wake(true));
 
   const publishBatch = async (rows: OutboxMessage[]): Promise<string[]> => {
     const outcomes = await Promise.allSettled(
@@ -128,12 +121,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         logger.warn({ err: (error as Error).message }, 'outbox relay batch failed');
       }
       if (!running) break;
-      if (failures > 0) await sleep(backoff.next());
+      if (failures > 0) await nap.sleep(backoff.next(), true);
       else {
         backoff.reset();
         if (read === undefined || read < batchSize) {
           await prune();
-          await sleep(idleMs);
+          await nap.sleep(idleMs, false);
         }
       }
     }
@@ -144,23 +137,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       running = true;
       loop = run();
     },
-    wake: () => wakeUp?.(),
+    wake: () => nap.wake(false),
     stop: async () => {
       running = false;
-      wakeUp?.();
+      nap.wake(true);
       await loop;
     },
-  };
-}
-
-function exponentialBackoff(initialMs: number, maxMs: number) {
-  let attempt = 0;
-  return {
-    next() {
-      attempt += 1;
-      const base = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
-      return Math.round(base / 2 + (Math.random() * base) / 2);
-    },
-    reset: () => void (attempt = 0),
   };
 }

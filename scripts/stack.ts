@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { compiledEntry, ensureCompiled } from './build-dist.js';
 import { ensureWorkflowBundle } from './bundle-workflows.js';
-import { httpOk, spawnManaged, waitFor, type ManagedProcess } from './processes.js';
+import { spawnManaged, type ManagedProcess } from './processes.js';
+import { waitUntilReady } from './readiness.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,6 +36,7 @@ export interface AppStackOptions {
   /** Per-process additions. */
   envFor?: Partial<Record<AppProcessName, Record<string, string>>>;
   output?: Writable;
+  /** How long a process may answer nothing before its start fails; one that says a dependency is down waits without a limit. */
   readyTimeoutMs?: number;
   /**
    * Run the compiled JavaScript (dist/, built here if stale) with plain node, as `npm start` does;
@@ -43,6 +45,8 @@ export interface AppStackOptions {
   compiled?: boolean;
   /** Extra node flags for every process (e.g. `--cpu-prof` for a profiled benchmark). */
   nodeFlags?: string[];
+  /** Starts only these processes (in the usual order); all of them when absent. */
+  only?: AppProcessName[];
 }
 
 export interface AppStack {
@@ -92,9 +96,12 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
   });
   // Built (or found in the cache) while the services start; the worker then starts without webpack.
   const workerEnv = envOf('worker');
+  const wanted = (name: AppProcessName) => !options.only || options.only.includes(name);
   const workflowBundle = workerEnv.WORKFLOW_BUNDLE_PATH
     ? Promise.resolve(workerEnv.WORKFLOW_BUNDLE_PATH)
-    : ensureWorkflowBundle({ tracing: Boolean(workerEnv.OTEL_EXPORTER_OTLP_ENDPOINT) });
+    : !wanted('worker')
+      ? Promise.resolve('')
+      : ensureWorkflowBundle({ tracing: Boolean(workerEnv.OTEL_EXPORTER_OTLP_ENDPOINT) });
   workflowBundle.catch(() => undefined); // awaited (and reported) when the worker starts
 
   /** Spawns `name` listening on `port`, registers it with `keep` (so a failed start is still stopped), waits until ready. */
@@ -107,8 +114,9 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     const proc = spawnManaged(label, process.execPath, args, { cwd: root, env, output: options.output });
     keep(proc);
     const url = `http://127.0.0.1:${port}`;
+    const report = (line: string) => options.output?.write(`[stack] ${line}\n`);
     await Promise.race([
-      waitFor(label, () => httpOk(`${url}${spec.readyPath}`), options.readyTimeoutMs ?? 90_000, 200),
+      waitUntilReady(label, `${url}${spec.readyPath}`, { timeoutMs: options.readyTimeoutMs ?? 90_000, report }),
       proc.exited.then((code) => Promise.reject(new Error(`${label} exited during start-up (${code})`))),
     ]);
     return { url, process: proc };
@@ -129,9 +137,9 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
   };
 
   try {
-    await Promise.all((['users', 'products', 'orders', 'notifications'] as const).map(startOne));
-    await startOne('worker');
-    await startOne('api');
+    await Promise.all((['users', 'products', 'orders', 'notifications'] as const).filter(wanted).map(startOne));
+    if (wanted('worker')) await startOne('worker');
+    if (wanted('api')) await startOne('api');
   } catch (error) {
     await stop();
     throw error;

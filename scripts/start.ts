@@ -11,6 +11,7 @@ import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js
 import { temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { observabilityFor, plannedPorts, startObservability, startTraceBackend } from './observability.js';
 import { prettyOutput } from './pretty-output.js';
+import { waitForDependency } from './readiness.js';
 import { assertPortsFree } from './processes.js';
 import { LauncherConfig } from './start-config.js';
 import { startAppStack, type AppStack } from './stack.js';
@@ -115,6 +116,10 @@ async function main(): Promise<void> {
     const target = temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: temporalAddress });
     await ensureSearchAttributes(target, config.TEMPORAL_NAMESPACE);
   }
+  // A shared dependency that is down is waited for (with a line saying so), never a reason to give up.
+  const shopDatabases = [databases.users, databases.orders, databases.notifications];
+  if (!config.MONGO_URL) shopDatabases.push(databases.ferret);
+  await waitForDependency('PostgreSQL', () => Promise.all(shopDatabases.map(ensureDatabase)), say);
   if (!config.MONGO_URL) {
     say('starting FerretDB (MongoDB protocol, on PostgreSQL)…');
     const bin = await ensureFerretDb();
@@ -137,14 +142,10 @@ async function main(): Promise<void> {
     infra.push('jaeger');
     await supervisor.start('jaeger', (onSpawn) => startTraceBackend(jaeger, { dataDir, output }, onSpawn));
   }
-  await Promise.all([databases.users, databases.orders, databases.notifications].map(ensureDatabase));
   const amqpUrl = config.AMQP_URL;
   say('declaring the order events exchange and queues on RabbitMQ…');
-  await declareEventTopology({
-    amqpUrl,
-    exchange: config.ORDER_EVENTS_EXCHANGE,
-    notificationsQueue: config.NOTIFICATIONS_QUEUE,
-  });
+  const topology = { amqpUrl, exchange: config.ORDER_EVENTS_EXCHANGE, notificationsQueue: config.NOTIFICATIONS_QUEUE };
+  await waitForDependency('RabbitMQ', () => declareEventTopology(topology), say);
 
   const adminEmail = config.ADMIN_EMAIL ?? 'admin@example.com';
   const adminPassword = config.ADMIN_PASSWORD ?? 'admin-password';

@@ -75,20 +75,44 @@ describe('createSupervisor', () => {
     expect(lines.at(-1)).toMatch(/flaky died \(1\) after 3 restarts within 60\.0 s: crash loop/);
   });
 
-  it('counts a start that fails (not ready, thrown) as a crash and stops what it spawned', async () => {
+  it('never counts a start that fails without an exit (not ready, a start step that threw): it stops it and tries again', async () => {
     const { supervisor, lines, crashLoops } = supervise({ maxRestarts: 2 });
     const spawned: ManagedProcess[] = [];
-    supervisor.watch('stuck', node('process.exit(2)'), async (onSpawn) => {
+    let starts = 0;
+    supervisor.watch('waiting', node('process.exit(2)'), async (onSpawn) => {
+      if (++starts === 3) throw new Error('database down (before spawning)');
       const proc = longLived();
       spawned.push(proc);
       onSpawn(proc);
-      throw new Error('not ready in time');
+      if (spawned.length < 5) throw new Error('not ready in time');
+      return proc;
+    });
+    await waitFor(
+      'the fifth start succeeds',
+      async () => spawned.length === 5 && isAlive(supervisor.current('waiting')),
+      10_000,
+      20,
+    );
+
+    expect(crashLoops).toEqual([]);
+    expect(supervisor.restarts('waiting')).toBe(1); // the one real exit
+    await Promise.all(spawned.slice(0, 4).map((p) => p.exited));
+    expect(lines.filter((l) => l.includes('waiting failed to start again: not ready in time'))).toHaveLength(4);
+    expect(lines.some((l) => l.includes('waiting is not up yet; trying again'))).toBe(true);
+  });
+
+  it('counts a start whose process exits by itself before it is ready', async () => {
+    const { supervisor, crashLoops } = supervise({ maxRestarts: 2 });
+    let starts = 0;
+    supervisor.watch('broken', node('process.exit(2)'), async (onSpawn) => {
+      starts += 1;
+      const proc = node('process.exit(1)');
+      onSpawn(proc);
+      await proc.exited;
+      throw new Error('exited during start-up');
     });
     await waitFor('crash loop', async () => crashLoops.length > 0, 10_000, 20);
-
-    expect(spawned).toHaveLength(2);
-    await Promise.all(spawned.map((p) => p.exited));
-    expect(lines.filter((l) => l.includes('stuck failed to start again: not ready in time'))).toHaveLength(2);
+    expect(starts).toBe(2);
   });
 
   it('forgets restarts older than the window', async () => {

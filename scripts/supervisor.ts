@@ -31,12 +31,14 @@ export function backoffMs(restartsInWindow: number, baseMs = 500, maxMs = 8000):
   return Math.min(baseMs * 2 ** restartsInWindow, maxMs);
 }
 
+const isAlive = (proc: ManagedProcess) => proc.child.exitCode === null && proc.child.signalCode === null;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Restarts children that die, as a container platform would: with backoff and a loud line, giving
- * up (crash loop) only when one child dies more than `maxRestarts` times within `windowMs`.
+ * up (crash loop) only when one child dies more than `maxRestarts` times within `windowMs`. Only exits
+ * count: a child that is alive but waits for a dependency (a database, the broker) is waiting, not failing.
  */
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const maxRestarts = options.maxRestarts ?? 5;
@@ -51,7 +53,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return recent;
   };
 
-  /** One restart attempt; a start that fails leaves a dead (or stopped) process for the loop to count. */
+  /**
+   * One restart attempt. A process that exits by itself before it is ready is returned (dead) for the
+   * loop to count; a start that fails without an exit (not ready in time, a start step that threw) is
+   * stopped and answered undefined: tried again, never counted as a crash.
+   */
   async function restart(name: string, start: StartChild): Promise<ManagedProcess | undefined> {
     let spawned: ManagedProcess | undefined;
     try {
@@ -61,34 +67,44 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         if (stopped) void proc.stop(3000);
       });
     } catch (error) {
+      const exitedByItself = spawned !== undefined && !isAlive(spawned);
       if (!stopped) options.say(`!!! ${name} failed to start again: ${(error as Error).message} !!!`);
       await spawned?.stop(3000);
-      return spawned;
+      return exitedByItself ? spawned : undefined;
     }
   }
 
   async function keepAlive(name: string, first: ManagedProcess, start: StartChild): Promise<void> {
     let proc: ManagedProcess | undefined = first;
+    let failedStarts = 0;
     while (!stopped) {
-      const code = proc ? await proc.exited : 'no process';
-      const diedAt = Date.now();
-      if (stopped) return;
-      const recent = recentRestarts(name, diedAt);
-      if (recent.length >= maxRestarts) {
-        options.say(
-          `!!! ${name} died (${code}) after ${recent.length} restarts within ${seconds(windowMs)}: crash loop !!!`,
-        );
-        stopped = true;
-        options.onCrashLoop(name);
-        return;
+      let delay: number;
+      if (proc) {
+        const code = await proc.exited;
+        if (stopped) return;
+        const recent = recentRestarts(name, Date.now());
+        if (recent.length >= maxRestarts) {
+          options.say(
+            `!!! ${name} died (${code}) after ${recent.length} restarts within ${seconds(windowMs)}: crash loop !!!`,
+          );
+          stopped = true;
+          options.onCrashLoop(name);
+          return;
+        }
+        delay = backoffMs(recent.length, options.backoffBaseMs, options.backoffMaxMs);
+        recent.push(Date.now());
+        failedStarts = 0;
+        options.say(`!!! ${name} exited unexpectedly (${code}); restart ${recent.length} in ${seconds(delay)} !!!`);
+      } else {
+        // Not an exit (e.g. a start step that needs a database that is down): keep trying, capped backoff.
+        delay = backoffMs(failedStarts++, options.backoffBaseMs, options.backoffMaxMs);
+        options.say(`${name} is not up yet; trying again in ${seconds(delay)}`);
       }
-      const delay = backoffMs(recent.length, options.backoffBaseMs, options.backoffMaxMs);
-      recent.push(diedAt);
-      options.say(`!!! ${name} exited unexpectedly (${code}); restart ${recent.length} in ${seconds(delay)} !!!`);
+      const diedAt = Date.now();
       await sleep(delay);
       if (stopped) return;
       proc = await restart(name, start);
-      if (proc && !stopped && proc.child.exitCode === null && proc.child.signalCode === null) {
+      if (proc && !stopped && isAlive(proc)) {
         options.say(`${name} is back (pid ${proc.child.pid}, ready ${seconds(Date.now() - diedAt)} after its exit)`);
       }
     }

@@ -10,6 +10,7 @@ describe('OrdersConfig', () => {
       ORDERS_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop_orders',
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       ORDER_EVENTS_EXCHANGE: 'orders.events',
+      NOTIFICATIONS_QUEUE: 'notifications.order-events',
       OUTBOX_RETENTION_HOURS: 168,
       PAYMENT_CLAIM_TIMEOUT_SECONDS: 60,
       MAX_HELD_UNITS_PER_CUSTOMER: 1000,

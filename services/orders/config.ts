@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ORDER_EVENTS_EXCHANGE } from '../../contracts/events.js';
 import { DEFAULT_AMQP_URL } from '../../lib/amqp.js';
+import { DEFAULT_NOTIFICATIONS_QUEUE } from '../../lib/amqp-topology.js';
 import { DEFAULT_PORTS, listenOn, processFields } from '../../lib/config.js';
 import { DEFAULT_MAX_HELD_UNITS } from './held-units.js';
 import { DEFAULT_CLAIM_TIMEOUT_MS } from './payment-claims.js';
@@ -12,6 +13,8 @@ export const OrdersConfig = z.object({
   /** Where the outbox relay publishes the order events. */
   AMQP_URL: z.url({ protocol: /^amqps?$/ }).default(DEFAULT_AMQP_URL),
   ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
+  /** The notifications queue: the relay declares it (and its bindings) before it publishes anything. */
+  NOTIFICATIONS_QUEUE: z.string().min(1).default(DEFAULT_NOTIFICATIONS_QUEUE),
   /** Published events stay in the outbox this long (to inspect or re-publish by hand), then the relay deletes them. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
   /**

@@ -1,12 +1,12 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { preparedStatements } from '../../lib/pg.js';
-import postgres from 'postgres';
+import { createPostgresClient, preparedStatements } from '../../lib/pg.js';
 import { connectAmqp } from '../../lib/amqp.js';
 import { createPublisher } from '../../lib/amqp-publisher.js';
-import { declareTopicExchange } from '../../lib/amqp-topology.js';
+import { declareWorkQueue, orderEventsQueue } from '../../lib/amqp-topology.js';
 import { startHttpServer } from '../../lib/http-server.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { createOutboxRelay } from '../../lib/outbox-relay.js';
+import { startPreparing } from '../../lib/preparation.js';
 import { runMain } from '../../lib/run-main.js';
 import { createOrdersApp } from './app.js';
 import { OrdersConfig } from './config.js';
@@ -20,9 +20,8 @@ await runMain({
   name: 'orders',
   config: OrdersConfig,
   env: process.env,
-  async start({ config, logger, onStop }) {
-    await migrate(config.ORDERS_DATABASE_URL);
-    const sql = postgres(config.ORDERS_DATABASE_URL, { max: 10, onnotice: () => {} });
+  async start({ config, logger, onStop, stopping }) {
+    const sql = createPostgresClient(config.ORDERS_DATABASE_URL, { max: 10 }, logger);
     onStop(() => sql.end({ timeout: 5 }));
     const db = drizzle(preparedStatements(sql));
     // The broker may be down: orders keep working, events wait in the outbox until the relay reconnects.
@@ -33,14 +32,15 @@ await runMain({
       publisher: createPublisher(amqp, {
         name: 'orders-outbox-relay',
         logger,
-        setup: (channel) => declareTopicExchange(channel, config.ORDER_EVENTS_EXCHANGE),
+        // The queues the events are for exist before the first publish; an unroutable one is returned and kept.
+        setup: (channel) =>
+          declareWorkQueue(channel, orderEventsQueue(config.NOTIFICATIONS_QUEUE, config.ORDER_EVENTS_EXCHANGE)),
       }),
       exchange: config.ORDER_EVENTS_EXCHANGE,
       appId: 'orders',
       logger,
       retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
     });
-    relay.start();
     onStop(() => relay.stop());
     const provider = createSimulatedProvider();
     const claimTimeoutMs = config.PAYMENT_CLAIM_TIMEOUT_SECONDS * 1000;
@@ -56,7 +56,19 @@ await runMain({
       serviceToken: config.SERVICE_TOKEN,
       maxHeldUnitsPerCustomer: config.MAX_HELD_UNITS_PER_CUSTOMER,
     });
-    const server = await startHttpServer(app, config.ORDERS_PORT, config.ORDERS_HOST);
+    // PostgreSQL down at start: serve 503 (not ready) and keep migrating until it is up, never exit.
+    const database = await startPreparing({
+      what: 'migrating the orders database',
+      dependency: 'postgres',
+      prepare: () => migrate(config.ORDERS_DATABASE_URL),
+      logger,
+      signal: stopping,
+    });
+    void database.done.then(
+      () => relay.start(),
+      () => undefined,
+    );
+    const server = await startHttpServer(database.gate(app), config.ORDERS_PORT, config.ORDERS_HOST);
     onStop(() => server.close());
     logger.info({ url: server.url }, 'orders service listening');
   },

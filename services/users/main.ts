@@ -1,8 +1,8 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { preparedStatements } from '../../lib/pg.js';
-import postgres from 'postgres';
+import { createPostgresClient, preparedStatements } from '../../lib/pg.js';
 import { startHttpServer } from '../../lib/http-server.js';
 import { createMetrics } from '../../lib/metrics.js';
+import { startPreparing } from '../../lib/preparation.js';
 import { runMain } from '../../lib/run-main.js';
 import { createUsersApp } from './app.js';
 import { UsersConfig } from './config.js';
@@ -18,9 +18,8 @@ await runMain({
   name: 'users',
   config: UsersConfig,
   env: process.env,
-  async start({ config, logger, onStop }) {
-    await migrate(config.USERS_DATABASE_URL);
-    const sql = postgres(config.USERS_DATABASE_URL, { max: 10, onnotice: () => {} });
+  async start({ config, logger, onStop, stopping }) {
+    const sql = createPostgresClient(config.USERS_DATABASE_URL, { max: 10 }, logger);
     onStop(() => sql.end({ timeout: 5 }));
     const store = createUserStore(drizzle(preparedStatements(sql)));
     const passwords = limitPasswordWork(await createPasswordHasher(), {
@@ -34,9 +33,19 @@ await runMain({
       audience: config.JWT_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     });
-    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-      await seedAdmin({ store, passwords, logger }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
-    }
+    // PostgreSQL down at start: serve 503 (not ready) and keep trying, never exit.
+    const database = await startPreparing({
+      what: 'migrating the users database',
+      dependency: 'postgres',
+      prepare: async () => {
+        await migrate(config.USERS_DATABASE_URL);
+        if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+          await seedAdmin({ store, passwords, logger }, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+        }
+      },
+      logger,
+      signal: stopping,
+    });
 
     const app = createUsersApp({
       logger,
@@ -46,7 +55,7 @@ await runMain({
       passwords,
       tokens,
     });
-    const server = await startHttpServer(app, config.USERS_PORT, config.USERS_HOST);
+    const server = await startHttpServer(database.gate(app), config.USERS_PORT, config.USERS_HOST);
     onStop(() => server.close());
     logger.info(
       { url: server.url, signingKid: keys.signing.kid, publishedKids: keys.publicJwks.map((k) => k.kid) },

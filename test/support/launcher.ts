@@ -16,7 +16,8 @@ export function killLaunched(): void {
   }
 }
 
-export async function launch(env: Record<string, string>, args: string[] = []) {
+/** Runs `npm start`, resolving once it says ready; `onLine` sees every output line as it comes. */
+export async function launch(env: Record<string, string>, args: string[] = [], onLine?: (line: string) => void) {
   // Exactly what a user runs; signals go to the whole group, as Ctrl-C in a terminal does (npm, tsx and node all get one).
   const child = spawn('npm', ['start', '--silent', ...(args.length ? ['--', ...args] : [])], {
     env: { ...process.env, ...env, LOG_FORMAT: 'json', TEMPORAL_ADDRESS: '', MONGO_URL: '' },
@@ -32,6 +33,7 @@ export async function launch(env: Record<string, string>, args: string[] = []) {
   const ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
+      onLine?.(line);
       if (line === '[start] ready') resolve();
     });
     createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
