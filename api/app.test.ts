@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGateway, jsonRequest, readBody } from './test-support/gateway.js';
 import { useGatewayFixtures } from './test-support/fixtures.js';
+import { SERVICE_TOKEN } from './test-support/fake-services.js';
 
 const fx = useGatewayFixtures();
 
@@ -141,9 +142,11 @@ describe('the gateway frame', () => {
 
 describe('health, metrics and docs', () => {
   it('serves /healthz, /metrics and a /readyz that names what is down', async () => {
-    const { app, temporal } = buildGateway(fx.services, fx.issuer);
+    const { app, temporal, advance } = buildGateway(fx.services, fx.issuer);
     expect((await app.request('/healthz')).status).toBe(200);
-    const metrics = await app.request('/metrics');
+    await expectProblem(await app.request('/metrics'), 401, 'UNAUTHORIZED');
+    const scrape = { headers: { authorization: `Bearer ${SERVICE_TOKEN}` } };
+    const metrics = await app.request('/metrics', scrape);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('http_requests_total');
     const ready = await app.request('/readyz');
@@ -152,6 +155,7 @@ describe('health, metrics and docs', () => {
       checks: { temporal: 'up', users: 'up', products: 'up', orders: 'up' },
     });
     temporal.setTemporalDown(true);
+    advance(1_000); // /readyz answers from a result up to 1 s old
     const notReady = await app.request('/readyz');
     expect(notReady.status).toBe(503);
     expect(await readBody(notReady)).toMatchObject({ checks: { temporal: 'down', users: 'up' }, down: ['temporal'] });
@@ -197,6 +201,8 @@ describe('health, metrics and docs', () => {
     expect(bodyOf('/api/products/{id}', 'patch').minProperties).toBe(1);
     expect(doc.paths['/api/orders'].post.responses['429'].headers['Retry-After'].schema.type).toBe('integer');
     expect(Object.keys(doc.paths['/readyz'].get.responses['503'].content)).toEqual(['application/problem+json']);
+    expect(doc.paths['/metrics'].get.security).toEqual([{ serviceToken: [] }]);
+    expect(Object.keys(doc.paths['/metrics'].get.responses).sort()).toEqual(['200', '401']);
   });
 
   it('serves Swagger UI whose scripts and styles are all local and exist', async () => {

@@ -6,14 +6,14 @@ import { validationProblem, zodIssues } from '../lib/problem.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayEnv } from './context.js';
 import { toGatewayProblem } from './errors.js';
-import { createGatewayLimits, type SharedLimitStore } from './gateway-limits.js';
-import type { Clock } from './limiters.js';
+import { createGatewayLimits, type SharedLimitStore } from './rate-limits/gateway-limits.js';
+import type { Clock } from './rate-limits/limiter.js';
 import type { VerifyToken } from './middleware/auth.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { emptyQuery } from './middleware/empty-query.js';
 import { jsonBody } from './middleware/json-body.js';
 import { notFoundOrMethodNotAllowed } from './middleware/not-found.js';
-import { clientIpResolver, rateLimit } from './middleware/rate-limit.js';
+import { clientIpResolver, rateLimit } from './rate-limits/per-ip.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { registerOpenApiDocument } from './openapi/document.js';
 import { createOrderOperations } from './orders/operations.js';
@@ -22,6 +22,7 @@ import type { NotificationsClient } from './notifications-client.js';
 import { registerAsyncApi } from './openapi/asyncapi.js';
 import { cacheOrderQueries } from './orders/cached-workflows.js';
 import { createLocalOrderEventHub, type OrderEventHub } from './orders/event-hub.js';
+import { createStreamSlots } from './orders/stream-slots.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import { registerOrderEventRoutes } from './routes/order-events.js';
@@ -41,11 +42,15 @@ export type GatewayAppConfig = Pick<
   | 'RATE_LIMIT_LOGIN_FAILURES'
   | 'RATE_LIMIT_IP_PER_MIN'
   | 'RATE_LIMIT_ORDERS_PER_MIN'
+  | 'RATE_LIMIT_MAX_KEYS'
+  | 'SSE_MAX_STREAMS_PER_CUSTOMER'
+  | 'SSE_MAX_STREAMS'
   | 'CORS_ORIGINS'
   | 'ORDER_CANCEL_WINDOW_MS'
   | 'TRUST_PROXY'
   | 'TEMPORAL_UI_URL'
   | 'TEMPORAL_NAMESPACE'
+  | 'SERVICE_TOKEN'
 >;
 
 export interface GatewayDeps {
@@ -91,6 +96,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     notFound: notFoundOrMethodNotAllowed(app),
     use: securityHeaders({ corsOrigins: config.CORS_ORIGINS }),
     readinessTimeoutMs: 2_500,
+    clock,
+    serviceToken: config.SERVICE_TOKEN,
     readiness: {
       temporal: () => deps.orderWorkflows.ping(),
       users: () => deps.users.ready(),
@@ -134,6 +141,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     operations,
     verifyToken: deps.verifyToken,
     hub: deps.orderEvents ?? createLocalOrderEventHub(),
+    slots: createStreamSlots({ perCustomer: config.SSE_MAX_STREAMS_PER_CUSTOMER, perGateway: config.SSE_MAX_STREAMS }),
     keepAliveMs: live.keepAliveMs,
     refreshMs: live.refreshMs,
   });

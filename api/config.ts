@@ -3,6 +3,7 @@ import { ORDER_EVENTS_EXCHANGE } from '../contracts/events.js';
 import { DEFAULT_AMQP_URL } from '../lib/amqp.js';
 import { DEFAULT_PORTS, flag, listenOn, processFields, temporalFields, upstreamUrlFields } from '../lib/config.js';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../contracts/users.js';
+import { DEFAULT_MAX_KEYS } from './rate-limits/sliding-window.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const millis = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -24,10 +25,16 @@ export const GatewayConfigSchema = z.object({
   SSE_REFRESH_MS: z.coerce.number().int().min(50).default(1000),
   /** Reads of a pending order within this window share one Temporal query (0 = a query per read). */
   ORDER_STATE_CACHE_MS: millis(1000),
+  /** Live order streams one customer may hold open on a gateway; past it → 429 (0 = no cap). */
+  SSE_MAX_STREAMS_PER_CUSTOMER: count(5),
+  /** Live order streams a gateway holds open in all (each re-reads its order every SSE_REFRESH_MS; 0 = no cap). */
+  SSE_MAX_STREAMS: count(1000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1_048_576),
   RATE_LIMIT_LOGIN_FAILURES: count(10),
   RATE_LIMIT_IP_PER_MIN: count(1200),
   RATE_LIMIT_ORDERS_PER_MIN: count(60),
+  /** Keys each in-memory limit holds at most (per process); past it the least recently used is forgotten. */
+  RATE_LIMIT_MAX_KEYS: z.coerce.number().int().min(1).default(DEFAULT_MAX_KEYS),
   /** Redis holding every rate limit, shared by all gateway replicas; unset: each process counts alone. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Prefix of every key the gateway writes in Redis (one per deployment sharing a Redis). */

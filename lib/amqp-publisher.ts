@@ -4,7 +4,7 @@ import { keepChannel, type AmqpConnection } from './amqp.js';
 import type { Logger } from './logger.js';
 import { withTimeout } from './timeout.js';
 
-export class BrokerUnavailableError extends Error {
+class BrokerUnavailableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'BrokerUnavailableError';

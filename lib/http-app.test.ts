@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createHttpApp } from './http-app.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { createServiceApp } from './service-app.js';
 
+const token = 't'.repeat(16);
+const withToken = { headers: { authorization: `Bearer ${token}` } };
 const shell = (options: Partial<Parameters<typeof createHttpApp>[0]> = {}) =>
   createHttpApp({
     logger: createLogger('shell-test', 'silent'),
     metrics: createMetrics('shell-test', false),
+    serviceToken: token,
     ...options,
   });
 
@@ -52,21 +56,34 @@ describe('the process shell', () => {
     });
   });
 
-  it('serves Prometheus metrics that count the requests', async () => {
+  it('serves Prometheus metrics that count the requests, to the service credential only', async () => {
     const app = shell();
     await app.request('/healthz');
-    const text = await (await app.request('/metrics')).text();
-    expect(text).toContain('http_requests_total{method="GET",route="/healthz",status="200"');
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: token }];
+    for (const headers of attempts) {
+      const refused = await app.request('/metrics', { headers });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await refused.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+    }
+    const scraped = await app.request('/metrics', withToken);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('http_requests_total{method="GET",route="/healthz",status="200"');
   });
 
-  it('guards /v1/* with the service token when given, and answers problems with the request id', async () => {
-    const app = shell({ serviceToken: 't'.repeat(16) });
+  it('a service guards /v1/* with the service token, and answers problems with the request id', async () => {
+    const app = createServiceApp({
+      logger: createLogger('shell-test', 'silent'),
+      metrics: createMetrics('shell-test', false),
+      serviceToken: token,
+      readiness: {},
+    });
     app.get('/v1/thing', (c) => c.json({ ok: true }));
     const refused = await app.request('/v1/thing', { headers: { 'x-request-id': 'r-1' } });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(refused.headers.get('x-request-id')).toBe('r-1');
-    const allowed = await app.request('/v1/thing', { headers: { authorization: `Bearer ${'t'.repeat(16)}` } });
+    const allowed = await app.request('/v1/thing', withToken);
     expect(allowed.status).toBe(200);
     const missing = await app.request('/nothing');
     expect(missing.status).toBe(404);

@@ -4,11 +4,10 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { ProblemError, problemNotFoundHandler, problemResponse, toProblemError } from './problem.js';
 import { requestId, type RequestIdEnv } from './request-id.js';
+import { createReadinessProbe, type ReadinessCheck } from './readiness.js';
 import { serviceAuth } from './service-auth.js';
-import { withTimeout } from './timeout.js';
 
-/** Resolves when the dependency answers; rejects (or outlasts the timeout) when it does not. */
-export type ReadinessCheck = () => Promise<unknown>;
+export type { ReadinessCheck };
 
 export type HttpAppEnv = RequestIdEnv;
 
@@ -20,8 +19,10 @@ export interface HttpAppOptions<E extends HttpAppEnv = HttpAppEnv> {
   /** Checks /readyz reports (in `checks` and `degraded`) without answering 503: the process serves without them. */
   advisory?: Record<string, ReadinessCheck>;
   readinessTimeoutMs?: number;
-  /** When set, every /v1/* route requires `Authorization: Bearer <serviceToken>`. */
-  serviceToken?: string;
+  /** Milliseconds since the epoch, for the age of a readiness result; tests move time forward. */
+  clock?: () => number;
+  /** The shared internal credential: /metrics answers only `Authorization: Bearer <serviceToken>` (else 401). */
+  serviceToken: string;
   /** Level of the one log line per request (probes and scrapes are never logged). */
   requestLogLevel?: 'info' | 'debug';
   /** Maps errors of this process's own kinds to problems; the rest get the common mapping. */
@@ -32,6 +33,8 @@ export interface HttpAppOptions<E extends HttpAppEnv = HttpAppEnv> {
 }
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+/** /readyz answers from a result at most this old: its checks reach every dependency. */
+const READINESS_MAX_AGE_MS = 1_000;
 
 /** One process shell for every HTTP process: a plain Hono app with the shell installed. */
 export function createHttpApp(options: HttpAppOptions): Hono<HttpAppEnv> {
@@ -40,8 +43,8 @@ export function createHttpApp(options: HttpAppOptions): Hono<HttpAppEnv> {
 
 /**
  * Installs on `app` what every process answers the same way: request ids and logs, metrics,
- * problem+json errors and not-found, /healthz, /readyz, /metrics, and service auth on /v1/*.
- * Register the process's own routes afterwards.
+ * problem+json errors and not-found, /healthz, /readyz, and /metrics for callers with the service credential
+ * (the scraper; the public gets a 401). Register the process's own routes afterwards.
  */
 export function installProcessShell<E extends HttpAppEnv, A extends Hono<E>>(app: A, options: HttpAppOptions<E>): A {
   const { logger, metrics } = options;
@@ -66,14 +69,16 @@ export function installProcessShell<E extends HttpAppEnv, A extends Hono<E>>(app
   app.use(metrics.middleware);
   for (const middleware of options.use ?? []) app.use(middleware);
 
-  const readiness = options.readiness ?? {};
-  const timeoutMs = options.readinessTimeoutMs ?? 2_000;
+  const probe = createReadinessProbe({
+    readiness: options.readiness ?? {},
+    advisory: options.advisory ?? {},
+    timeoutMs: options.readinessTimeoutMs ?? 2_000,
+    maxAgeMs: READINESS_MAX_AGE_MS,
+    clock: options.clock ?? Date.now,
+  });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const [checks, advisory] = await Promise.all([
-      checkAll(readiness, timeoutMs),
-      checkAll(options.advisory ?? {}, timeoutMs),
-    ]);
+    const { checks, advisory } = await probe();
     const down = Object.keys(checks).filter((name) => checks[name] === 'down');
     const degraded = Object.keys(advisory).filter((name) => advisory[name] === 'down');
     const report = { checks: { ...checks, ...advisory }, down, ...(degraded.length > 0 ? { degraded } : {}) };
@@ -82,27 +87,10 @@ export function installProcessShell<E extends HttpAppEnv, A extends Hono<E>>(app
     const detail = `Not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} down`;
     return problemResponse(c, new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, detail, report));
   });
+  app.use('/metrics', serviceAuth(options.serviceToken) as unknown as MiddlewareHandler<E>);
   app.get('/metrics', async (c) => {
     const { contentType, body } = await metrics.render();
     return c.body(body, 200, { 'Content-Type': contentType });
   });
-  if (options.serviceToken !== undefined) app.use('/v1/*', serviceAuth(options.serviceToken));
   return app;
-}
-
-async function checkAll(
-  readiness: Record<string, ReadinessCheck>,
-  timeoutMs: number,
-): Promise<Record<string, 'up' | 'down'>> {
-  const entries = await Promise.all(
-    Object.entries(readiness).map(async ([name, check]) => {
-      try {
-        await withTimeout(check(), timeoutMs);
-        return [name, 'up'] as const;
-      } catch {
-        return [name, 'down'] as const;
-      }
-    }),
-  );
-  return Object.fromEntries(entries);
 }

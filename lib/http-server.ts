@@ -42,6 +42,3 @@ export function startHttpServer(app: FetchApp, port: number, hostname = '127.0.0
     server.once('error', reject);
   });
 }
-
-// Kept for main.ts files not yet on runMain (lib/run-main.ts).
-export { onShutdown } from './run-main.js';

@@ -59,7 +59,7 @@ export function preparedStatements<T extends Client>(sql: T): T {
  * that fails because PostgreSQL went away sends its ROLLBACK on the closed connection, and the deferred
  * write throws from a timer (porsager/postgres#1154, #1208). No caller can catch it; the process dies.
  */
-export function isDriverWriteAfterClose(error: unknown): boolean {
+function isDriverWriteAfterClose(error: unknown): boolean {
   return (
     error instanceof TypeError &&
     error.message.includes("reading 'write'") &&
@@ -74,7 +74,7 @@ const pools = new Set<() => void>();
  * postgres.js waits up to 20 s (3^failures / 100, failures counted for the whole pool) before it tries a
  * connection again, so a query issued just after an outage could wait that long: at most 1 s here.
  */
-export const reconnectDelaySeconds = (failures: number) => Math.min(0.1 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
+const reconnectDelaySeconds = (failures: number) => Math.min(0.1 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
 let guardLogger: Logger | undefined;
 let replacing: NodeJS.Immediate | undefined;
 
@@ -96,7 +96,7 @@ function onUncaught(error: unknown): void {
 }
 
 /** Installs (once per process) the handler that survives `isDriverWriteAfterClose`; every other uncaught error still exits 1. */
-export function guardPostgresDriver(logger: Logger): void {
+function guardPostgresDriver(logger: Logger): void {
   if (guardLogger) return;
   guardLogger = logger;
   process.on('uncaughtException', onUncaught);

@@ -73,7 +73,7 @@ export async function runMain<S extends z.ZodType>(options: MainOptions<S>): Pro
  * Runs the steps in order on SIGTERM/SIGINT, then exits. A hard deadline guarantees the
  * process never outlives a stop request, even when a step hangs.
  */
-export function onShutdown(
+function onShutdown(
   logger: Logger,
   steps: ShutdownStep[] | (() => ShutdownStep[]),
   deadlineMs = 10_000,

@@ -16,6 +16,7 @@ import {
 import { ensurePromtool } from './tools.js';
 
 const run = promisify(execFile);
+const COMPOSE_TOKEN_FILE = '/run/secrets/service_token';
 const RULE_TESTS = join(PROMETHEUS_DIR, 'tests/rules.test.yml');
 let promtool: string;
 
@@ -54,7 +55,13 @@ describe('Prometheus rules (promtool)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'prom-config-'));
     try {
       const file = join(dir, 'prometheus.yml');
-      const config = prometheusConfig({ targets: { api: '127.0.0.1:3000', worker: '127.0.0.1:3004' } });
+      const serviceTokenFile = join(dir, 'service-token');
+      await writeFile(serviceTokenFile, 'a-token');
+      const config = prometheusConfig({
+        targets: { 'temporal-sdk': '127.0.0.1:9464' },
+        serviceTargets: { api: '127.0.0.1:3000', worker: '127.0.0.1:3004' },
+        serviceTokenFile,
+      });
       await writeFile(file, JSON.stringify(config));
       const { stdout } = await run(promtool, ['check', 'config', file]);
       expect(stdout).toContain('SUCCESS');
@@ -68,7 +75,12 @@ describe('Prometheus rules (promtool)', () => {
     try {
       // Inside the container the rules are mounted next to the config; here they are found by absolute path.
       const source = await readFile(join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8');
-      await writeFile(join(dir, 'prometheus.yml'), source.replaceAll('/etc/prometheus/rules/', RULES_DIR));
+      expect(source).toContain(COMPOSE_TOKEN_FILE); // the compose secret, mounted by deploy/observability/compose.yml
+      await writeFile(join(dir, 'service-token'), 'a-token');
+      const local = source
+        .replaceAll('/etc/prometheus/rules/', RULES_DIR)
+        .replaceAll(COMPOSE_TOKEN_FILE, join(dir, 'service-token'));
+      await writeFile(join(dir, 'prometheus.yml'), local);
       const { stdout } = await run(promtool, ['check', 'config', join(dir, 'prometheus.yml')]);
       expect(stdout).toContain('SUCCESS');
     } finally {
@@ -82,6 +94,25 @@ describe('the --observability switch', () => {
     expect(observabilityFor(['node', 'start.ts'], {})).toBeUndefined();
     expect(observabilityFor(['node', 'start.ts'], { OBSERVABILITY: '0' })).toBeUndefined();
     expect(observabilityFor(['node', 'start.ts'], { OBSERVABILITY: '1' })?.ports.PROMETHEUS_PORT).toBe(9090);
+  });
+
+  it('scrapes the app processes with the service token and the Temporal exporters without it', () => {
+    const config = prometheusConfig({
+      targets: { temporal: 'h:1' },
+      serviceTargets: { api: '127.0.0.1:3000' },
+      serviceTokenFile: '/data/prometheus/service-token',
+    });
+    expect(config.scrape_configs).toEqual([
+      {
+        job_name: 'api',
+        static_configs: [{ targets: ['127.0.0.1:3000'] }],
+        authorization: { type: 'Bearer', credentials_file: '/data/prometheus/service-token' },
+      },
+      { job_name: 'temporal', static_configs: [{ targets: ['h:1'] }] },
+    ]);
+    expect(() => prometheusConfig({ targets: {}, serviceTargets: { api: 'h:2' } })).toThrow(/serviceTokenFile/);
+    expect(observabilityFor(['--observability'], { SERVICE_TOKEN: 'from-env' })?.serviceToken).toBe('from-env');
+    expect(observabilityFor(['--observability'], {})?.serviceToken).toBeUndefined();
   });
 
   it('hands the worker its SDK metrics port and scrapes every process', () => {

@@ -1,5 +1,5 @@
 // Prometheus on this machine, scraping every process of the stack (`npm start -- --observability`).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -27,29 +27,42 @@ const JAEGER_PORT_NAMES = ['JAEGER_QUERY_PORT', 'JAEGER_OTLP_PORT', 'JAEGER_HEAL
 export type ScrapeTargets = Record<string, string>;
 
 export interface PrometheusConfigOptions {
+  /** Scraped as they are: Prometheus itself, the Temporal server, the worker's SDK exporter. */
   targets: ScrapeTargets;
+  /** The app processes, whose /metrics answers only the service credential. */
+  serviceTargets?: ScrapeTargets;
+  /** The file holding SERVICE_TOKEN, presented to `serviceTargets` as a bearer token. */
+  serviceTokenFile?: string;
   scrapeInterval?: string;
   ruleFiles?: string[];
 }
 
 /** prometheus.yml as an object; JSON is YAML, so it is written as JSON. */
-export function prometheusConfig({ targets, scrapeInterval = '5s', ruleFiles = RULE_FILES }: PrometheusConfigOptions) {
+export function prometheusConfig(options: PrometheusConfigOptions) {
+  const { targets, serviceTargets = {}, serviceTokenFile, scrapeInterval = '5s', ruleFiles = RULE_FILES } = options;
+  if (Object.keys(serviceTargets).length > 0 && !serviceTokenFile)
+    throw new Error('the app processes answer /metrics only to the service token: pass serviceTokenFile');
+  const job = (name: string, target: string) => ({ job_name: name, static_configs: [{ targets: [target] }] });
+  const authorization = { type: 'Bearer', credentials_file: serviceTokenFile };
   return {
     global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
     rule_files: ruleFiles,
-    scrape_configs: Object.entries(targets).map(([job, target]) => ({
-      job_name: job,
-      static_configs: [{ targets: [target] }],
-    })),
+    scrape_configs: [
+      ...Object.entries(serviceTargets).map(([name, target]) => ({ ...job(name, target), authorization })),
+      ...Object.entries(targets).map(([name, target]) => job(name, target)),
+    ],
   };
 }
 
 export interface PrometheusOptions {
   bin: string;
   port: number;
-  /** Holds the generated prometheus.yml and the TSDB. */
+  /** Holds the generated prometheus.yml, the scrape token and the TSDB. */
   dataDir: string;
   targets: ScrapeTargets;
+  /** The app processes, scraped with `serviceToken`. */
+  serviceTargets: ScrapeTargets;
+  serviceToken: string;
   scrapeInterval?: string;
   output?: Writable;
 }
@@ -62,8 +75,11 @@ export interface RunningPrometheus {
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
   await mkdir(options.dataDir, { recursive: true });
   const configFile = join(options.dataDir, 'prometheus.yml');
+  const serviceTokenFile = join(options.dataDir, 'service-token');
+  await writeFile(serviceTokenFile, options.serviceToken, { mode: 0o600 });
   const targets = { prometheus: `127.0.0.1:${options.port}`, ...options.targets };
-  const config = prometheusConfig({ targets, scrapeInterval: options.scrapeInterval });
+  const { serviceTargets, scrapeInterval } = options;
+  const config = prometheusConfig({ targets, serviceTargets, serviceTokenFile, scrapeInterval });
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const args = [
     `--config.file=${configFile}`,
@@ -90,6 +106,8 @@ export interface ObservabilityPlan {
   jaeger?: JaegerPorts;
   /** Added to every app process's environment (the worker serves the SDK's metrics; everyone exports traces). */
   appEnv: Record<string, string>;
+  /** SERVICE_TOKEN when the environment sets it; else the launcher's generated one (`<DATA_DIR>/service-token`). */
+  serviceToken?: string;
 }
 
 /** On with `--observability` or OBSERVABILITY=1|true; ports from the environment or the defaults. */
@@ -100,9 +118,11 @@ export function observabilityFor(argv: string[], env: NodeJS.ProcessEnv): Observ
     names.map((name) => [name, Number(env[name] ?? OBSERVABILITY_PORTS[name])]),
   ) as ObservabilityPorts;
   const appEnv = { TEMPORAL_METRICS_PORT: String(ports.TEMPORAL_METRICS_PORT) };
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return { ports, appEnv };
+  const token = env.SERVICE_TOKEN ? { serviceToken: env.SERVICE_TOKEN } : {};
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return { ports, appEnv, ...token };
   const jaeger = { query: ports.JAEGER_QUERY_PORT, otlp: ports.JAEGER_OTLP_PORT, health: ports.JAEGER_HEALTH_PORT };
-  return { ports, jaeger, appEnv: { ...appEnv, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${jaeger.otlp}` } };
+  const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${jaeger.otlp}` };
+  return { ports, jaeger, appEnv: { ...appEnv, ...otlp }, ...token };
 }
 
 /** The ports this plan will listen on, by name, for the launcher's "port already in use" check. */
@@ -135,11 +155,15 @@ export interface ObservedStack {
 export async function startObservability(plan: ObservabilityPlan, stack: ObservedStack): Promise<ManagedProcess> {
   const extra: ScrapeTargets = { 'temporal-sdk': `127.0.0.1:${plan.ports.TEMPORAL_METRICS_PORT}` };
   if (!stack.remoteTemporal) extra.temporal = `127.0.0.1:${plan.ports.TEMPORAL_SERVER_METRICS_PORT}`;
+  // The launcher takes SERVICE_TOKEN from the environment, or generates it once into <DATA_DIR>/service-token.
+  const serviceToken = plan.serviceToken ?? (await readFile(join(stack.dataDir, 'service-token'), 'utf8')).trim();
   const prometheus = await startPrometheus({
     bin: await ensurePrometheus(),
     port: plan.ports.PROMETHEUS_PORT,
     dataDir: join(stack.dataDir, 'prometheus'),
-    targets: stackTargets(stack.urls, extra),
+    targets: extra,
+    serviceTargets: stackTargets(stack.urls),
+    serviceToken,
     output: stack.output,
   });
   return prometheus.process;

@@ -3,7 +3,7 @@ export type Readiness =
   { state: 'ready' } | { state: 'waiting'; down: string[] } | { state: 'not-ready'; detail: string };
 
 /** Reads `/readyz`: a 503 problem whose `down` names dependencies means the process is waiting for them. */
-export async function readinessOf(url: string): Promise<Readiness> {
+async function readinessOf(url: string): Promise<Readiness> {
   const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
   if (response.ok) {
     await response.body?.cancel();

@@ -53,6 +53,15 @@ describe('npm start -- --observability', () => {
       `[start] Jaeger       ${queryUrl}/api/v3/traces/TRACE_ID (OTLP in on :${ports.JAEGER_OTLP_PORT})`,
     );
     expect(await httpOk(`http://127.0.0.1:${ports.PROMETHEUS_PORT}/-/ready`)).toBe(true);
+    // Each process answers /metrics only to SERVICE_TOKEN: the launcher's Prometheus presents the one it generated.
+    type Targets = { data: { activeTargets: { labels: { job: string }; health: string }[] } };
+    const appJobs = ['api', 'users', 'products', 'orders', 'notifications', 'worker'];
+    const appTargetsUp = async () => {
+      const res = await fetch(`http://127.0.0.1:${ports.PROMETHEUS_PORT}/api/v1/targets`);
+      const { activeTargets } = ((await res.json()) as Targets).data;
+      return activeTargets.filter((t) => appJobs.includes(t.labels.job) && t.health === 'up').length;
+    };
+    await waitFor('Prometheus scraping every app process', async () => (await appTargetsUp()) === 6, 30_000, 500);
 
     const api = createApiClient(`http://127.0.0.1:${ports.API_PORT}`);
     const customer = await api.registerAndLogin(uniqueEmail('obs-start'));

@@ -14,10 +14,12 @@ export interface HealthDeps {
   metrics: Metrics;
   /** Throws when Temporal is unreachable (or not connected yet). */
   pingTemporal: () => Promise<unknown>;
+  /** The shared internal credential the scraper presents for /metrics. */
+  serviceToken: string;
 }
 
 /** The worker's HTTP face (the process shell): live while the process runs, ready once it polls and Temporal answers. */
-export function createHealthApp({ worker, logger, metrics, pingTemporal }: HealthDeps): Hono<HttpAppEnv> {
+export function createHealthApp({ worker, logger, metrics, pingTemporal, serviceToken }: HealthDeps): Hono<HttpAppEnv> {
   new Gauge({
     name: 'temporal_worker_state',
     help: '1 for the current state of the Temporal worker',
@@ -31,6 +33,7 @@ export function createHealthApp({ worker, logger, metrics, pingTemporal }: Healt
   return createHttpApp({
     logger,
     metrics,
+    serviceToken,
     requestLogLevel: 'debug',
     readiness: {
       temporal: pingTemporal,

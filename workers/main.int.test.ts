@@ -77,7 +77,8 @@ describe('workers/main.ts', () => {
       `products.commit(${orderId})`,
       `orders.transition(${orderId})`,
     ]);
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const scrape = { headers: { authorization: `Bearer ${TOKEN}` } };
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, scrape)).text();
     expect(metrics).toContain('temporal_worker_state{state="RUNNING",service="worker"} 1');
   });
 

@@ -34,6 +34,7 @@ await runMain({
       logger,
       metrics,
       pingTemporal,
+      serviceToken: config.SERVICE_TOKEN,
     });
     const server = await startHttpServer(health, config.WORKER_PORT, config.WORKER_HOST);
     onStop(() => server.close());

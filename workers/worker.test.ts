@@ -46,6 +46,7 @@ describe('worker health app', () => {
       pingTemporal: async () => {
         if (!temporalUp) throw new Error('down');
       },
+      serviceToken: 'worker-test-token',
     });
 
   it('is live while the process runs, ready only while the worker polls and Temporal answers', async () => {
@@ -64,8 +65,10 @@ describe('worker health app', () => {
     });
   });
 
-  it('exposes the worker state in Prometheus metrics', async () => {
-    const body = await (await app('RUNNING', true).request('/metrics')).text();
+  it('exposes the worker state in Prometheus metrics, to the service credential only', async () => {
+    expect((await app('RUNNING', true).request('/metrics')).status).toBe(401);
+    const headers = { authorization: 'Bearer worker-test-token' };
+    const body = await (await app('RUNNING', true).request('/metrics', { headers })).text();
     expect(body).toContain('temporal_worker_state{state="RUNNING",service="worker-test"} 1');
     expect(body).toContain('temporal_worker_state{state="DRAINING",service="worker-test"} 0');
   });

@@ -8,6 +8,11 @@ export function registerOpenApiDocument(app: OpenAPIHono<GatewayEnv>): void {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'serviceToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: "The deployment's SERVICE_TOKEN, which only its metrics scraper and its own processes hold",
+  });
   let document: unknown;
   app.get('/openapi.json', (c) => {
     document ??= app.getOpenAPI31Document({

@@ -11,7 +11,7 @@ import { canSee, orderNotFound, recordOrder } from './order-records.js';
 import { deriveOrderId, requestHash } from './idempotency.js';
 import type { OrderMemo, OrderWorkflowDescription, OrderWorkflows } from './workflow-port.js';
 import { orderFromRecordAndState, orderFromWorkflow } from './views.js';
-import { rateLimited } from '../limiters.js';
+import { rateLimited } from '../rate-limits/limiter.js';
 import type { OrdersClient } from '../upstream.js';
 
 export interface OrderOperationsDeps {

@@ -26,6 +26,7 @@ const step = (name: string) => ({ name, status: 'completed' as const, at: '2026-
 
 function setup(refreshMs = 60_000, keepAliveMs = 60_000) {
   const hub = createLocalOrderEventHub();
+  const closed = { count: 0 };
   let current = order('PENDING');
   const app = new Hono().get('/events', (c) =>
     streamOrder(c, current, {
@@ -35,9 +36,10 @@ function setup(refreshMs = 60_000, keepAliveMs = 60_000) {
       log: createLogger('t', 'silent'),
       keepAliveMs,
       refreshMs,
+      onClose: () => void (closed.count += 1),
     }),
   );
-  return { hub, app, set: (next: Order) => void (current = next) };
+  return { hub, app, closed, set: (next: Order) => void (current = next) };
 }
 
 async function readAll(response: Response): Promise<string> {
@@ -90,5 +92,24 @@ describe('streamOrder (SSE)', () => {
     const text = await body;
     expect(text).toContain(': keep-alive\n\n');
     expect(events(text).map((e) => e.status)).toEqual(['PENDING', 'CANCELLED']);
+  });
+
+  it('calls onClose once when it ends by itself, and once when the client leaves, even before the snapshot', async () => {
+    const ended = setup(20);
+    ended.set(order('CONFIRMED'));
+    await readAll(await ended.app.request('/events'));
+    expect(ended.closed.count).toBe(1);
+
+    const left = setup(20);
+    const reader = (await left.app.request('/events')).body!.getReader();
+    await reader.read(); // the snapshot
+    await reader.cancel();
+    await expect.poll(() => left.closed.count).toBe(1);
+
+    const early = setup(20);
+    await (await early.app.request('/events')).body!.cancel();
+    await expect.poll(() => early.closed.count).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect([left.closed.count, early.closed.count]).toEqual([1, 1]);
   });
 });

@@ -14,6 +14,8 @@ export interface OrderStreamOptions {
   keepAliveMs: number;
   /** Re-read a pending order this often, for step progress (status changes arrive as events). */
   refreshMs: number;
+  /** Called once when the stream has ended: final status sent, client gone, or an error. */
+  onClose?: () => void;
 }
 
 const isFinal = (order: Order) => FinalStatuses.includes(order.status);
@@ -26,20 +28,28 @@ const progressOf = (order: Order) => JSON.stringify([order.status, order.steps])
  */
 export function streamOrder(c: Context, first: Order, options: OrderStreamOptions): Response {
   return streamSSE(c, async (stream) => {
-    let sequence = 0;
-    let last = '';
-    const writes = { at: Date.now() };
-    const send = async (order: Order) => {
-      sequence += 1;
-      last = progressOf(order);
-      writes.at = Date.now();
-      await stream.writeSSE({ event: 'order', id: String(sequence), data: JSON.stringify(order) });
-    };
-    await send(first);
-    if (isFinal(first)) return;
-    await followUntilFinal(stream, options, writes, async (order) => {
-      if (progressOf(order) !== last) await send(order);
-    });
+    try {
+      await sendUntilFinal(stream, first, options);
+    } finally {
+      options.onClose?.();
+    }
+  });
+}
+
+async function sendUntilFinal(stream: SSEStreamingApi, first: Order, options: OrderStreamOptions): Promise<void> {
+  let sequence = 0;
+  let last = '';
+  const writes = { at: Date.now() };
+  const send = async (order: Order) => {
+    sequence += 1;
+    last = progressOf(order);
+    writes.at = Date.now();
+    await stream.writeSSE({ event: 'order', id: String(sequence), data: JSON.stringify(order) });
+  };
+  await send(first);
+  if (isFinal(first)) return;
+  await followUntilFinal(stream, options, writes, async (order) => {
+    if (progressOf(order) !== last) await send(order);
   });
 }
 
@@ -80,6 +90,7 @@ async function followUntilFinal(
     Math.min(options.refreshMs, options.keepAliveMs),
   );
   stream.onAbort(finish);
+  if (stream.aborted) finish(); // gone before the subscription: onAbort will not fire again
   refresh(); // anything that happened between the snapshot and the subscription
   await finished;
   clearInterval(ticker);

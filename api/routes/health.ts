@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { GatewayEnv } from '../context.js';
-import { json, ProblemSchema } from '../openapi/schemas.js';
+import { json, pick, ProblemSchema } from '../openapi/schemas.js';
 
 const readinessReport = {
   checks: z.record(z.string(), z.enum(['up', 'down'])),
@@ -41,7 +41,11 @@ export function registerHealthRoutes(app: OpenAPIHono<GatewayEnv>): void {
     method: 'get',
     path: '/metrics',
     tags: ['health'],
-    summary: 'Prometheus metrics',
-    responses: { 200: text('Prometheus text format') },
+    summary: 'Prometheus metrics, for the scraper: it presents the service credential, anyone else gets 401',
+    security: [{ serviceToken: [] }],
+    responses: {
+      200: text('Prometheus text format'),
+      401: { ...pick(401)[401], description: 'No service credential' },
+    },
   });
 }

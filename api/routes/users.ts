@@ -6,7 +6,8 @@ import { ServiceRejectedError } from '../../lib/service-client.js';
 import { authenticate, type VerifyToken } from '../middleware/auth.js';
 import type { GatewayEnv } from '../context.js';
 import { bearer, json, jsonBody, pick } from '../openapi/schemas.js';
-import { rateLimited, type Limiter } from '../limiters.js';
+import type { Limiter } from '../rate-limits/limiter.js';
+import { withinLoginBudget } from '../rate-limits/login-attempts.js';
 import type { UsersClient } from '../upstream.js';
 
 export interface UserRoutesDeps {
@@ -41,27 +42,13 @@ const me = createRoute({
   responses: { 200: json(PublicUser, 'The authenticated user'), ...pick(401, 429, 503) },
 });
 
-/** Failed logins are counted per account, whatever the letter case or padding of the email. */
-const accountKey = (email: string) => email.trim().toLowerCase();
-
 export function registerUserRoutes(app: OpenAPIHono<GatewayEnv>, deps: UserRoutesDeps): void {
   app.openapi(register, async (c) => c.json(await deps.users.register(c.req.valid('json'), c.get('requestId')), 201));
 
   app.openapi(login, async (c) => {
     const body = c.req.valid('json');
-    const key = accountKey(body.email);
-    // Reserved before the (slow) password check, so parallel guesses cannot all pass a check first.
-    const wait = await deps.loginAttempts.take(key);
-    if (wait > 0) throw rateLimited(wait, 'Too many failed logins for this account; try again later');
-    try {
-      const token = await deps.users.login(body, c.get('requestId'));
-      await deps.loginAttempts.refund(key);
-      return c.json(token, 200);
-    } catch (error) {
-      const wrongPassword = error instanceof ServiceRejectedError && error.code === ErrorCode.INVALID_CREDENTIALS;
-      if (!wrongPassword) await deps.loginAttempts.refund(key);
-      throw error;
-    }
+    const login = () => deps.users.login(body, c.get('requestId'));
+    return c.json(await withinLoginBudget(deps.loginAttempts, body.email, login), 200);
   });
 
   app.openapi({ ...me, middleware: authenticate(deps.verifyToken) }, async (c) => {

@@ -20,11 +20,15 @@ const testConfig = (overrides: Partial<GatewayAppConfig> = {}): GatewayAppConfig
   RATE_LIMIT_LOGIN_FAILURES: 10,
   RATE_LIMIT_IP_PER_MIN: 0,
   RATE_LIMIT_ORDERS_PER_MIN: 0,
+  RATE_LIMIT_MAX_KEYS: 50_000,
+  SSE_MAX_STREAMS_PER_CUSTOMER: 5,
+  SSE_MAX_STREAMS: 1000,
   CORS_ORIGINS: [],
   ORDER_CANCEL_WINDOW_MS: 5000,
   TRUST_PROXY: false,
   TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
   TEMPORAL_NAMESPACE: 'default',
+  SERVICE_TOKEN,
   ...overrides,
 });
 

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { RULES_DIR } from '../../scripts/observability.js';
 import { ensureHelm, ensurePromtool } from '../../scripts/tools.js';
 import { DASHBOARD_DIR } from '../../test/support/dashboards.js';
-import { CHART_DIR, podSpec, renderChart, type Manifest } from './render.js';
+import { CHART_DIR, podSpec, renderChart, renderError, type Manifest } from './render.js';
 import { schemaProblems } from './schema-validation.js';
 
 const run = promisify(execFile);
@@ -138,6 +138,7 @@ describe("the ServiceMonitor and the worker's SDK metrics port", () => {
     interval: string;
     honorLabels: boolean;
     relabelings?: { targetLabel: string; replacement: string }[];
+    authorization?: { type: string; credentials: { name: string; key: string } };
   }
   type ServiceMonitor = Manifest & {
     metadata: { namespace?: string };
@@ -181,8 +182,13 @@ describe("the ServiceMonitor and the worker's SDK metrics port", () => {
       'users',
       'worker',
     ]);
+    // Every process answers /metrics only to SERVICE_TOKEN: the scrape reads it from the Secret the processes read.
+    const [container] = podSpec(worker(manifests, 'Deployment')).containers;
+    const tokenRef = container!.env!.find((e) => e.name === 'SERVICE_TOKEN')!.valueFrom!.secretKeyRef!;
+    expect(tokenRef).toMatchObject({ name: 's', key: 'SERVICE_TOKEN' });
+    const authorization = { type: 'Bearer', credentials: { name: tokenRef.name, key: tokenRef.key } };
     expect(monitor!.spec.endpoints).toEqual([
-      { port: 'http', path: '/metrics', interval: '30s', honorLabels: true },
+      { port: 'http', path: '/metrics', interval: '30s', honorLabels: true, authorization },
       {
         port: 'sdk-metrics',
         path: '/metrics',
@@ -218,5 +224,18 @@ describe("the ServiceMonitor and the worker's SDK metrics port", () => {
     expect((worker(off, 'Service') as Service).spec.ports.map((p) => p.name)).toEqual(['http']);
     const [monitor] = byKind<ServiceMonitor>(off, 'ServiceMonitor');
     expect(monitor!.spec.endpoints.map((e) => e.port)).toEqual(['http']);
+  });
+
+  it('refuses a ServiceMonitor in another namespace, where the operator could not read the token Secret', async () => {
+    const error = await renderError([
+      ...existingSecret,
+      ...['--set', 'serviceMonitor.enabled=true', '--set', 'serviceMonitor.namespace=monitoring'],
+    ]);
+    expect(error).toContain('serviceMonitor.namespace must be empty or shop');
+    const same = await renderChart([
+      ...existingSecret,
+      ...['--set', 'serviceMonitor.enabled=true', '--set', 'serviceMonitor.namespace=shop'],
+    ]);
+    expect(same.filter((m) => m.kind === 'ServiceMonitor')).toHaveLength(1);
   });
 });

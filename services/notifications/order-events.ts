@@ -6,7 +6,7 @@ import { notificationFor } from './messages.js';
 import type { NotificationStore } from './store.js';
 
 /** Parses a message of `orders.events`; anything that is not a valid event is poison (dead-lettered, never retried). */
-export function parseOrderEvent(message: Pick<ConsumeMessage, 'content'>): OrderEvent {
+function parseOrderEvent(message: Pick<ConsumeMessage, 'content'>): OrderEvent {
   let json: unknown;
   try {
     json = JSON.parse(message.content.toString('utf8'));

@@ -12,7 +12,7 @@ import { orders, payments } from './schema.js';
 import type { OrdersDb } from './store.js';
 
 /** Below the service client's 5 s timeout, so the caller hears 503 instead of an abandoned request. */
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 4_000;
+const DEFAULT_PROVIDER_TIMEOUT_MS = 4_000;
 
 export interface Payments {
   authorize(request: AuthorizeRequest, key: string): Promise<PaymentOutcome>;

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Reservation } from '../../contracts/products.js';
 import {
+  auth,
   call,
   createProduct,
   expectConsistentLedger,
@@ -46,7 +47,9 @@ async function raceOneUnitOrders(sku: string, instances: 1 | 2) {
     const conflicts = await Promise.all(
       apps.map(async (a) =>
         Number(
-          /inventory_ledger_conflicts_total\{[^}]*\} (\d+)/.exec(await (await a.app.request('/metrics')).text())?.[1],
+          /inventory_ledger_conflicts_total\{[^}]*\} (\d+)/.exec(
+            await (await a.app.request('/metrics', { headers: auth })).text(),
+          )?.[1],
         ),
       ),
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { pathOf } from '../../contracts/api.js';
 import { productsApi } from '../../contracts/products-api.js';
-import { call, createProduct, openTestDb, type ProductsApp } from './test-support/harness.js';
+import { auth, call, createProduct, openTestDb, type ProductsApp } from './test-support/harness.js';
 
 let env: Awaited<ReturnType<typeof openTestDb>>;
 let apps: [ProductsApp, ProductsApp];
@@ -16,7 +16,9 @@ afterAll(() => env?.close());
 const conflictsOf = (metrics: string) =>
   Number(/product_revision_conflicts_total\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
 const totalConflicts = async () => {
-  const counts = await Promise.all(apps.map(async (a) => conflictsOf(await (await a.app.request('/metrics')).text())));
+  const counts = await Promise.all(
+    apps.map(async (a) => conflictsOf(await (await a.app.request('/metrics', { headers: auth })).text())),
+  );
   return counts.reduce((sum, n) => sum + n, 0);
 };
 const productPath = (id: string) => pathOf(productsApi.get, { id });

@@ -28,13 +28,13 @@ export interface Accounts {
   setStatus: (id: string, status: AccountStatus) => Promise<UserRecord>;
 }
 
-export const toPublicUser = (row: UserRow): PublicUser => ({
+const toPublicUser = (row: UserRow): PublicUser => ({
   id: row.id,
   email: row.email,
   name: row.name,
   role: row.role,
 });
-export const toUserRecord = (row: UserRow): UserRecord => ({
+const toUserRecord = (row: UserRow): UserRecord => ({
   ...toPublicUser(row),
   status: row.status,
   createdAt: row.createdAt.toISOString(),

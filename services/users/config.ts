@@ -3,7 +3,7 @@ import { DEFAULT_PORTS, listenOn, processFields } from '../../lib/config.js';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../contracts/users.js';
 import { DEFAULT_PASSWORD_CAPACITY } from './password-capacity.js';
 
-export const MAX_ACCESS_TOKEN_TTL_SECONDS = 900;
+const MAX_ACCESS_TOKEN_TTL_SECONDS = 900;
 
 /**
  * The operator's admin account is looser than a registration (`admin@localhost`, a short dev password):

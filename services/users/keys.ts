@@ -41,7 +41,7 @@ export function devKeyPath(dataDir: string): string {
   return join(dataDir, 'users', 'jwt-keys.json');
 }
 
-export function parsePrivateJwks(json: string, source: string): z.infer<typeof PrivateJwks> {
+function parsePrivateJwks(json: string, source: string): z.infer<typeof PrivateJwks> {
   let raw: unknown;
   try {
     raw = JSON.parse(json);

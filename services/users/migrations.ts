@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { migratePostgres, type PostgresMigrations } from '../../lib/migrations.js';
 
 /** The drizzle-kit output folder (next to this file in source and in a build that copies it), lock key 7001. */
-export const migrations: PostgresMigrations = {
+const migrations: PostgresMigrations = {
   folder: fileURLToPath(new URL('./drizzle', import.meta.url)),
   lockKey: 7001,
 };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hash, verify, type Options } from '@node-rs/argon2';
 
 /** OWASP Password Storage Cheat Sheet, argon2id option 2: 19 MiB, 2 passes, 1 lane. */
-export const OWASP_ARGON2ID: Options = {
+const OWASP_ARGON2ID: Options = {
   // Algorithm.Argon2id; the enum is `const` and cannot be read under isolatedModules.
   algorithm: 2,
   memoryCost: 19456,

@@ -124,10 +124,12 @@ describe('authentication', () => {
 });
 
 describe('health and docs', () => {
-  it('is ready, serves metrics and an OpenAPI 3.1 document of the contract', async () => {
+  it('is ready, serves metrics to the scraper only and an OpenAPI 3.1 document of the contract', async () => {
     expect((await api.request('GET', '/healthz')).status).toBe(200);
     expect((await api.request('GET', '/readyz')).status).toBe(200);
-    const metrics = await api.request<string>('GET', '/metrics');
+    expectProblem(await api.request('GET', '/metrics'), 401);
+    const scrape = { headers: { authorization: `Bearer ${stack.serviceToken}` } };
+    const metrics = await api.request<string>('GET', '/metrics', scrape);
     expect(metrics.body).toContain('http_request');
     const doc = await api.request<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json');
     expect(doc.body.openapi).toMatch(/^3\.1/);

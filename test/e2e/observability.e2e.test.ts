@@ -33,7 +33,9 @@ beforeAll(async () => {
     bin: await ensurePrometheus(),
     port: await freePort(),
     dataDir,
-    targets: stackTargets(stack.urls, extra),
+    targets: extra,
+    serviceTargets: stackTargets(stack.urls),
+    serviceToken: stack.serviceToken,
     scrapeInterval: '1s',
   });
 }, 1_800_000);
@@ -62,6 +64,8 @@ describe('Prometheus scraping the running system', () => {
     expect(activeTargets.map((t) => `${t.labels.job} ${t.health} ${t.lastError}`).sort()).toEqual(
       expected.sort().map((job) => `${job} up `),
     );
+    // Prometheus presents the service credential; anyone else is refused.
+    for (const url of Object.values(stack.urls)) expect((await fetch(`${url}/metrics`)).status).toBe(401);
   });
 
   it('counts outcomes and compensations after a few orders, and the recording rules return data', async () => {

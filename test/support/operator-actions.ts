@@ -24,7 +24,7 @@ export type OperatorAction = (typeof OperatorAction)[keyof typeof OperatorAction
  * with the previous completion and cannot rebuild a run to the middle of that batch ("StateRebuilder
  * unable to Rebuild mutable state").
  */
-export function resetPoint(events: HistoryEvent[], which: 'first' | 'last'): EventId {
+function resetPoint(events: HistoryEvent[], which: 'first' | 'last'): EventId {
   let point: EventId | undefined;
   for (const { eventType, eventId } of events) {
     if (!eventId) continue;
@@ -40,7 +40,7 @@ export function resetPoint(events: HistoryEvent[], which: 'first' | 'last'): Eve
 }
 
 /** Resets the current run: a new run replays up to the point and goes on from there. */
-export async function resetWorkflow(
+async function resetWorkflow(
   client: Client,
   workflowId: string,
   which: 'first' | 'last',

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { problemErrorHandler } from '../../lib/problem.js';
 import { createLogger } from '../../lib/logger.js';
-import { memorySlidingWindow } from '../limiters.js';
-import { clientIpResolver, rateLimit } from './rate-limit.js';
+import { memorySlidingWindow } from './sliding-window.js';
+import { clientIpResolver, rateLimit } from './per-ip.js';
 
 describe('rateLimit', () => {
   it('gives each address its own budget and answers 429 with Retry-After past it', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Limiter } from './limiters.js';
+import type { Limiter } from './limiter.js';
 
 export interface RedisLimiterOptions {
   client: Redis;

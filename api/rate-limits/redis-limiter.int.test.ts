@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisLimiter } from './redis-limiter.js';
-import { limitStoreClient, testKeyPrefix, waitUntilReady } from './test-support/redis.js';
+import { limitStoreClient, testKeyPrefix, waitUntilReady } from '../test-support/redis.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let clients: Redis[];

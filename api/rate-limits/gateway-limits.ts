@@ -1,14 +1,15 @@
 import type { Redis } from 'ioredis';
-import { ErrorCode } from '../contracts/problem.js';
-import type { Logger } from '../lib/logger.js';
-import { ProblemError } from '../lib/problem.js';
-import type { GatewayConfig } from './config.js';
-import { memorySlidingWindow, type Clock, type Limiter } from './limiters.js';
+import { ErrorCode } from '../../contracts/problem.js';
+import type { Logger } from '../../lib/logger.js';
+import { ProblemError } from '../../lib/problem.js';
+import type { GatewayConfig } from '../config.js';
+import type { Clock, Limiter } from './limiter.js';
+import { memorySlidingWindow } from './sliding-window.js';
 import { createRedisLimiter } from './redis-limiter.js';
 
 export type LimitsConfig = Pick<
   GatewayConfig,
-  'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_ORDERS_PER_MIN' | 'RATE_LIMIT_LOGIN_FAILURES'
+  'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_ORDERS_PER_MIN' | 'RATE_LIMIT_LOGIN_FAILURES' | 'RATE_LIMIT_MAX_KEYS'
 >;
 
 /** Where limits are kept when they are shared by every gateway replica. */
@@ -40,30 +41,15 @@ export function createGatewayLimits(options: {
   store?: SharedLimitStore;
 }): GatewayLimits {
   const { config, clock, store } = options;
-  const make = (name: string, points: number, windowSeconds: number, memory: () => Limiter) =>
+  const make = (name: string, points: number, windowSeconds: number): Limiter =>
     store
       ? createRedisLimiter({ client: store.client, keyPrefix: `${store.keyPrefix}${name}`, points, windowSeconds })
-      : memory();
+      : memorySlidingWindow(points, windowSeconds * 1000, clock, config.RATE_LIMIT_MAX_KEYS);
   const health = storeHealth(options.logger);
   return {
-    perIp: failOpen(
-      make('ip', config.RATE_LIMIT_IP_PER_MIN, MINUTE, () =>
-        memorySlidingWindow(config.RATE_LIMIT_IP_PER_MIN, MINUTE * 1000, clock),
-      ),
-      health,
-    ),
-    orders: failOpen(
-      make('orders', config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE, () =>
-        memorySlidingWindow(config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE * 1000, clock),
-      ),
-      health,
-    ),
-    loginAttempts: failClosed(
-      make('login', config.RATE_LIMIT_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS, () =>
-        memorySlidingWindow(config.RATE_LIMIT_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS * 1000, clock),
-      ),
-      health,
-    ),
+    perIp: failOpen(make('ip', config.RATE_LIMIT_IP_PER_MIN, MINUTE), health),
+    orders: failOpen(make('orders', config.RATE_LIMIT_ORDERS_PER_MIN, MINUTE), health),
+    loginAttempts: failClosed(make('login', config.RATE_LIMIT_LOGIN_FAILURES, LOGIN_WINDOW_SECONDS), health),
   };
 }
 

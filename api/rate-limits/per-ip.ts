@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { IncomingMessage } from 'node:http';
-import { rateLimited, type Limiter } from '../limiters.js';
+import { rateLimited, type Limiter } from './limiter.js';
 
 export interface RateLimitOptions {
   /** One point per request, keyed by client address (in memory or shared by every replica). */
