@@ -46,6 +46,8 @@ export const descriptions: Record<string, string> = {
   PRODUCTS_URL: 'Where the gateway and the activities reach the products service.',
   RATE_LIMIT_IP_PER_MIN: 'Requests per client IP per minute; 0: off.',
   RATE_LIMIT_LOGIN_FAILURES: 'Failed logins per account per 15 minutes; 0: off.',
+  RATE_LIMIT_MAX_KEYS:
+    'Keys (client addresses, login emails) the in-memory limiter tracks; past it the least recently seen key is dropped, so a flood of new keys costs O(1) each and bounded memory.',
   RATE_LIMIT_ORDERS_PER_MIN: 'Orders placed per customer per minute; 0: off.',
   RECONCILE_INTERVAL_SECONDS:
     'How often the reconciler Schedule starts a pass through the PENDING orders whose saga closed.',
@@ -58,6 +60,9 @@ export const descriptions: Record<string, string> = {
     'The internal credential on every `/v1/*` call between processes (at least 16 characters). `npm start` generates one under `DATA_DIR` unless set.',
   SHOP_DB_PREFIX: 'Prefix of the databases `npm start` creates (`<prefix>_users`, `<prefix>_orders`, …).',
   SSE_KEEPALIVE_MS: 'Keep-alive comment interval of an order’s live stream (at most 14000).',
+  SSE_MAX_STREAMS: 'Live order-status streams the gateway holds open in total; past it, 429 `RATE_LIMITED`.',
+  SSE_MAX_STREAMS_PER_CUSTOMER:
+    'Live order-status streams one customer may hold open at once; past it, 429 `RATE_LIMITED`.',
   SSE_REFRESH_MS: 'How often a live stream re-reads a pending order for step progress.',
   TEMPORAL_ADDRESS: 'Temporal frontend `host:port`. Given to `npm start`: used instead of starting a dev server.',
   TEMPORAL_API_KEY: 'API key for Temporal (implies TLS), as the `temporal` CLI reads it.',
