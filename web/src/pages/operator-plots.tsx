@@ -8,6 +8,7 @@ const OUTCOMES = ['CONFIRMED', 'FAILED', 'CANCELLED'] as const;
 const PERCENTILES = ['p50', 'p95', 'p99'] as const;
 const hhmm = (at: number | string) => time(new Date(at).toISOString()).slice(0, 5);
 const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(0)} s` : `${Math.round(value)} ms`);
+const seconds = (value: number) => (value === 0 ? '0' : `${Math.round(value / 100) / 10} s`);
 const count = (value: number) => String(Math.round(value * 10) / 10);
 
 /** Orders per minute by outcome, saga latency per minute and the task queue's backlog, as plots. */
@@ -49,6 +50,7 @@ function OrdersPlot({ orders }: { orders: OperatorView['orders'] }) {
       xDomain={domain}
       xLabels={labels}
       formatY={count}
+      yFloor={2}
       summary={summary}
     >
       <PlotTable
@@ -79,8 +81,8 @@ function LatencyPlot({ orders }: { orders: OperatorView['orders'] }) {
       }))}
       xDomain={domain}
       xLabels={labels}
-      formatY={ms}
-      yFloor={100}
+      formatY={seconds}
+      yFloor={1000}
       summary={summary}
     >
       <PlotTable
@@ -99,6 +101,8 @@ function LatencyPlot({ orders }: { orders: OperatorView['orders'] }) {
 function BacklogPlot({ samples }: { samples: Sample[] }) {
   const last = samples.at(-1);
   const end = last?.at ?? Date.now();
+  // The line starts where this browser's first sample does, then scrolls once the span is full.
+  const start = Math.max(end - BACKLOG_SPAN_MS, samples[0]?.at ?? end);
   const summary = last
     ? `Now: workflow backlog ${last.workflow}, activity backlog ${last.activity} ` +
       `(${samples.length} samples in this browser, one per refresh).`
@@ -111,9 +115,10 @@ function BacklogPlot({ samples }: { samples: Sample[] }) {
         tone: `line-${kind}`,
         points: samples.map((s) => ({ x: s.at, y: s[kind] })),
       }))}
-      xDomain={[end - BACKLOG_SPAN_MS, end]}
-      xLabels={[hhmm(end - BACKLOG_SPAN_MS), time(new Date(end).toISOString())]}
+      xDomain={[start, end]}
+      xLabels={[time(new Date(start).toISOString()), time(new Date(end).toISOString())]}
       formatY={count}
+      yFloor={2}
       summary={summary}
     >
       <PlotTable
