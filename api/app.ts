@@ -134,7 +134,12 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   });
   registerOrderRoutes(app, { operations, verifyToken: deps.verifyToken });
   registerAdminRoutes(app, { orders: deps.orders, verifyToken: deps.verifyToken });
-  registerOperatorRoutes(app, { orders: deps.orders, verifyToken: deps.verifyToken, taskQueue: deps.taskQueue });
+  registerOperatorRoutes(app, {
+    orders: deps.orders,
+    verifyToken: deps.verifyToken,
+    taskQueue: deps.taskQueue,
+    now: () => new Date(clock()),
+  });
   registerStorefront(app, { temporalUiUrl: config.TEMPORAL_UI_URL, temporalNamespace: config.TEMPORAL_NAMESPACE });
 
   registerOrderEventRoutes(app, {

@@ -54,6 +54,25 @@ describe('summarizeOrders', () => {
     ]);
   });
 
+  it('takes latency percentiles per minute of placement, null in a minute with no final order', () => {
+    const summary = summarizeOrders(
+      [
+        order('2026-01-01T12:10:20Z', 'CONFIRMED', 4000),
+        order('2026-01-01T12:10:05Z', 'CANCELLED', 2000),
+        order('2026-01-01T12:10:01Z', 'FAILED', 500),
+        order('2026-01-01T12:09:30Z', 'PENDING', 0),
+        order('2026-01-01T12:08:10Z', 'CONFIRMED', 700),
+      ],
+      now,
+      3,
+    );
+    expect(summary.latencyPerMinute).toEqual([
+      { minute: '2026-01-01T12:08:00.000Z', count: 1, p50: 700, p95: 700, p99: 700 },
+      { minute: '2026-01-01T12:09:00.000Z', count: 0, p50: null, p95: null, p99: null },
+      { minute: '2026-01-01T12:10:00.000Z', count: 3, p50: 2000, p95: 4000, p99: 4000 },
+    ]);
+  });
+
   it('has no latency before any order is final', () => {
     expect(summarizeOrders([order('2026-01-01T12:10:05Z', 'PENDING', 0)], now, 5).latencyMs).toBeNull();
   });

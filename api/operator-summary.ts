@@ -10,9 +10,19 @@ export interface OrdersSummary {
   totals: Counts;
   /** Placement to final status, over the window's final orders. */
   latencyMs: { count: number; p50: number; p95: number; p99: number; max: number } | null;
+  /** The same latency per minute of placement, aligned with `perMinute`; null percentiles when none is final. */
+  latencyPerMinute: MinuteLatency[];
   /** Per saga step: how often it failed and how often it was compensated. */
   steps: { name: string; failed: number; compensated: number }[];
   failureReasons: Record<string, number>;
+}
+
+export interface MinuteLatency {
+  minute: string;
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
 }
 
 const zero = (): Counts => ({ CONFIRMED: 0, FAILED: 0, CANCELLED: 0, PENDING: 0 });
@@ -34,6 +44,7 @@ export function summarizeOrders(orders: Order[], now: Date, windowMinutes: numbe
   }));
   const totals = zero();
   const latencies: number[] = [];
+  const minuteLatencies = perMinute.map((): number[] => []);
   const steps = new Map<string, { name: string; failed: number; compensated: number }>();
   const failureReasons: Record<string, number> = {};
   for (const order of orders) {
@@ -42,7 +53,11 @@ export function summarizeOrders(orders: Order[], now: Date, windowMinutes: numbe
     if (!slot) continue;
     slot[order.status] += 1;
     totals[order.status] += 1;
-    if (order.status !== 'PENDING') latencies.push(Math.max(0, Date.parse(order.updatedAt) - created));
+    if (order.status !== 'PENDING') {
+      const took = Math.max(0, Date.parse(order.updatedAt) - created);
+      latencies.push(took);
+      minuteLatencies[Math.floor(created / minuteMs) - firstMinute]?.push(took);
+    }
     if (order.failureReason) failureReasons[order.failureReason] = (failureReasons[order.failureReason] ?? 0) + 1;
     for (const step of order.steps) {
       if (step.status !== 'failed' && step.status !== 'compensated') continue;
@@ -62,5 +77,13 @@ export function summarizeOrders(orders: Order[], now: Date, windowMinutes: numbe
           p99: percentile(latencies, 99),
           max: latencies.at(-1)!,
         };
-  return { windowMinutes, perMinute, totals, latencyMs, steps: [...steps.values()], failureReasons };
+  const latencyPerMinute = perMinute.map(({ minute }, i) => minuteLatency(minute, minuteLatencies[i] ?? []));
+  return { windowMinutes, perMinute, totals, latencyMs, latencyPerMinute, steps: [...steps.values()], failureReasons };
+}
+
+function minuteLatency(minute: string, values: number[]): MinuteLatency {
+  if (values.length === 0) return { minute, count: 0, p50: null, p95: null, p99: null };
+  values.sort((a, b) => a - b);
+  const at = (p: number) => percentile(values, p);
+  return { minute, count: values.length, p50: at(50), p95: at(95), p99: at(99) };
 }

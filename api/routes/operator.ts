@@ -31,6 +31,15 @@ const OperatorView = z.object({
     latencyMs: z
       .object({ count: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
       .nullable(),
+    latencyPerMinute: z.array(
+      z.object({
+        minute: z.string(),
+        count: z.number(),
+        p50: z.number().nullable(),
+        p95: z.number().nullable(),
+        p99: z.number().nullable(),
+      }),
+    ),
     steps: z.array(z.object({ name: z.string(), failed: z.number(), compensated: z.number() })),
     failureReasons: z.record(z.string(), z.number()),
     scanned: z.number(),
@@ -44,7 +53,7 @@ const view = createRoute({
   method: 'get',
   path: '/api/admin/operator',
   tags: ['admin'],
-  summary: 'Operator view (admin): orders per minute by outcome, saga latency, step failures, task queue',
+  summary: 'Operator view (admin): orders per minute by outcome, saga latency per minute, step failures, task queue',
   description:
     'Read from the system itself: the newest orders (at most 2,000) of the last `windowMinutes`, and ' +
     "Temporal's DescribeTaskQueue for the saga task queue. Readiness of each dependency is `GET /readyz`.",

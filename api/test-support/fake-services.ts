@@ -136,7 +136,9 @@ export async function startFakeServices() {
     // The fake grants every claim: the cap itself is tested against the real service (held-units.int.test.ts).
     holdUnits: async ({ body }) => ({ heldUnits: body.units, maxUnits: Number.MAX_SAFE_INTEGER }),
     list: async ({ query }) => {
-      const mine = [...orders.values()].filter((o) => o.customerId === query.customerId).reverse();
+      const mine = [...orders.values()]
+        .filter((o) => query.customerId === undefined || o.customerId === query.customerId)
+        .reverse();
       return { items: mine.slice(0, query.limit), nextCursor: null };
     },
   });

@@ -268,15 +268,21 @@ describe('storefront in Chromium', () => {
     }
   });
 
-  it('shows non-zero throughput, latency and task-queue pollers in the operator view after a short load run', async () => {
+  it('shows non-zero throughput, latency and task-queue pollers in the operator view, figures and plots, under a short load run', async () => {
     await open();
     await signInInBrowser(e2e.stack.admin.email, e2e.stack.admin.password);
     await nav('Operator').click();
     const load = page.getByRole('form', { name: 'Load generator' });
-    await load.getByRole('spinbutton', { name: 'Orders per second' }).fill('3');
-    await load.getByRole('spinbutton', { name: 'Duration (seconds)' }).fill('3');
+    await load.getByRole('spinbutton', { name: 'Orders per second' }).fill('4');
+    await load.getByRole('spinbutton', { name: 'Duration (seconds)' }).fill('10');
     await load.getByRole('button', { name: 'Start load' }).click();
     const loadState = page.getByRole('status', { name: 'Load generator state' });
+    await expect.poll(() => loadState.textContent(), { timeout: 30_000 }).toMatch(/^Placing .* [1-9]\d* placed/);
+    await expect.poll(() => marks('Task queue backlog', 'workflow tasks'), { timeout: 20_000 }).toBeGreaterThan(1);
+    await expect
+      .poll(() => highestPoint('Orders per minute by outcome', 'CONFIRMED'), { timeout: 30_000 })
+      .toBe('above zero');
+    await screenshot(page, 'operator-under-load');
     await expect.poll(() => loadState.textContent(), { timeout: 60_000 }).toMatch(/^Finished · [1-9]\d* placed/);
     const figure = (name: string) => async () => Number(await page.getByRole('status', { name }).textContent());
     await expect.poll(figure('Orders placed'), { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
@@ -284,9 +290,53 @@ describe('storefront in Chromium', () => {
     await expect.poll(() => page.getByRole('status', { name: 'Latency p50' }).textContent()).toMatch(/^\d+ ms$/);
     expect(await figure('Workflow pollers')()).toBeGreaterThan(0);
     await page.getByRole('list', { name: 'Readiness' }).getByText('temporal: up').waitFor();
+    await expectPlots();
     await screenshot(page, 'operator');
   });
 });
+
+/** The operator page's three plots: named images that draw the data, each with a text alternative. */
+async function expectPlots() {
+  const plots = page.getByRole('region', { name: 'Plots' });
+  const caption = (name: string) => plots.getByRole('figure', { name: new RegExp(`^${name}\\.`) });
+  for (const name of ['Orders per minute by outcome', 'Saga latency p50, p95, p99', 'Task queue backlog']) {
+    await plots.getByRole('img', { name, exact: true }).waitFor();
+    await caption(name).waitFor();
+  }
+  expect(await marks('Orders per minute by outcome', 'CONFIRMED')).toBe(10);
+  expect(await highestPoint('Orders per minute by outcome', 'CONFIRMED')).toBe('above zero');
+  expect(await caption('Orders per minute by outcome').textContent()).toMatch(/placed in 10 minutes: [1-9]\d*\./);
+  const confirmed = plots.getByRole('table', { name: 'Orders per minute by outcome' }).getByRole('cell');
+  expect((await confirmed.allTextContents()).some((cell) => /^[1-9]\d*$/.test(cell))).toBe(true);
+  // Orders placed within one minute give one point per percentile, drawn as a dot.
+  for (const p of ['p50', 'p95', 'p99']) expect(await marks('Saga latency p50, p95, p99', p)).toBeGreaterThan(0);
+  expect(await caption('Saga latency p50, p95, p99').textContent()).toMatch(/p50 \d+ m?s, p95 \d+ m?s, p99 \d+ m?s\./);
+  await expect.poll(() => marks('Task queue backlog', 'activity tasks')).toBeGreaterThan(1);
+  expect(await caption('Task queue backlog').textContent()).toMatch(
+    /workflow backlog \d+, activity backlog \d+ \(([2-9]|\d{2,}) samples/,
+  );
+}
+
+/** How many points a plot draws for one series: a polyline's vertices, or 1 per lone dot. */
+async function marks(plot: string, series: string): Promise<number> {
+  const drawn = page.getByRole('img', { name: plot, exact: true }).locator(`[data-series="${series}"]`);
+  const counts = await drawn.evaluateAll((els) =>
+    els.map((el) => (el.tagName === 'circle' ? 1 : (el.getAttribute('points') ?? '').trim().split(/\s+/).length)),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Whether a series rises above the plot's zero line somewhere (the line reflects a non-zero value). */
+async function highestPoint(plot: string, series: string): Promise<'above zero' | 'flat'> {
+  const img = page.getByRole('img', { name: plot, exact: true });
+  const zeroY = Number(await img.locator('.tick line').first().getAttribute('y1'));
+  const points = (await img.locator(`polyline[data-series="${series}"]`).first().getAttribute('points')) ?? '';
+  const ys = points
+    .trim()
+    .split(/\s+/)
+    .map((pair) => Number(pair.split(',')[1]));
+  return Math.min(...ys) < zeroY ? 'above zero' : 'flat';
+}
 
 async function addFromCatalogView(name: string) {
   await nav('Catalog').click();

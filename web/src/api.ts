@@ -149,6 +149,8 @@ export interface OperatorView {
     perMinute: ({ minute: string } & Record<OrderOutcome, number>)[];
     totals: Record<OrderOutcome, number>;
     latencyMs: { count: number; p50: number; p95: number; p99: number; max: number } | null;
+    /** Absent from a gateway older than the plots. */
+    latencyPerMinute?: { minute: string; count: number; p50: number | null; p95: number | null; p99: number | null }[];
     steps: { name: string; failed: number; compensated: number }[];
     failureReasons: Record<string, number>;
     scanned: number;

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeError, operatorView, readiness, type OperatorView, type Readiness } from '../api.js';
-import { time } from '../format.js';
+import { rollWindow, type Sample } from '../plot-scale.js';
 import { withToken } from '../session.js';
 import { ErrorMessage, PageTitle } from '../ui.js';
 import { AdminOnly } from './admin.js';
 import { LoadGenerator } from './load-generator.js';
+import { BACKLOG_SPAN_MS, OperatorPlots } from './operator-plots.js';
 
 const REFRESH_MS = 2000;
 const OUTCOMES = ['CONFIRMED', 'FAILED', 'CANCELLED', 'PENDING'] as const;
@@ -13,13 +14,25 @@ function useLiveFigures() {
   const [view, setView] = useState<OperatorView | null>(null);
   const [ready, setReady] = useState<Readiness | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [backlog, setBacklog] = useState<Sample[]>([]);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout>;
     let stopped = false;
     const refresh = async () => {
       const [figures, health] = await Promise.allSettled([withToken(operatorView), readiness()]);
       if (stopped) return;
-      if (figures.status === 'fulfilled') setView(figures.value);
+      if (figures.status === 'fulfilled') {
+        const { generatedAt, taskQueue } = figures.value;
+        setView(figures.value);
+        if (taskQueue) {
+          const sample = {
+            at: Date.parse(generatedAt),
+            workflow: taskQueue.workflow.backlog,
+            activity: taskQueue.activity.backlog,
+          };
+          setBacklog((samples) => rollWindow(samples, sample, BACKLOG_SPAN_MS));
+        }
+      }
       if (health.status === 'fulfilled') setReady(health.value);
       setError(figures.status === 'rejected' ? describeError(figures.reason) : null);
       timer = setTimeout(() => void refresh(), REFRESH_MS);
@@ -27,7 +40,7 @@ function useLiveFigures() {
     void refresh();
     return () => ((stopped = true), clearTimeout(timer));
   }, []);
-  return { view, ready, error };
+  return { view, ready, error, backlog };
 }
 
 const figure = (label: string, value: string | number) => (
@@ -40,7 +53,7 @@ const figure = (label: string, value: string | number) => (
 );
 
 export function OperatorPage() {
-  const { view, ready, error } = useLiveFigures();
+  const { view, ready, error, backlog } = useLiveFigures();
   const orders = view?.orders;
   const placed = orders ? OUTCOMES.reduce((sum, o) => sum + orders.totals[o], 0) : 0;
   const queue = view?.taskQueue;
@@ -67,6 +80,7 @@ export function OperatorPage() {
           ) : null}
         </ul>
       </section>
+      <OperatorPlots view={view} backlog={backlog} />
       {orders ? (
         <section aria-labelledby="orders-title">
           <h2 id="orders-title">Orders, last {orders.windowMinutes} minutes</h2>
@@ -78,7 +92,6 @@ export function OperatorPage() {
             {figure('Latency p99', orders.latencyMs ? `${orders.latencyMs.p99} ms` : '—')}
           </dl>
           {orders.truncated ? <p class="hint">Only the newest {orders.scanned} orders were read.</p> : null}
-          <PerMinute view={view} />
           <StepTable view={view} />
         </section>
       ) : null}
@@ -98,44 +111,6 @@ export function OperatorPage() {
       </section>
       <LoadGenerator />
     </AdminOnly>
-  );
-}
-
-function PerMinute({ view }: { view: OperatorView | null }) {
-  if (!view) return null;
-  const max = Math.max(1, ...view.orders.perMinute.map((m) => OUTCOMES.reduce((s, o) => s + m[o], 0)));
-  return (
-    <div class="scroll">
-      <table>
-        <caption>Orders per minute by outcome</caption>
-        <thead>
-          <tr>
-            <th scope="col">Minute</th>
-            {OUTCOMES.map((o) => (
-              <th scope="col" key={o}>
-                {o}
-              </th>
-            ))}
-            <th scope="col" aria-hidden="true"></th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.orders.perMinute.map((m) => (
-            <tr key={m.minute}>
-              <td>{time(m.minute).slice(0, 5)}</td>
-              {OUTCOMES.map((o) => (
-                <td key={o}>{m[o]}</td>
-              ))}
-              <td aria-hidden="true" class="bars">
-                {OUTCOMES.map((o) => (
-                  <span key={o} class={`bar bar-${o.toLowerCase()}`} style={{ width: `${(m[o] / max) * 10}rem` }} />
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 
