@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, PROBLEM_CONTENT_TYPE } from '../contracts/problem.js';
 import type { FetchApp } from './http-server.js';
-import { keepTrying } from './keep-trying.js';
+import { retryUntilUp } from './retry.js';
 import type { Logger } from './logger.js';
 import { ProblemError } from './problem.js';
 
@@ -49,7 +49,7 @@ export async function startPreparing(options: PreparationOptions): Promise<Prepa
   if (first) {
     logger.warn({ err: first.message, retryInMs: delayMs }, `${options.what} failed; serving 503 and retrying`);
     done = sleep(delayMs, undefined, { signal: options.signal }).then(() =>
-      keepTrying(attempt, { logger, what: options.what, delayMs, signal: options.signal }),
+      retryUntilUp(attempt, { logger, what: options.what, initialDelayMs: delayMs, signal: options.signal }),
     );
     done.then(
       () => logger.info(`${options.what}: done`),

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { startHttpServer } from '../../lib/http-server.js';
-import { keepTrying } from '../../lib/keep-trying.js';
+import { retryUntilUp } from '../../lib/retry.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { runMain } from '../../lib/run-main.js';
 import { createProductsApp } from './app.js';
@@ -33,7 +33,7 @@ await runMain({
     logger.info({ url: server.url, db: config.PRODUCTS_DB }, 'products service listening');
 
     // While the database is down the service answers /readyz 503 and every route 503; once it is up: indexes, seed, ready.
-    void keepTrying(
+    void retryUntilUp(
       async () => {
         await migrate(db);
         if (config.SEED_DEMO_CATALOG) await seedDemoCatalog(store, catalog, logger);
