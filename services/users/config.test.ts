@@ -29,7 +29,7 @@ describe('UsersConfig', () => {
       ADMIN_EMAIL: undefined,
       ADMIN_PASSWORD: undefined,
       PASSWORD_HASHING_CONCURRENCY: 2,
-      PASSWORD_HASHING_QUEUE: 16,
+      PASSWORD_HASHING_QUEUE: 64,
       LOG_LEVEL: 'info',
     });
   });
