@@ -1,6 +1,7 @@
 // A login flood of random emails (each one a full argon2id verify, against enumeration) while other customers
-// browse and sign in: prints their p99 and error rate before and during the flood, and what the flood got.
-// Usage: npx tsx bench/login-flood.ts [floodSeconds=15] [floodConcurrency=200]
+// browse and sign in: prints their p99 and error rate before and during each flood, and what the flood got.
+// Usage: npx tsx bench/login-flood.ts [floodSeconds=15] [floodClients…=4 200]
+// 4 clients keep the users service's two verify slots busy (its capacity); 200 are far past it.
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { createApiClient } from '../test/support/api.js';
 import { percentiles } from './support.js';
 
 const floodSeconds = Number(process.argv[2] ?? 15);
-const floodConcurrency = Number(process.argv[3] ?? 200);
+const floodLevels = process.argv.length > 3 ? process.argv.slice(3).map(Number) : [4, 200];
 const pg = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prefix = `bench_flood_${Date.now().toString(36)}`;
 const dbs = {
@@ -114,33 +115,38 @@ async function customers(until: number, browse: Probe, signIn: Probe, account: {
   await Promise.all([browsing, signingIn]);
 }
 
-try {
-  const account = { email: `${prefix}@example.com`, password: 'customer-password' };
-  await api.registerAndLogin(account.email, account.password);
-  const [quietBrowse, quietSignIn, floodBrowse, floodSignIn] = [probe(), probe(), probe(), probe()];
-  await customers(Date.now() + 10_000, quietBrowse, quietSignIn, account);
-
-  const flood = new Map<number, number>();
+/** `clients` flooders posting random emails while the customer browses and signs in; prints all of it. */
+async function flood(clients: number, account: { email: string; password: string }) {
+  const answers = new Map<number, number>();
+  const [browse, signIn] = [probe(), probe()];
   const until = Date.now() + floodSeconds * 1000;
-  const flooders = Array.from({ length: floodConcurrency }, async (_, i) => {
+  const flooders = Array.from({ length: clients }, async (_, i) => {
     for (let n = 0; Date.now() < until; n++) {
       const body = { email: `flood-${i}-${n}-${Math.random().toString(36).slice(2)}@example.com`, password: 'guess' };
       const { status } = await api.request('POST', '/api/users/login', { body });
-      flood.set(status, (flood.get(status) ?? 0) + 1);
+      answers.set(status, (answers.get(status) ?? 0) + 1);
     }
   });
-  await Promise.all([...flooders, customers(until, floodBrowse, floodSignIn, account)]);
-
-  console.log(`login flood: ${floodConcurrency} clients posting random emails for ${floodSeconds} s`);
-  console.log(line('GET /api/products, quiet', quietBrowse));
-  console.log(line('GET /api/products, during the flood', floodBrowse));
-  console.log(line('valid login, quiet', quietSignIn));
-  console.log(line('valid login, during the flood', floodSignIn));
-  const answered = [...flood.entries()].sort(([a], [b]) => a - b);
-  const total = answered.reduce((sum, [, n]) => sum + n, 0);
+  await Promise.all([...flooders, customers(until, browse, signIn, account)]);
+  const sorted = [...answers.entries()].sort(([a], [b]) => a - b);
+  const total = sorted.reduce((sum, [, n]) => sum + n, 0);
+  console.log(`flood of ${clients} clients posting random emails for ${floodSeconds} s:`);
+  console.log(line('  GET /api/products', browse));
+  console.log(line('  valid login', signIn));
   console.log(
-    `flood answers: ${answered.map(([status, n]) => `${status} × ${n}`).join(', ')} (${(total / floodSeconds).toFixed(0)}/s)`,
+    `  flood answered: ${sorted.map(([status, n]) => `${status} × ${n}`).join(', ')} (${(total / floodSeconds).toFixed(0)}/s)`,
   );
+}
+
+try {
+  const account = { email: `${prefix}@example.com`, password: 'customer-password' };
+  await api.registerAndLogin(account.email, account.password);
+  const [quietBrowse, quietSignIn] = [probe(), probe()];
+  await customers(Date.now() + 10_000, quietBrowse, quietSignIn, account);
+  console.log('no flood, 10 s:');
+  console.log(line('  GET /api/products', quietBrowse));
+  console.log(line('  valid login', quietSignIn));
+  for (const clients of floodLevels) await flood(clients, account);
 } finally {
   await stack.stop();
   await Promise.all([temporal.stop(), ferret.stop()]);

@@ -83,6 +83,8 @@ export const descriptions: Record<string, string> = {
   MAX_HELD_UNITS_PER_CUSTOMER:
     'Units one customer’s unconfirmed orders may hold together; a new order past it gets 429 (a customer’s only unconfirmed order always passes).',
   PASSWORD_HASHING_CONCURRENCY: 'Password hashes/verifies the users service runs at once.',
+  PASSWORD_HASHING_MAX_WAIT_MS:
+    'A password check that waited longer than this for a slot is answered 503 OVERLOADED with Retry-After, without hashing.',
   PASSWORD_HASHING_QUEUE: 'Password checks waiting for a slot; past it, 503 OVERLOADED with Retry-After at once.',
   USERS_DATABASE_URL: 'PostgreSQL database of the users service (created and migrated at start).',
   USERS_HOST: 'Address the users service listens on.',

@@ -17,7 +17,7 @@ let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
 let gateway: ReturnType<typeof buildGateway>['app'];
 
 beforeAll(async () => {
-  users = await createHarness('gateway_overload', { concurrent: 1, queued: 0 });
+  users = await createHarness('gateway_overload', { concurrent: 1, queued: 0, maxWaitMs: 60_000 });
   usersServer = await startHttpServer(users.app, 0);
   fakes = await startFakeServices();
   issuer = await createTokenIssuer();

@@ -30,6 +30,7 @@ describe('UsersConfig', () => {
       ADMIN_PASSWORD: undefined,
       PASSWORD_HASHING_CONCURRENCY: 2,
       PASSWORD_HASHING_QUEUE: 64,
+      PASSWORD_HASHING_MAX_WAIT_MS: 1000,
       LOG_LEVEL: 'info',
     });
   });

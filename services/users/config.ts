@@ -41,6 +41,7 @@ export const UsersConfig = z
     ADMIN_PASSWORD: optional,
     PASSWORD_HASHING_CONCURRENCY: z.coerce.number().int().min(1).default(DEFAULT_PASSWORD_CAPACITY.concurrent),
     PASSWORD_HASHING_QUEUE: z.coerce.number().int().min(0).default(DEFAULT_PASSWORD_CAPACITY.queued),
+    PASSWORD_HASHING_MAX_WAIT_MS: z.coerce.number().int().min(1).default(DEFAULT_PASSWORD_CAPACITY.maxWaitMs),
   })
   // `when` runs the admin checks even when other variables are invalid, so every problem is listed.
   .superRefine(

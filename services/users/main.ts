@@ -25,6 +25,7 @@ await runMain({
     const passwords = limitPasswordWork(await createPasswordHasher(), {
       concurrent: config.PASSWORD_HASHING_CONCURRENCY,
       queued: config.PASSWORD_HASHING_QUEUE,
+      maxWaitMs: config.PASSWORD_HASHING_MAX_WAIT_MS,
     });
     const keys = await loadSigningKeys({ privateKeysJson: config.JWT_PRIVATE_KEYS, dataDir: config.DATA_DIR });
     const tokens = createTokenIssuer({

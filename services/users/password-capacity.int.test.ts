@@ -2,17 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, post, type Harness } from './test-support/harness.js';
 
 // One verify at a time and one waiting: a third concurrent password check finds the queue full.
-const CAPACITY = { concurrent: 1, queued: 1 };
+const CAPACITY = { concurrent: 1, queued: 1, maxWaitMs: 60_000 };
 const PASSWORD = 'capacity-secret-passphrase';
 
 let h: Harness;
+let waits: Harness;
 beforeAll(async () => {
+  // One verify at a time and room for all to wait, but only 50 ms each: the later ones outwait it.
+  waits = await createHarness('users_capacity_wait', { concurrent: 1, queued: 16, maxWaitMs: 50 });
   h = await createHarness('users_capacity', CAPACITY);
   expect((await post(h.app, '/v1/users', { email: 'cap@example.com', password: PASSWORD, name: 'Cap' })).status).toBe(
     201,
   );
 });
-afterAll(async () => h?.close());
+afterAll(async () => Promise.all([h?.close(), waits?.close()]));
 
 interface Answer {
   status: number;
@@ -61,5 +64,18 @@ describe('bounded password work', () => {
   it('serves logins again once the queue has drained', async () => {
     const response = await post(h.app, '/v1/sessions', { email: 'cap@example.com', password: PASSWORD });
     expect(response.status).toBe(200);
+  });
+
+  it('refuses, without hashing, a check that waited longer than maxWaitMs for its slot', async () => {
+    const before = waits.argon2Calls();
+    const logins = Array.from({ length: 12 }, (_, i) =>
+      post(waits.app, '/v1/sessions', { email: `late-${i}@example.com`, password: 'guess-passphrase' }),
+    );
+    const statuses = await Promise.all(logins.map(async (login) => (await login).status));
+    const refused = statuses.filter((status) => status === 503).length;
+    // Each verify takes tens of ms: the first one or two fit in 50 ms, most of the rest did not.
+    expect(refused).toBeGreaterThanOrEqual(6);
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(1);
+    expect(waits.argon2Calls() - before).toBe(statuses.length - refused);
   });
 });

@@ -8,10 +8,12 @@ export interface PasswordCapacity {
   concurrent: number;
   /** Calls allowed to wait for a slot; one more is refused at once. */
   queued: number;
+  /** A call that waited longer for its slot is refused without hashing: its caller (the gateway, 5 s) may have given up. */
+  maxWaitMs: number;
 }
 
-/** Two cores: a verify on each; 64 waiting verifies (~40 ms each on a busy core) drain in under 1.5 s, well inside the gateway's 5 s upstream timeout. */
-export const DEFAULT_PASSWORD_CAPACITY: PasswordCapacity = { concurrent: 2, queued: 64 };
+/** Two cores: a verify on each; a burst of sign-ups waits its turn, but never longer than a second. */
+export const DEFAULT_PASSWORD_CAPACITY: PasswordCapacity = { concurrent: 2, queued: 64, maxWaitMs: 1000 };
 
 const RETRY_AFTER_SECONDS = 1;
 
@@ -26,14 +28,19 @@ const overloaded = () =>
 
 /**
  * Bounds the password work of the service: a flood of logins (an unknown email costs a full verify,
- * against enumeration) waits in a short queue or is refused with 503 OVERLOADED before any hashing,
- * instead of queueing without bound on libuv's threads until every caller times out.
+ * against enumeration) waits in a short queue, for a short time, or is refused with 503 OVERLOADED before
+ * any hashing, instead of queueing on libuv's threads until every caller times out and opens the
+ * gateway's breaker for every users route.
  */
 export function limitPasswordWork(hasher: PasswordHasher, capacity: PasswordCapacity): PasswordHasher {
   const slots = bulkhead(capacity.concurrent, capacity.queued);
   const bounded = async <T>(work: () => Promise<T>): Promise<T> => {
+    const queuedAt = performance.now();
     try {
-      return await slots.execute(work);
+      return await slots.execute(() => {
+        if (performance.now() - queuedAt > capacity.maxWaitMs) throw overloaded();
+        return work();
+      });
     } catch (error) {
       if (error instanceof BulkheadRejectedError) throw overloaded();
       throw error;
