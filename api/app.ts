@@ -27,6 +27,7 @@ import { registerNotificationRoutes } from './routes/notifications.js';
 import { registerOrderEventRoutes } from './routes/order-events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerCodecRoutes, type CodecRoutesDeps } from './routes/codec.js';
 import { registerOperatorRoutes } from './routes/operator.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerProductRoutes } from './routes/products.js';
@@ -71,6 +72,8 @@ export interface GatewayDeps {
   taskQueue?: TaskQueueProbe;
   /** Redis shared by every replica (REDIS_URL); without it each process keeps its own limits. */
   limitStore?: SharedLimitStore;
+  /** The payload codec server under /codec/* (Temporal Web UI, CLI); absent: not served. */
+  codecServer?: Omit<CodecRoutesDeps, 'verifyToken'>;
 }
 
 /** The gateway: the process shell, the public middleware on /api/*, the routes and their OpenAPI document. */
@@ -89,7 +92,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     metrics: deps.metrics,
     toProblem: toGatewayProblem,
     notFound: notFoundOrMethodNotAllowed(app),
-    use: securityHeaders({ corsOrigins: config.CORS_ORIGINS }),
+    use: securityHeaders({ corsOrigins: config.CORS_ORIGINS, codecOrigins: [new URL(config.TEMPORAL_UI_URL).origin] }),
     readinessTimeoutMs: 2_500,
     readiness: {
       temporal: () => deps.orderWorkflows.ping(),
@@ -107,6 +110,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use('/api/*', jsonBody());
   app.use('/api/*', emptyQuery());
   app.use('/api/*', bodyLimit({ maxBytes: config.BODY_LIMIT_BYTES }));
+  app.use('/codec/*', bodyLimit({ maxBytes: config.BODY_LIMIT_BYTES }));
 
   registerHealthRoutes(app);
   registerOpenApiDocument(app);
@@ -137,6 +141,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     keepAliveMs: live.keepAliveMs,
     refreshMs: live.refreshMs,
   });
+  if (deps.codecServer) registerCodecRoutes(app, { ...deps.codecServer, verifyToken: deps.verifyToken });
   if (deps.notifications) {
     registerNotificationRoutes(app, { notifications: deps.notifications, verifyToken: deps.verifyToken });
   }

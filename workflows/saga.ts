@@ -41,11 +41,9 @@ export class OrderSaga {
   ) {
     this.ref = { orderId: input.orderId, requestId: input.requestId };
     // The gateway starts the saga with its search attributes; a start from elsewhere (the Web UI, a script) gets them here.
+    // Never the customer: search attributes are stored unencrypted (docs/payload-encryption.md).
     if (workflowInfo().typedSearchAttributes.get(SearchAttributeKeys.orderStatus) === undefined) {
-      upsertSearchAttributes([
-        { key: SearchAttributeKeys.orderStatus, value: 'PENDING' },
-        { key: SearchAttributeKeys.customerId, value: input.customerId },
-      ]);
+      upsertSearchAttributes([{ key: SearchAttributeKeys.orderStatus, value: 'PENDING' }]);
     }
   }
 
