@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -19,7 +19,6 @@ export interface PayloadKeyring {
 export class UnknownPayloadKeyError extends ValueError {
   constructor(readonly keyId: string) {
     super(`Payload encrypted with key "${keyId}", which is not among PAYLOAD_KEYS`);
-    this.name = 'UnknownPayloadKeyError';
   }
 }
 
@@ -42,7 +41,7 @@ export function createEncryptionCodec(keyring: PayloadKeyring): PayloadCodec {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(CIPHER, currentKey, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(text(keyring.currentKeyId));
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = proto.temporal.api.common.v1.Payload.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: { [METADATA_ENCODING_KEY]: text(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text(keyring.currentKeyId) },
@@ -67,7 +66,7 @@ export function createEncryptionCodec(keyring: PayloadKeyring): PayloadCodec {
     } catch {
       throw new ValueError(`Encrypted payload failed authentication under key "${keyId}" (tampered or wrong key)`);
     }
-    const decoded = temporal.api.common.v1.Payload.decode(plain);
+    const decoded = proto.temporal.api.common.v1.Payload.decode(plain);
     return { metadata: decoded.metadata, data: decoded.data };
   };
 
