@@ -32,7 +32,8 @@ export const payloadKeyFields = {
     .superRefine((value, ctx) => {
       for (const message of parseEntries(value).problems) ctx.addIssue({ code: 'custom', message });
     }),
-  PAYLOAD_KEY_ID: z.string().regex(KEY_ID).optional(),
+  // Empty counts as unset (compose passes `${PAYLOAD_KEY_ID:-}`).
+  PAYLOAD_KEY_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(KEY_ID).optional()),
 };
 export type PayloadKeySettings = { PAYLOAD_KEYS: string; PAYLOAD_KEY_ID?: string | undefined };
 
