@@ -19,7 +19,7 @@ const encode = (headers: Record<string, string>) =>
 
 describe('the codec server', () => {
   it('encodes and decodes for an admin and for the service credential', async () => {
-    const sealed = await readBody(await encode(fx.auth.root));
+    const sealed = await readBody(await encode(fx.auth.root!));
     expect(Buffer.from(sealed.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
     expect(JSON.stringify(sealed)).not.toContain(plain.data);
     const res = await gateway().request(
@@ -38,7 +38,7 @@ describe('the codec server', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(await readBody(none)).toMatchObject({ code: 'UNAUTHORIZED' });
-    const customer = await encode(fx.auth.alice);
+    const customer = await encode(fx.auth.alice!);
     expect([customer.status, (await readBody(customer)).code]).toEqual([403, 'FORBIDDEN']);
     expect((await encode({ authorization: `Bearer ${SERVICE_TOKEN}x` })).status).toBe(401);
   });
@@ -50,7 +50,7 @@ describe('the codec server', () => {
   });
 
   it('answers 422 PAYLOAD_UNDECODABLE for a tampered payload and 400 for a malformed one', async () => {
-    const sealed = await readBody(await encode(fx.auth.root));
+    const sealed = await readBody(await encode(fx.auth.root!));
     const data = Buffer.from(sealed.payloads[0].data, 'base64');
     data[20]! ^= 1;
     sealed.payloads[0].data = data.toString('base64');
