@@ -62,7 +62,7 @@ export class OrderSaga {
   private async forward(): Promise<void> {
     const { input, order, ref } = this;
     const [customer, priced] = await Promise.allSettled([
-      this.step(SagaStep.getCustomer, `Check customer ${input.customerId}`, this.local, (a) =>
+      this.step(SagaStep.getCustomer, 'Check the customer', this.local, (a) =>
         a.getCustomer({ ...ref, customerId: input.customerId }),
       ),
       this.step(SagaStep.priceItems, `Price ${input.items.length} item(s)`, this.local, (a) =>
