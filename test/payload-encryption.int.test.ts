@@ -14,7 +14,7 @@ import { SERVICE_TOKEN } from '../api/test-support/fake-services.js';
 import { useGatewayFixtures } from '../api/test-support/fixtures.js';
 import { buildGateway } from '../api/test-support/gateway.js';
 import { connectHarness, startWorker, type Harness, type RunningWorker } from '../workflows/test-support/harness.js';
-import { mockActivities, orderInput } from '../workflows/test-support/mock-activities.js';
+import { mockActivities, orderInput, type Scenario } from '../workflows/test-support/mock-activities.js';
 
 const run = promisify(execFile);
 const address = inject('temporalAddress');
@@ -22,6 +22,7 @@ const suffix = `${inject('runId')}-${Math.random().toString(36).slice(2, 8)}`;
 const taskQueue = `encryption-${suffix}`;
 const secrets = { customerId: `cust-secret-${suffix}`, productId: `prod-secret-${suffix}`, paymentMethod: 'tok_visa' };
 const fx = useGatewayFixtures();
+const scenarios = new Map<string, Scenario>();
 let harness: Harness;
 let worker: RunningWorker;
 let codecServer: RunningServer;
@@ -29,7 +30,7 @@ let temporalBin: string;
 
 beforeAll(async () => {
   harness = await connectHarness(address);
-  worker = await startWorker(harness, taskQueue, mockActivities(() => ({})).activities);
+  worker = await startWorker(harness, taskQueue, mockActivities((id) => scenarios.get(id) ?? {}).activities);
   temporalBin = await ensureTemporal();
   const codec = createEncryptionCodec(payloadKeyring({ PAYLOAD_KEYS: DEV_PAYLOAD_KEYS }));
   const { app } = buildGateway(fx.services, fx.issuer, {}, { codecServer: { codec, serviceToken: SERVICE_TOKEN } });
@@ -79,6 +80,15 @@ describe('payload encryption on a real Temporal server', () => {
     for (const secret of Object.values(secrets)) expect(stored).not.toContain(secret);
     const raw = await show(orderId);
     for (const secret of Object.values(secrets)) expect(`${raw}${payloadTexts(raw)}`).not.toContain(secret);
+
+    // A customer check that falls back from a local to a regular activity: its summary is in the history too.
+    const fellBack = `enc-fell-back-${suffix}`;
+    scenarios.set(fellBack, { transient: { getCustomer: 8 } });
+    expect((await placeOrder(harness.client, fellBack)).status).toBe('CONFIRMED');
+    const storedFellBack = await storedBytes(fellBack);
+    expect(storedFellBack).toContain('getCustomer attempt'); // the retries' failure messages: in clear
+    expect(storedFellBack).not.toContain('Check the customer'); // the activity's summary: encrypted
+    for (const secret of Object.values(secrets)) expect(storedFellBack).not.toContain(secret);
 
     // Negative control: the same check finds them in an order started by a client without the codec.
     const plainId = `plain-${suffix}`;
