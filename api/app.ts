@@ -76,6 +76,13 @@ export interface GatewayDeps {
   codecServer?: Omit<CodecRoutesDeps, 'verifyToken'>;
 }
 
+/** The Web UI's origin; on a laptop both spellings of loopback, as the dev server prints `localhost`. */
+function loopbackAliases(url: string): string[] {
+  const { origin, hostname } = new URL(url);
+  const other = { '127.0.0.1': 'localhost', localhost: '127.0.0.1' }[hostname];
+  return other ? [origin, origin.replace(hostname, other)] : [origin];
+}
+
 /** The gateway: the process shell, the public middleware on /api/*, the routes and their OpenAPI document. */
 export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const { config } = deps;
@@ -92,7 +99,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     metrics: deps.metrics,
     toProblem: toGatewayProblem,
     notFound: notFoundOrMethodNotAllowed(app),
-    use: securityHeaders({ corsOrigins: config.CORS_ORIGINS, codecOrigins: [new URL(config.TEMPORAL_UI_URL).origin] }),
+    use: securityHeaders({ corsOrigins: config.CORS_ORIGINS, codecOrigins: loopbackAliases(config.TEMPORAL_UI_URL) }),
     readinessTimeoutMs: 2_500,
     readiness: {
       temporal: () => deps.orderWorkflows.ping(),
