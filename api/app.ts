@@ -28,6 +28,7 @@ import { registerNotificationRoutes } from './routes/notifications.js';
 import { registerOrderEventRoutes } from './routes/order-events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerCodecRoutes, type CodecRoutesDeps } from './routes/codec.js';
 import { registerOperatorRoutes } from './routes/operator.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerProductRoutes } from './routes/products.js';
@@ -76,6 +77,15 @@ export interface GatewayDeps {
   taskQueue?: TaskQueueProbe;
   /** Redis shared by every replica (REDIS_URL); without it each process keeps its own limits. */
   limitStore?: SharedLimitStore;
+  /** The payload codec server under /codec/* (Temporal Web UI, CLI); absent: not served. */
+  codecServer?: Omit<CodecRoutesDeps, 'verifyToken'>;
+}
+
+/** The Web UI's origin; on a laptop both spellings of loopback, as the dev server prints `localhost`. */
+function loopbackAliases(url: string): string[] {
+  const { origin, hostname } = new URL(url);
+  const other = { '127.0.0.1': 'localhost', localhost: '127.0.0.1' }[hostname];
+  return other ? [origin, origin.replace(hostname, other)] : [origin];
 }
 
 /** The gateway: the process shell, the public middleware on /api/*, the routes and their OpenAPI document. */
@@ -94,7 +104,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     metrics: deps.metrics,
     toProblem: toGatewayProblem,
     notFound: notFoundOrMethodNotAllowed(app),
-    use: securityHeaders({ corsOrigins: config.CORS_ORIGINS }),
+    use: securityHeaders({ corsOrigins: config.CORS_ORIGINS, codecOrigins: loopbackAliases(config.TEMPORAL_UI_URL) }),
     readinessTimeoutMs: 2_500,
     clock,
     serviceToken: config.SERVICE_TOKEN,
@@ -114,6 +124,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use('/api/*', jsonBody());
   app.use('/api/*', emptyQuery());
   app.use('/api/*', bodyLimit({ maxBytes: config.BODY_LIMIT_BYTES }));
+  app.use('/codec/*', bodyLimit({ maxBytes: config.BODY_LIMIT_BYTES }));
 
   registerHealthRoutes(app);
   registerOpenApiDocument(app);
@@ -150,6 +161,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     keepAliveMs: live.keepAliveMs,
     refreshMs: live.refreshMs,
   });
+  if (deps.codecServer) registerCodecRoutes(app, { ...deps.codecServer, verifyToken: deps.verifyToken });
   if (deps.notifications) {
     registerNotificationRoutes(app, { notifications: deps.notifications, verifyToken: deps.verifyToken });
   }

@@ -1,3 +1,4 @@
+import { DEV_PAYLOAD_KEYS } from '../lib/payload-keys.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../lib/config.js';
 import { GatewayConfigSchema } from './config.js';
@@ -23,6 +24,8 @@ describe('GatewayConfigSchema', () => {
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: 'orders',
       TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+      PAYLOAD_KEYS: DEV_PAYLOAD_KEYS,
+      CODEC_ALLOW_ANONYMOUS: false,
       BODY_LIMIT_BYTES: 1_048_576,
       RATE_LIMIT_LOGIN_FAILURES: 10,
       RATE_LIMIT_IP_PER_MIN: 1200,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORDER_EVENTS_EXCHANGE } from '../contracts/events.js';
 import { DEFAULT_AMQP_URL } from '../lib/amqp.js';
 import { DEFAULT_PORTS, flag, listenOn, processFields, temporalFields, upstreamUrlFields } from '../lib/config.js';
+import { payloadKeyFields } from '../lib/payload-keys.js';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../contracts/users.js';
 import { DEFAULT_MAX_KEYS } from './rate-limits/sliding-window.js';
 
@@ -13,6 +14,9 @@ export const GatewayConfigSchema = z.object({
   ...listenOn('API', DEFAULT_PORTS.api),
   ...upstreamUrlFields,
   ...temporalFields,
+  ...payloadKeyFields,
+  /** The codec server (/codec/*) without a credential, for the dev server's Web UI (no login); refused in production. */
+  CODEC_ALLOW_ANONYMOUS: flag(false),
   // The Temporal Web UI the storefront links each order to.
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
 

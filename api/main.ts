@@ -1,6 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { connectAmqp } from '../lib/amqp.js';
+import { ConfigError } from '../lib/config.js';
+import { createEncryptionCodec } from '../lib/payload-codec.js';
+import { payloadKeyring } from '../lib/payload-keys.js';
 import { startHttpServer } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
@@ -28,6 +31,9 @@ await runMain({
   config: GatewayConfigSchema,
   env: process.env,
   async start({ config, logger, telemetry, onStop }) {
+    if (config.CODEC_ALLOW_ANONYMOUS && process.env.NODE_ENV === 'production')
+      throw new ConfigError(['CODEC_ALLOW_ANONYMOUS: refused when NODE_ENV=production (it would decrypt for anyone)']);
+    const codec = createEncryptionCodec(payloadKeyring(config));
     const upstream = (service: string, baseUrl: string) =>
       withBreaker(
         createServiceClient({ service, baseUrl, token: config.SERVICE_TOKEN, timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
@@ -42,6 +48,7 @@ await runMain({
     const temporal = new Client({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: { payloadCodecs: [codec] },
       interceptors: await tracingClientInterceptors(telemetry.tracerProvider !== undefined),
     });
 
@@ -86,6 +93,7 @@ await runMain({
         audience: config.JWT_AUDIENCE,
       }),
       limitStore,
+      codecServer: { codec, serviceToken: config.SERVICE_TOKEN, allowAnonymous: config.CODEC_ALLOW_ANONYMOUS },
     });
 
     const server = await startHttpServer(app, config.API_PORT, config.API_HOST);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../lib/payload-keys.js';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { OrderSagaState } from '../contracts/order-saga.js';
 import { ensureDatabase } from '../lib/pg.js';
@@ -88,7 +89,7 @@ const stack = await startAppStack({
   },
 });
 const connection = await Connection.connect({ address });
-const client = new Client({ connection });
+const client = new Client({ connection, dataConverter: payloadDataConverter() });
 /** CPU seconds so far of every process an order passes through (PostgreSQL and RabbitMQ by command name). */
 const cpuSnapshot = async (): Promise<Record<string, number>> => {
   const own: Record<string, number> = {
@@ -162,6 +163,7 @@ try {
     taskQueue: `ceiling-${prefix}`,
     workflowsPath: fileURLToPath(new URL('./ceiling/workflows.ts', import.meta.url)),
     activities: noopActivities,
+    dataConverter: payloadDataConverter(),
   });
   const ceilingRun = ceilingWorker.run();
   const [temporalBefore, benchBefore] = [await cpuSeconds(temporal.child.pid), process.cpuUsage()];

@@ -30,6 +30,7 @@ export const ErrorCode = {
   PAYMENT_CONFLICT: 'PAYMENT_CONFLICT',
   AMOUNT_MISMATCH: 'AMOUNT_MISMATCH',
   CUSTOMER_INACTIVE: 'CUSTOMER_INACTIVE',
+  PAYLOAD_UNDECODABLE: 'PAYLOAD_UNDECODABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -9,8 +9,12 @@ export class ConfigError extends Error {
 }
 
 /** Example secrets printed in the README and the launcher's defaults: fine on a laptop, refused in production. */
-export const DOCUMENTED_SECRETS: readonly string[] = ['dev-token-0123456789', 'admin-password'];
-const SECRET_NAME = /TOKEN|PASSWORD|SECRET|PRIVATE_KEY|API_KEY/;
+/** The example payload key every laptop shares (`dev-payload-key-not-a-secret-000`, base64). */
+export const DEV_PAYLOAD_KEY = 'ZGV2LXBheWxvYWQta2V5LW5vdC1hLXNlY3JldC0wMDA=';
+export const DOCUMENTED_SECRETS: readonly string[] = ['dev-token-0123456789', 'admin-password', DEV_PAYLOAD_KEY];
+const SECRET_NAME = /TOKEN|PASSWORD|SECRET|PRIVATE_KEY|API_KEY|PAYLOAD_KEYS/;
+// A key list (`id:key,id:key`) is refused when any of its parts is a documented example.
+const secretParts = (value: string) => [value, ...value.split(/[,:]/).map((part) => part.trim())];
 
 /** With NODE_ENV=production, a password given in the environment (the admin's) must be at least this long. */
 export const MIN_PRODUCTION_PASSWORD_LENGTH = 12;
@@ -24,7 +28,7 @@ function productionSecretProblems(config: unknown, env: Record<string, string | 
   if (env.NODE_ENV !== 'production' || typeof config !== 'object' || config === null) return [];
   return Object.entries(config).flatMap(([key, value]) => {
     if (!SECRET_NAME.test(key) || typeof value !== 'string') return [];
-    if (DOCUMENTED_SECRETS.includes(value))
+    if (secretParts(value).some((part) => DOCUMENTED_SECRETS.includes(part)))
       return [`${key}: is a documented example secret, refused when NODE_ENV=production (generate one)`];
     if (PASSWORD_NAME.test(key) && value.length < MIN_PRODUCTION_PASSWORD_LENGTH)
       return [`${key}: must be at least ${MIN_PRODUCTION_PASSWORD_LENGTH} characters when NODE_ENV=production`];

@@ -12,6 +12,8 @@ export const descriptions: Record<string, string> = {
   API_HOST: 'Address the gateway listens on.',
   API_PORT: 'Port of the gateway (API, storefront, `/docs`).',
   BODY_LIMIT_BYTES: 'Larger request bodies are answered 413.',
+  CODEC_ALLOW_ANONYMOUS:
+    'Let the codec server (`/codec/*`) decrypt without a credential, for the dev server’s Web UI (which has no login). `npm start` sets it when it runs the dev server; refused when `NODE_ENV=production`.',
   CORS_ORIGINS: 'Comma-separated origins allowed by CORS; empty: none.',
   DATABASE_URL: 'PostgreSQL server on which `npm start` creates the service databases (and FerretDB’s).',
   DATA_DIR:
@@ -49,6 +51,10 @@ export const descriptions: Record<string, string> = {
   RATE_LIMIT_MAX_KEYS:
     'Keys (client addresses, login emails) the in-memory limiter tracks; past it the least recently seen key is dropped, so a flood of new keys costs O(1) each and bounded memory.',
   RATE_LIMIT_ORDERS_PER_MIN: 'Orders placed per customer per minute; 0: off.',
+  PAYLOAD_KEYS:
+    'Payload encryption keys, `<id>:<base64 of 32 bytes>` separated by commas (`openssl rand -base64 32`). Every key listed decrypts; keep a retired key listed while histories encrypted with it are kept. The default is the documented dev key, refused when `NODE_ENV=production`.',
+  PAYLOAD_KEY_ID:
+    'Id of the key in `PAYLOAD_KEYS` that encrypts new payloads; default: the first listed. Rotate by adding a key, then pointing this at it.',
   RECONCILE_INTERVAL_SECONDS:
     'How often the reconciler Schedule starts a pass through the PENDING orders whose saga closed.',
   RECONCILE_MIN_AGE_SECONDS: 'Orders younger than this are left to their saga by the reconciler.',

@@ -14,6 +14,8 @@ export interface TemporalOptions {
   /** Persistent state; omit for an in-memory server (tests). */
   dbFile?: string;
   headless?: boolean;
+  /** The codec server the Web UI decodes payloads with (`<endpoint>/decode`): the gateway's `/codec`. */
+  codecEndpoint?: string;
   /** The server's Prometheus `/metrics` port (otherwise a random free port nobody knows). */
   metricsPort?: number;
   output?: Writable;
@@ -59,6 +61,7 @@ export async function startTemporal(options: TemporalOptions): Promise<ManagedPr
     for (const pragma of DURABLE_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   if (options.headless) args.push('--headless');
+  if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   const proc = spawnManaged('temporal', options.bin, args, { output: options.output });
   options.onSpawn?.(proc);

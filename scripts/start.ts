@@ -108,6 +108,7 @@ async function main(): Promise<void> {
         uiPort: temporalUiPort,
         dbFile: join(dataDir, 'temporal.db'),
         metricsPort: observability?.ports.TEMPORAL_SERVER_METRICS_PORT,
+        codecEndpoint: `http://127.0.0.1:${ports.api}/codec`,
         output,
         onSpawn,
       }),
@@ -169,6 +170,8 @@ async function main(): Promise<void> {
       ADMIN_PASSWORD: adminPassword,
       SEED_DEMO_CATALOG: config.SEED_DEMO_CATALOG,
       TEMPORAL_UI_URL: config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`,
+      // The dev server's Web UI has no login, so it decodes through the codec server without a token.
+      CODEC_ALLOW_ANONYMOUS: config.TEMPORAL_ADDRESS ? 'false' : 'true',
       LOG_LEVEL: config.LOG_LEVEL,
       ...observability?.appEnv,
     },

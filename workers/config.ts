@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { payloadKeyFields } from '../lib/payload-keys.js';
 import { DEFAULT_PORTS, listenOn, processFields, temporalFields, upstreamUrlFields } from '../lib/config.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -6,6 +7,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default
 export const WorkerConfig = z.object({
   ...processFields,
   ...temporalFields,
+  ...payloadKeyFields,
   ...upstreamUrlFields,
   ...listenOn('WORKER', DEFAULT_PORTS.worker),
   UPSTREAM_TIMEOUT_MS: positiveInt(5000),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../lib/payload-keys.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fakeShop } from '../activities/test-support/fake-shop.js';
 import { TEST_SERVICE_TOKEN as TOKEN } from '../test/support/constants.js';
@@ -48,7 +49,7 @@ afterAll(async () => {
 
 describe('workers/main.ts', () => {
   it('runs the saga through real HTTP activities to CONFIRMED', async () => {
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: payloadDataConverter() });
     const orderId = `main-${runId}`;
     const input = {
       orderId,
@@ -84,7 +85,7 @@ describe('workers/main.ts', () => {
 
   it('on SIGTERM drains the in-flight activity, then exits 0', async () => {
     shop.settings.captureDelayMs = 1500;
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: payloadDataConverter() });
     const orderId = `main-drain-${runId}`;
     const input = {
       orderId,

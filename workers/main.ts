@@ -5,6 +5,7 @@ import { createSagaClients } from '../activities/clients.js';
 import { createReconcileActivities } from '../activities/reconcile.js';
 import { startHttpServer } from '../lib/http-server.js';
 import { createMetrics } from '../lib/metrics.js';
+import { payloadDataConverter } from '../lib/payload-keys.js';
 import { retryUntilUp } from '../lib/retry.js';
 import { runMain } from '../lib/run-main.js';
 import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
@@ -24,6 +25,8 @@ await runMain({
   async start({ config, logger, telemetry, onStop, stopping, fail }) {
     if (config.TEMPORAL_METRICS_PORT) installSdkMetrics(`${config.WORKER_HOST}:${config.TEMPORAL_METRICS_PORT}`);
     const metrics = createMetrics('worker');
+    // Payloads are encrypted and decrypted in the main thread, outside the workflow sandbox.
+    const dataConverter = payloadDataConverter(config);
     const live: { connection?: NativeConnection; worker?: Worker } = {};
     const pingTemporal = async () => {
       if (!live.connection) throw new Error('not connected to Temporal yet');
@@ -55,7 +58,7 @@ await runMain({
       token: config.SERVICE_TOKEN,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     });
-    const client = new Client({ connection: connected, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection: connected, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     const sagaActivities = createActivities(clients);
     const reconcileActivities = createReconcileActivities({
       orders: clients.orders,
@@ -66,6 +69,7 @@ await runMain({
       connection: connected,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataConverter,
       activities: { ...sagaActivities, ...reconcileActivities },
       workflowBundle: config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined,
       limits: {

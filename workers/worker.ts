@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import {
   Worker,
   type ActivityInterceptorsFactory,
@@ -21,6 +22,8 @@ export interface CreateWorkerOptions {
   namespace?: string;
   taskQueue: string;
   activities: object;
+  /** Payload encryption (lib/payload-keys.ts); absent: payloads are stored as plain JSON. */
+  dataConverter?: DataConverter;
   /** A prebuilt bundle (`{ codePath }` or `{ code }`); otherwise `workflowsPath` is bundled at start. */
   workflowBundle?: WorkflowBundleOption;
   workflowsPath?: string;
@@ -58,6 +61,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue,
     activities,
     ...code,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...withActivityInterceptors(
       await tracingOptions(options.tracing, options.workflowBundle !== undefined),
       options.activityInterceptors,

@@ -2,19 +2,31 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { payloadDataConverter } from '../lib/payload-keys.js';
 import { defaultWorkflowsPath } from '../workers/worker.js';
 import { quietTemporalLogs } from './test-support/harness.js';
 import { loadHistories, type RecordedHistory } from './test-support/histories.js';
+import { historyFromFixture, historyToFixture } from './test-support/history-json.js';
+import { codeFixture } from './test-support/history-payloads.js';
 import { fixtureOutcomes } from './test-support/outcomes.js';
 
 const nondeterministicPath = fileURLToPath(new URL('./test-support/nondeterministic-workflows.ts', import.meta.url));
 let histories: RecordedHistory[];
+// As the worker runs: the codec decrypts what a server stored, and lets the decrypted fixtures through.
+const dataConverter = payloadDataConverter();
 
-async function replayAll(workflowsPath: string): Promise<ReplayResult[]> {
+async function replayAll(workflowsPath: string, which = histories, codec = true): Promise<ReplayResult[]> {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
+  const options = codec ? { workflowBundle, dataConverter } : { workflowBundle };
   const results: ReplayResult[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) results.push(result);
+  for await (const result of Worker.runReplayHistories(options, which)) results.push(result);
   return results;
+}
+
+/** A fixture as the server stores it under payload encryption. */
+async function encrypted(recorded: RecordedHistory): Promise<RecordedHistory> {
+  const json = await codeFixture(historyToFixture(recorded.history), dataConverter.payloadCodecs![0]!, 'encode');
+  return { ...recorded, history: historyFromFixture(json) };
 }
 
 beforeAll(async () => {
@@ -32,6 +44,17 @@ describe('replay of recorded histories', () => {
     expect(results).toHaveLength(histories.length);
     for (const result of results)
       expect({ id: result.workflowId, error: result.error }).toEqual({ id: result.workflowId, error: undefined });
+  });
+
+  it('replays histories whose payloads are encrypted, as a server stores them', async () => {
+    const stored = await Promise.all(histories.map(encrypted));
+    expect(historyToFixture(stored[0]!.history)).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    expect(historyToFixture(stored[0]!.history)).not.toContain(Buffer.from('"paymentMethod"').toString('base64'));
+    const results = await replayAll(defaultWorkflowsPath(), stored);
+    expect(results.map((r) => r.error)).toEqual(stored.map(() => undefined));
+    // Negative control: without the codec the same histories do not replay.
+    const [first] = await replayAll(defaultWorkflowsPath(), stored.slice(0, 1), false);
+    expect(first?.error).toBeDefined();
   });
 
   it('fails with a DeterminismViolationError when the workflow calls activities in another order', async () => {

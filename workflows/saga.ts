@@ -41,11 +41,9 @@ export class OrderSaga {
   ) {
     this.ref = { orderId: input.orderId, requestId: input.requestId };
     // The gateway starts the saga with its search attributes; a start from elsewhere (the Web UI, a script) gets them here.
+    // Never the customer: search attributes are stored unencrypted (docs/payload-encryption.md).
     if (workflowInfo().typedSearchAttributes.get(SearchAttributeKeys.orderStatus) === undefined) {
-      upsertSearchAttributes([
-        { key: SearchAttributeKeys.orderStatus, value: 'PENDING' },
-        { key: SearchAttributeKeys.customerId, value: input.customerId },
-      ]);
+      upsertSearchAttributes([{ key: SearchAttributeKeys.orderStatus, value: 'PENDING' }]);
     }
   }
 
@@ -64,7 +62,7 @@ export class OrderSaga {
   private async forward(): Promise<void> {
     const { input, order, ref } = this;
     const [customer, priced] = await Promise.allSettled([
-      this.step(SagaStep.getCustomer, `Check customer ${input.customerId}`, this.local, (a) =>
+      this.step(SagaStep.getCustomer, 'Check the customer', this.local, (a) =>
         a.getCustomer({ ...ref, customerId: input.customerId }),
       ),
       this.step(SagaStep.priceItems, `Price ${input.items.length} item(s)`, this.local, (a) =>

@@ -104,11 +104,8 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
       requestHash: hash,
       createdAt,
     };
-    await workflows.start(
-      input,
-      memo,
-      `Order ${orderId} — ${units} item${units === 1 ? '' : 's'} — customer ${customerId}`,
-    );
+    // The summary is encrypted like every payload; it still names nothing about the customer.
+    await workflows.start(input, memo, `Order ${orderId} — ${units} item${units === 1 ? '' : 's'}`);
     if (idempotencyKey !== undefined) {
       const existing = await workflows.describe(orderId);
       if (!existing)

@@ -36,10 +36,8 @@ export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOpti
             workflowId: input.orderId,
             args: [input],
             memo: { ...memo },
-            typedSearchAttributes: [
-              { key: CustomerIdKey, value: input.customerId },
-              { key: OrderStatusKey, value: 'PENDING' },
-            ],
+            // Search attributes are stored unencrypted: the status only, never the customer (it is in the memo).
+            typedSearchAttributes: [{ key: OrderStatusKey, value: 'PENDING' }],
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             staticSummary: summary,
@@ -60,7 +58,8 @@ export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOpti
           workflowType: d.type,
           running: d.status.name === 'RUNNING',
           status: d.status.name,
-          customerId: d.typedSearchAttributes.get(CustomerIdKey) ?? memo.customerId,
+          // Sagas started before payload encryption carry the customer in the CustomerId search attribute only.
+          customerId: memo.customerId ?? d.typedSearchAttributes.get(CustomerIdKey),
           memo,
           startTime: d.startTime,
           closeTime: d.closeTime,

@@ -46,7 +46,7 @@ describe('POST /api/orders', () => {
       nonce: expect.any(String),
       customerId: 'u_alice',
     });
-    expect(run.summary).toBe(`Order ${order.id} — 3 items — customer u_alice`);
+    expect(run.summary).toBe(`Order ${order.id} — 3 items`);
   });
 
   it('gives every request without Idempotency-Key a new order', async () => {

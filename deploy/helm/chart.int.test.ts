@@ -24,6 +24,8 @@ const chartMadeSecret = [
   '--set-string',
   'secrets.jwtPrivateKeys=[{"kty":"OKP"}]',
   '--set-string',
+  'secrets.payloadKeys=k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+  '--set-string',
   'postgresql.usersDatabaseUrl=postgres://u:p@pg:5432/shop_users',
   '--set-string',
   'postgresql.ordersDatabaseUrl=postgres://u:p@pg:5432/shop_orders',
@@ -89,7 +91,7 @@ describe.each(scenarios)('the chart rendered with %s', (_name, args) => {
 describe('the chart', () => {
   it('refuses to render without secrets, naming what is missing', async () => {
     const error = await renderError();
-    for (const value of ['secrets.jwtPrivateKeys', 'postgresql.usersDatabaseUrl', 'mongodb.url'])
+    for (const value of ['secrets.jwtPrivateKeys', 'secrets.payloadKeys', 'postgresql.usersDatabaseUrl', 'mongodb.url'])
       expect(error).toContain(value);
   });
 

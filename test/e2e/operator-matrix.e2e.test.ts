@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../lib/payload-keys.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { QUERY_STATE, reconcileScheduleId, SagaStep, type OrderSagaState } from '../../contracts/order-saga.js';
 import { waitFor } from '../../scripts/processes.js';
@@ -74,7 +75,7 @@ beforeAll(async () => {
   api = createApiClient(stack.urls.api);
   adminToken = await api.login(stack.admin.email, stack.admin.password);
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: payloadDataConverter() });
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../lib/payload-keys.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import postgres from 'postgres';
 import { reconcileScheduleId } from '../../contracts/order-saga.js';
@@ -21,7 +22,7 @@ let client: Client;
 
 beforeAll(async () => {
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: payloadDataConverter() });
 });
 afterAll(async () => {
   await client?.schedule

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../lib/payload-keys.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Order } from '../../contracts/orders.js';
 import { testKeyPrefix, testRedisUrl } from '../../api/test-support/redis.js';
@@ -24,7 +25,10 @@ beforeAll(async () => {
   const sigkill = (name: 'api' | 'worker') => () => process.kill(-e2e.stack.processes.get(name)!.child.pid!, 'SIGKILL');
   killGatewayOne = sigkill('api');
   killWorkerOne = sigkill('worker');
-  temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+  temporal = new Client({
+    connection: await Connection.connect({ address: inject('temporalAddress') }),
+    dataConverter: payloadDataConverter(),
+  });
 });
 afterAll(async () => {
   await temporal?.connection.close();

@@ -18,6 +18,8 @@
 {{ include "durable-shop.secretEnv" (list $root "SERVICE_TOKEN") }}
 {{- if has $name (list "api" "worker") }}
 {{ include "durable-shop.temporalEnv" $root }}
+{{ include "durable-shop.secretEnv" (list $root "PAYLOAD_KEYS") }}
+{{- include "durable-shop.optionalSecretEnv" (list $root "PAYLOAD_KEY_ID" $s.payloadKeyId) }}
 - name: TEMPORAL_TASK_QUEUE
   value: {{ $root.Values.temporal.taskQueue | quote }}
 {{- include "durable-shop.serviceUrlEnv" $root }}
