@@ -10,8 +10,9 @@ let conflicts = 0;
 
 beforeAll(async () => {
   env = await openTestDb(inject('mongoUrl'), inject('runId'), 'ledger');
-  // No in-process serialisation: only the unique indexes stand between writers.
-  ledger = createLedger(createStore(env.db), { mutex: noMutex, onConflict: () => conflicts++ });
+  // No in-process serialisation: only the unique indexes stand between writers. No deadline either: on a
+  // busy machine 60 unserialised writers may take longer than the service's 4 s, which is not what this tests.
+  ledger = createLedger(createStore(env.db), { mutex: noMutex, deadlineMs: 120_000, onConflict: () => conflicts++ });
 });
 afterAll(() => env?.close());
 
