@@ -3,7 +3,7 @@ import { SHOP_CURRENCY } from '../contracts/common.js';
 import type { FailureReason, OrderItem, Step } from '../contracts/orders.js';
 import { BusinessFailure, SagaStep } from '../contracts/order-saga.js';
 import { ErrorCode } from '../contracts/problem.js';
-import { ServiceRejectedError } from '../lib/service-client.js';
+import { ServiceRejectedError } from '../lib/service-transport.js';
 import type { CallContext, SagaClients } from './clients.js';
 import { businessFailure, mapFailures, toActivityFailure } from './failures.js';
 

@@ -1,8 +1,8 @@
 import { ordersApi } from '../contracts/orders-api.js';
 import { productsApi } from '../contracts/products-api.js';
 import { usersApi } from '../contracts/users-api.js';
-import { createApiClient, type ApiClient, type CallMeta } from '../lib/api-client.js';
-import { createServiceClient } from '../lib/service-client.js';
+import { createContractClient, type ContractClient, type CallMeta } from '../lib/contract-client.js';
+import { createServiceTransport } from '../lib/service-transport.js';
 
 /** Per-call metadata: an idempotency key derived from the workflow id + step, and the request id. */
 export interface CallContext extends CallMeta {
@@ -10,12 +10,12 @@ export interface CallContext extends CallMeta {
   requestId?: string | undefined;
 }
 
-/** The contract-derived clients (lib/api-client.ts), narrowed to the calls the saga makes. */
+/** The contract-derived clients (lib/contract-client.ts), narrowed to the calls the saga makes. */
 export interface SagaClients {
-  users: Pick<ApiClient<typeof usersApi>, 'get'>;
-  products: Pick<ApiClient<typeof productsApi>, 'lookup' | 'reserve' | 'release' | 'commit'>;
+  users: Pick<ContractClient<typeof usersApi>, 'get'>;
+  products: Pick<ContractClient<typeof productsApi>, 'lookup' | 'reserve' | 'release' | 'commit'>;
   orders: Pick<
-    ApiClient<typeof ordersApi>,
+    ContractClient<typeof ordersApi>,
     | 'create'
     | 'get'
     | 'transition'
@@ -43,10 +43,10 @@ export interface ClientsOptions {
 /** The three typed clients the activities use, over keep-alive fetch. */
 export function createSagaClients(options: ClientsOptions): SagaClients {
   const common = { token: options.token, timeoutMs: options.timeoutMs, fetch: options.fetch };
-  const transport = (service: string, baseUrl: string) => createServiceClient({ ...common, service, baseUrl });
+  const transport = (service: string, baseUrl: string) => createServiceTransport({ ...common, service, baseUrl });
   return {
-    users: createApiClient(usersApi, transport('users', options.usersUrl)),
-    products: createApiClient(productsApi, transport('products', options.productsUrl)),
-    orders: createApiClient(ordersApi, transport('orders', options.ordersUrl)),
+    users: createContractClient(usersApi, transport('users', options.usersUrl)),
+    products: createContractClient(productsApi, transport('products', options.productsUrl)),
+    orders: createContractClient(ordersApi, transport('orders', options.ordersUrl)),
   };
 }

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { BusinessFailure } from '../contracts/order-saga.js';
-import { ServiceRejectedError, ServiceUnavailableError } from '../lib/service-client.js';
+import { ServiceRejectedError, ServiceUnavailableError } from '../lib/service-transport.js';
 
 export type BusinessFailureType = (typeof BusinessFailure)[keyof typeof BusinessFailure];
 

@@ -3,7 +3,7 @@ import { RECONCILED_STEP, type ReconcileInput } from '../contracts/order-saga.js
 import type { FinalizeInput } from './activities.js';
 import type { SagaClients } from './clients.js';
 import { ErrorCode } from '../contracts/problem.js';
-import { ServiceRejectedError } from '../lib/service-client.js';
+import { ServiceRejectedError } from '../lib/service-transport.js';
 import { mapFailures, toActivityFailure } from './failures.js';
 
 /** Whether an order's saga can still finish it: 'running', or gone for good ('closed', 'not-found'). */

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { installProcessShell } from '../lib/http-app.js';
+import { installProcessShell } from '../lib/process-shell.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { validationProblem, zodIssues } from '../lib/problem.js';

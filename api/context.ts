@@ -1,6 +1,6 @@
 import type { Role } from '../contracts/users.js';
 import type { Logger } from '../lib/logger.js';
-import type { HttpAppEnv } from '../lib/http-app.js';
+import type { HttpAppEnv } from '../lib/process-shell.js';
 
 /** Who is calling, as proven by a verified access token. */
 export interface Caller {

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ErrorCode, type Problem } from '../contracts/problem.js';
 import type { Logger } from '../lib/logger.js';
 import { ProblemError, toProblemError } from '../lib/problem.js';
-import { ServiceOverloadedError, ServiceRejectedError, ServiceUnavailableError } from '../lib/service-client.js';
+import { ServiceOverloadedError, ServiceRejectedError, ServiceUnavailableError } from '../lib/service-transport.js';
 
 const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code']);
 

@@ -9,7 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
 import { runMain } from '../lib/run-main.js';
 import { describeTemporalSecurity, temporalConnectionOptions } from '../lib/temporal-connection.js';
-import { createServiceClient } from '../lib/service-client.js';
+import { createServiceTransport } from '../lib/service-transport.js';
 import { tracingClientInterceptors } from '../lib/temporal-tracing.js';
 import { createGatewayApp } from './app.js';
 import { GatewayConfigSchema } from './config.js';
@@ -36,7 +36,12 @@ await runMain({
     const codec = createEncryptionCodec(payloadKeyring(config));
     const upstream = (service: string, baseUrl: string) =>
       withBreaker(
-        createServiceClient({ service, baseUrl, token: config.SERVICE_TOKEN, timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+        createServiceTransport({
+          service,
+          baseUrl,
+          token: config.SERVICE_TOKEN,
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        }),
         defaultBreaker(),
         service,
       );

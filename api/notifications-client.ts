@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { notificationsApi } from '../contracts/notifications-api.js';
 import type { NotificationPage } from '../contracts/notifications.js';
-import { createApiClient } from '../lib/api-client.js';
-import type { ServiceClient } from '../lib/service-client.js';
+import { createContractClient } from '../lib/contract-client.js';
+import type { ServiceTransport } from '../lib/service-transport.js';
 
 export interface NotificationsClient {
   list(
@@ -13,8 +13,8 @@ export interface NotificationsClient {
 }
 
 /** The notifications service's contract (contracts/notifications-api.ts), typed, plus its readiness. */
-export function createNotificationsClient(client: ServiceClient): NotificationsClient {
-  const api = createApiClient(notificationsApi, client);
+export function createNotificationsClient(client: ServiceTransport): NotificationsClient {
+  const api = createContractClient(notificationsApi, client);
   return {
     list: (query, requestId) => api.list({ query }, { requestId }),
     ready: async () => void (await client.call('GET', '/readyz', z.unknown(), { timeoutMs: 2_000 })),

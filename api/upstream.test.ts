@@ -1,7 +1,7 @@
 import { BrokenCircuitError } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
-import { createServiceClient, ServiceRejectedError, ServiceUnavailableError } from '../lib/service-client.js';
+import { createServiceTransport, ServiceRejectedError, ServiceUnavailableError } from '../lib/service-transport.js';
 import { toGatewayProblem } from './errors.js';
 import { createOrdersClient, createUsersClient, defaultBreaker, withBreaker } from './upstream.js';
 
@@ -16,7 +16,7 @@ describe('upstream resilience and error mapping', () => {
     };
     const users = createUsersClient(
       withBreaker(
-        createServiceClient({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchDown }),
+        createServiceTransport({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchDown }),
       ),
     );
     for (let i = 0; i < 5; i++) await expect(users.get('u_1', 'r')).rejects.toBeInstanceOf(ServiceUnavailableError);
@@ -29,7 +29,7 @@ describe('upstream resilience and error mapping', () => {
     const fetchDown: typeof fetch = async () => {
       throw new TypeError('connect ECONNREFUSED');
     };
-    const transport = createServiceClient({
+    const transport = createServiceTransport({
       service: 'orders',
       baseUrl: 'http://o.invalid',
       token: 't',
@@ -56,7 +56,7 @@ describe('upstream resilience and error mapping', () => {
     };
     const users = createUsersClient(
       withBreaker(
-        createServiceClient({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchRefuse }),
+        createServiceTransport({ service: 'users', baseUrl: 'http://users.invalid', token: 't', fetch: fetchRefuse }),
       ),
     );
     for (let i = 0; i < 8; i++)

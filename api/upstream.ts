@@ -10,10 +10,10 @@ import { ordersApi } from '../contracts/orders-api.js';
 import { productsApi } from '../contracts/products-api.js';
 import { usersApi } from '../contracts/users-api.js';
 import type { RouteDef, RouteInput, RouteResponse } from '../contracts/api.js';
-import { createApiClient, type CallMeta } from '../lib/api-client.js';
-import { ServiceRejectedError, ServiceUnavailableError, type ServiceClient } from '../lib/service-client.js';
+import { createContractClient, type CallMeta } from '../lib/contract-client.js';
+import { ServiceRejectedError, ServiceUnavailableError, type ServiceTransport } from '../lib/service-transport.js';
 
-// The gateway's view of the services: the contract-derived clients (lib/api-client.ts), called with the
+// The gateway's view of the services: the contract-derived clients (lib/contract-client.ts), called with the
 // request id of the public call, behind a circuit breaker, plus each service's readiness.
 
 type Body<R extends RouteDef> = RouteInput<R> extends { body: infer B } ? B : never;
@@ -82,10 +82,10 @@ export interface OrdersClient {
  * Given the service's name, an open circuit is reported as that service being unavailable.
  */
 export function withBreaker(
-  client: ServiceClient,
+  client: ServiceTransport,
   breaker: CircuitBreakerPolicy = defaultBreaker(),
   service?: string,
-): ServiceClient {
+): ServiceTransport {
   return {
     call: async (method, path, schema, options) => {
       try {
@@ -107,12 +107,12 @@ export function defaultBreaker(): CircuitBreakerPolicy {
   );
 }
 
-const readiness = (client: ServiceClient) => async () => {
+const readiness = (client: ServiceTransport) => async () => {
   await client.call('GET', '/readyz', z.unknown(), { timeoutMs: 2_000 });
 };
 
-export function createUsersClient(transport: ServiceClient): UsersClient {
-  const users = createApiClient(usersApi, transport);
+export function createUsersClient(transport: ServiceTransport): UsersClient {
+  const users = createContractClient(usersApi, transport);
   return {
     register: (body, requestId) => users.register({ body }, { requestId }),
     login: (body, requestId) => users.login({ body }, { requestId }),
@@ -136,8 +136,8 @@ async function tagged<T>(
   return { body, etag };
 }
 
-export function createProductsClient(transport: ServiceClient): ProductsClient {
-  const products = createApiClient(productsApi, transport);
+export function createProductsClient(transport: ServiceTransport): ProductsClient {
+  const products = createContractClient(productsApi, transport);
   return {
     list: (query, requestId) => products.list({ query }, { requestId }),
     get: (id, requestId, conditions) => tagged((meta) => products.get({ params: { id } }, meta), requestId, conditions),
@@ -150,8 +150,8 @@ export function createProductsClient(transport: ServiceClient): ProductsClient {
   };
 }
 
-export function createOrdersClient(transport: ServiceClient): OrdersClient {
-  const orders = createApiClient(ordersApi, transport);
+export function createOrdersClient(transport: ServiceTransport): OrdersClient {
+  const orders = createContractClient(ordersApi, transport);
   return {
     async get(id, requestId) {
       try {

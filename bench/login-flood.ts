@@ -13,7 +13,7 @@ import { startFerretDb, startTemporal } from '../scripts/infra.js';
 import { freePort } from '../scripts/processes.js';
 import { startAppStack, type AppProcessName } from '../scripts/stack.js';
 import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
-import { createApiClient } from '../test/support/api.js';
+import { createGatewayClient } from '../test/support/api.js';
 import { percentiles } from './support.js';
 
 const floodSeconds = Number(process.argv[2] ?? 15);
@@ -75,7 +75,7 @@ const stack = await startAppStack({
     LOG_LEVEL: 'warn',
   },
 });
-const api = createApiClient(stack.urls.api);
+const api = createGatewayClient(stack.urls.api);
 
 interface Probe {
   ms: number[];

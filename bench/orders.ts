@@ -19,7 +19,7 @@ import { startFerretDb, startTemporal } from '../scripts/infra.js';
 import { freePort } from '../scripts/processes.js';
 import { startAppStack, type AppProcessName } from '../scripts/stack.js';
 import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
-import { createApiClient } from '../test/support/api.js';
+import { createGatewayClient } from '../test/support/api.js';
 import { noopActivities } from './ceiling/activities.js';
 import { closedLoop, cpuSeconds, cpuSecondsByCommand, openLoop, percentiles, rssMb } from './support.js';
 
@@ -128,7 +128,7 @@ try {
   }
   say(`worker restart → serving (/healthz 200): ${restarts.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`);
 
-  const api = createApiClient(stack.urls.api);
+  const api = createGatewayClient(stack.urls.api);
   const adminToken = await api.login(admin.email, admin.password);
   const product = await api.createProduct(adminToken, {
     sku: `BENCH-${prefix}`.toUpperCase(),

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { createHttpApp, type HttpAppEnv, type ReadinessCheck } from './http-app.js';
+import { createHttpApp, type HttpAppEnv, type ReadinessCheck } from './process-shell.js';
 import { serviceAuth } from './service-auth.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -16,7 +16,7 @@ export interface ServiceAppOptions {
 
 export type AppEnv = HttpAppEnv;
 
-/** The process shell (lib/http-app.ts) as every internal service uses it: service auth on /v1, quiet request logs. */
+/** The process shell (lib/process-shell.ts) as every internal service uses it: service auth on /v1, quiet request logs. */
 export function createServiceApp({ logger, metrics, serviceToken, readiness }: ServiceAppOptions): Hono<AppEnv> {
   const app = createHttpApp({ logger, metrics, serviceToken, readiness, requestLogLevel: 'debug' });
   app.use('/v1/*', serviceAuth(serviceToken));

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { testAmqpNames, testAmqpUrl } from '../test/support/amqp.js';
-import { createApiClient, uniqueEmail } from '../test/support/api.js';
+import { createGatewayClient, uniqueEmail } from '../test/support/api.js';
 import { killLaunched, launch, portsInUse, processesLeft } from '../test/support/launcher.js';
 import { ensureCompiled } from './build-dist.js';
 import { deleteEventTopology } from './broker.js';
@@ -63,7 +63,7 @@ describe('npm start -- --observability', () => {
     };
     await waitFor('Prometheus scraping every app process', async () => (await appTargetsUp()) === 6, 30_000, 500);
 
-    const api = createApiClient(`http://127.0.0.1:${ports.API_PORT}`);
+    const api = createGatewayClient(`http://127.0.0.1:${ports.API_PORT}`);
     const customer = await api.registerAndLogin(uniqueEmail('obs-start'));
     const catalog = await api.request<{ items: { id: string }[] }>('GET', '/api/products?limit=1');
     const placed = await api.placeOrder(customer.token, [{ productId: catalog.body.items[0]!.id, quantity: 1 }]);

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { COMPONENTS, componentPids } from '../test/chaos/components.js';
-import { createApiClient, uniqueEmail } from '../test/support/api.js';
+import { createGatewayClient, uniqueEmail } from '../test/support/api.js';
 import { ensureCompiled } from './build-dist.js';
 import { freePort, httpOk, waitFor } from './processes.js';
 import { testAmqpNames, testAmqpUrl } from '../test/support/amqp.js';
@@ -44,7 +44,7 @@ describe('npm start', () => {
       ADMIN_EMAIL: 'boss@example.com',
       ADMIN_PASSWORD: 'boss-password',
     };
-    const api = createApiClient(`http://127.0.0.1:${ports.API_PORT}`);
+    const api = createGatewayClient(`http://127.0.0.1:${ports.API_PORT}`);
     const email = uniqueEmail('persist');
 
     const first = await launch(env);

@@ -102,7 +102,7 @@ describe('lint boundaries', () => {
 
   it('keeps activities/ off the gateway, the services and the worker', async () => {
     const refused = await refusedImports('activities', [
-      '../lib/service-client.js',
+      '../lib/service-transport.js',
       '../contracts/orders.js',
       '../api/app.js',
       '../services/orders/app.js',

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { Gauge } from 'prom-client';
 import type { Worker } from '@temporalio/worker';
-import { createHttpApp, type HttpAppEnv } from '../lib/http-app.js';
+import { createHttpApp, type HttpAppEnv } from '../lib/process-shell.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 

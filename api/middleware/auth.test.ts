@@ -2,7 +2,7 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_AUDIENCE_DEFAULT, TOKEN_ISSUER_DEFAULT } from '../../contracts/users.js';
 import { ProblemError } from '../../lib/problem.js';
-import { ServiceUnavailableError } from '../../lib/service-client.js';
+import { ServiceUnavailableError } from '../../lib/service-transport.js';
 import { createJwtVerifier, remoteKeys } from './auth.js';
 import { createTokenIssuer, type TokenIssuer } from '../test-support/tokens.js';
 

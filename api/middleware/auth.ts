@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTV
 import { ErrorCode } from '../../contracts/problem.js';
 import { Role } from '../../contracts/users.js';
 import { ProblemError } from '../../lib/problem.js';
-import { ServiceUnavailableError } from '../../lib/service-client.js';
+import { ServiceUnavailableError } from '../../lib/service-transport.js';
 import type { Caller, GatewayEnv } from '../context.js';
 
 export type VerifyToken = (token: string) => Promise<Caller>;

@@ -4,7 +4,7 @@ import { WORKFLOW_TYPE, type OrderSagaState, type PlaceOrderInput } from '../../
 import { FinalStatuses, type Order, type PlaceOrderRequest } from '../../contracts/orders.js';
 import { ErrorCode } from '../../contracts/problem.js';
 import { ProblemError } from '../../lib/problem.js';
-import { ServiceUnavailableError } from '../../lib/service-client.js';
+import { ServiceUnavailableError } from '../../lib/service-transport.js';
 import type { Ctx } from '../context.js';
 import { createCancel } from './cancel.js';
 import { canSee, orderNotFound, recordOrder } from './order-records.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SearchAttributeKeys, WORKFLOW_TYPE, type PlaceOrderInput } from '../../contracts/order-saga.js';
 import { payloadDataConverter } from '../../lib/payload-keys.js';
-import { ServiceUnavailableError } from '../../lib/service-client.js';
+import { ServiceUnavailableError } from '../../lib/service-transport.js';
 import { createTokenIssuer, type TokenIssuer } from '../test-support/tokens.js';
 import { startFakeServices, type FakeServices } from '../test-support/fake-services.js';
 import { buildGateway, jsonRequest, readBody } from '../test-support/gateway.js';

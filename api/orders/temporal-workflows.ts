@@ -7,7 +7,7 @@ import {
   WORKFLOW_TYPE,
   type OrderSagaState,
 } from '../../contracts/order-saga.js';
-import { ServiceUnavailableError } from '../../lib/service-client.js';
+import { ServiceUnavailableError } from '../../lib/service-transport.js';
 import type { OrderMemo, OrderWorkflows } from './workflow-port.js';
 
 const { customerId: CustomerIdKey, orderStatus: OrderStatusKey } = SearchAttributeKeys;

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../contracts/problem.js';
-import { ServiceRejectedError } from '../../lib/service-client.js';
+import { ServiceRejectedError } from '../../lib/service-transport.js';
 import { rateLimited, type Limiter } from './limiter.js';
 
 /** Failed logins are counted per account, whatever the letter case or padding of the email. */

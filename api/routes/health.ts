@@ -12,7 +12,7 @@ const Readiness = z.object({ status: z.literal('ready'), ...readinessReport });
 const NotReady = ProblemSchema.extend(readinessReport);
 
 /**
- * The process shell (lib/http-app.ts) serves /healthz, /readyz and /metrics; they are part of the
+ * The process shell (lib/process-shell.ts) serves /healthz, /readyz and /metrics; they are part of the
  * public contract too, so the OpenAPI document lists them.
  */
 export function registerHealthRoutes(app: OpenAPIHono<GatewayEnv>): void {

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { NotModifiedError } from '../../lib/service-client.js';
+import { NotModifiedError } from '../../lib/service-transport.js';
 import { page } from '../../contracts/common.js';
 import {
   CreateProductRequest,

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ErrorCode } from '../../contracts/problem.js';
 import { LoginRequest, PublicUser, RegisterRequest, TokenResponse } from '../../contracts/users.js';
 import { ProblemError } from '../../lib/problem.js';
-import { ServiceRejectedError } from '../../lib/service-client.js';
+import { ServiceRejectedError } from '../../lib/service-transport.js';
 import { authenticate, type VerifyToken } from '../middleware/auth.js';
 import type { GatewayEnv } from '../context.js';
 import { bearer, json, jsonBody, pick } from '../openapi/schemas.js';

@@ -5,7 +5,7 @@ import { productsApi } from '../../contracts/products-api.js';
 import type { Product } from '../../contracts/products.js';
 import { usersApi } from '../../contracts/users-api.js';
 import type { PublicUser } from '../../contracts/users.js';
-import { reply, serveRoutes } from '../../lib/api-server.js';
+import { reply, serveRoutes } from '../../lib/contract-server.js';
 import { startHttpServer, type RunningServer } from '../../lib/http-server.js';
 import { createLogger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';

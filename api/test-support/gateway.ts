@@ -1,6 +1,6 @@
 import { createLogger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
-import { createServiceClient } from '../../lib/service-client.js';
+import { createServiceTransport } from '../../lib/service-transport.js';
 import { createGatewayApp, type GatewayAppConfig, type GatewayDeps } from '../app.js';
 import { createJwtVerifier, remoteKeys } from '../middleware/auth.js';
 import {
@@ -43,7 +43,7 @@ export function buildGateway(
   const temporal = createMemoryOrderWorkflows();
   const client = (service: string, baseUrl: string) =>
     withBreaker(
-      createServiceClient({ service, baseUrl, token: SERVICE_TOKEN, timeoutMs: 2000 }),
+      createServiceTransport({ service, baseUrl, token: SERVICE_TOKEN, timeoutMs: 2000 }),
       defaultBreaker(),
       service,
     );

@@ -1,6 +1,6 @@
 import type { OrderSagaState, PlaceOrderInput } from '../../contracts/order-saga.js';
 import { WORKFLOW_TYPE } from '../../contracts/order-saga.js';
-import { ServiceUnavailableError } from '../../lib/service-client.js';
+import { ServiceUnavailableError } from '../../lib/service-transport.js';
 import type { OrderMemo, OrderWorkflows } from '../orders/workflow-port.js';
 
 interface Run {

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { notificationsApi } from '../../contracts/notifications-api.js';
-import { serveApi } from '../../lib/api-server.js';
+import { serveApi } from '../../lib/contract-server.js';
 import { isPostgresOutage } from '../../lib/outages.js';
 import type { AppEnv } from '../../lib/service-app.js';
 import type { NotificationStore } from './store.js';

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { ordersApi } from '../../contracts/orders-api.js';
 import { ErrorCode } from '../../contracts/problem.js';
-import { serveApi, reply, type ServeOptions } from '../../lib/api-server.js';
+import { serveApi, reply, type ServeOptions } from '../../lib/contract-server.js';
 import { notFound, ProblemError } from '../../lib/problem.js';
 import type { AppEnv } from '../../lib/service-app.js';
 import type { CancelRequests } from './cancel-requests.js';

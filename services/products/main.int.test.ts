@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { productsApi } from '../../contracts/products-api.js';
-import { createApiClient } from '../../lib/api-client.js';
-import { createServiceClient } from '../../lib/service-client.js';
+import { createContractClient } from '../../lib/contract-client.js';
+import { createServiceTransport } from '../../lib/service-transport.js';
 import { databaseUrl } from '../../scripts/databases.js';
 import { startFerretDb } from '../../scripts/infra.js';
 import { freePort, waitFor, type ManagedProcess } from '../../scripts/processes.js';
@@ -60,9 +60,9 @@ describe('products main.ts while its database is down', () => {
   it('starts, answers 503 (readyz and routes), becomes ready when FerretDB comes up, and 503 again when it goes', async () => {
     const port = await freePort();
     const url = await startProducts(`mongodb://127.0.0.1:${port}/`);
-    const products = createApiClient(
+    const products = createContractClient(
       productsApi,
-      createServiceClient({ service: 'products', baseUrl: url, token: TEST_SERVICE_TOKEN, timeoutMs: 10_000 }),
+      createServiceTransport({ service: 'products', baseUrl: url, token: TEST_SERVICE_TOKEN, timeoutMs: 10_000 }),
     );
     const list = () =>
       fetch(`${url}${productsApi.list.path}`, { headers: { authorization: `Bearer ${TEST_SERVICE_TOKEN}` } });

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { productsApi } from '../../contracts/products-api.js';
 import type { LedgerEntry } from '../../contracts/products.js';
-import { reply, serveApi, type ServeOptions } from '../../lib/api-server.js';
+import { reply, serveApi, type ServeOptions } from '../../lib/contract-server.js';
 import { notFound } from '../../lib/problem.js';
 import type { AppEnv } from '../../lib/service-app.js';
 import type { Catalog, Tagged } from './catalog.js';

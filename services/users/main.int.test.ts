@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { usersApi } from '../../contracts/users-api.js';
-import { createApiClient } from '../../lib/api-client.js';
-import { createServiceClient } from '../../lib/service-client.js';
+import { createContractClient } from '../../lib/contract-client.js';
+import { createServiceTransport } from '../../lib/service-transport.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_SERVICE_TOKEN as SERVICE_TOKEN } from '../../test/support/constants.js';
 import { databaseUrl } from '../../test/support/postgres.js';
@@ -80,9 +80,9 @@ describe('users main.ts', () => {
     firstKids = await jwksKids(urlA);
     expect(firstKids).toHaveLength(1);
     expect(await jwksKids(urlB)).toEqual(firstKids);
-    const users = createApiClient(
+    const users = createContractClient(
       usersApi,
-      createServiceClient({ service: 'users', baseUrl: urlB, token: SERVICE_TOKEN }),
+      createServiceTransport({ service: 'users', baseUrl: urlB, token: SERVICE_TOKEN }),
     );
     expect(await users.login({ body: { email: 'BOSS@example.com', password: 'boss-passphrase' } })).toMatchObject({
       tokenType: 'Bearer',

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { usersApi } from '../../contracts/users-api.js';
-import { reply, serveApi, type ServeOptions } from '../../lib/api-server.js';
+import { reply, serveApi, type ServeOptions } from '../../lib/contract-server.js';
 import type { AppEnv } from '../../lib/service-app.js';
 import type { Accounts } from './accounts.js';
 import type { TokenIssuer } from './tokens.js';

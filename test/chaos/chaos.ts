@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createApiClient, uniqueEmail, uniqueSku } from '../support/api.js';
+import { createGatewayClient, uniqueEmail, uniqueSku } from '../support/api.js';
 import { startCustomers, type CancelRequest, type PlacedOrder } from './customers.js';
 import { checkDelivery, readDelivery } from './delivery.js';
 import { restoreDependenciesOnExit, restoreDependenciesSync } from './dependencies.js';
@@ -44,7 +44,7 @@ export interface ChaosReport {
 }
 
 async function setUp(stack: LaunchedStack, options: ChaosOptions) {
-  const api = createApiClient(`http://127.0.0.1:${stack.ports.API_PORT}`);
+  const api = createGatewayClient(`http://127.0.0.1:${stack.ports.API_PORT}`);
   const admin = await api.login(stack.admin.email, stack.admin.password);
   const product = (stock: number, i: number) =>
     api.createProduct(admin, { sku: uniqueSku(`CHAOS${i}`), name: `Chaos ${i}`, priceCents: 100 * (i + 1), stock });

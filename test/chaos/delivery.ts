@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { NotificationPage, type Notification } from '../../contracts/notifications.js';
 import type { Order } from '../../contracts/orders.js';
-import { createServiceClient } from '../../lib/service-client.js';
+import { createServiceTransport } from '../../lib/service-transport.js';
 import type { CancelRequest } from './customers.js';
 
 const run = promisify(execFile);
@@ -36,7 +36,7 @@ export interface DeliverySources {
 }
 
 async function readNotifications(source: DeliverySources, customerIds: string[]) {
-  const client = createServiceClient({
+  const client = createServiceTransport({
     service: 'notifications',
     baseUrl: source.notificationsUrl,
     token: source.token,

@@ -1,6 +1,6 @@
 import { ListOrdersResponse, Payment, type Order } from '../../contracts/orders.js';
 import { Product, Reservation } from '../../contracts/products.js';
-import { createServiceClient, ServiceRejectedError } from '../../lib/service-client.js';
+import { createServiceTransport, ServiceRejectedError } from '../../lib/service-transport.js';
 import type { PlacedOrder } from './customers.js';
 
 /** What the services hold once the faults have stopped, read over their internal APIs. */
@@ -104,7 +104,12 @@ async function orNone<T>(read: Promise<T>): Promise<T | undefined> {
 
 /** Every order of the given customers, as the orders service holds them. */
 export async function readOrders(urls: ServiceUrls, customerIds: string[]): Promise<Order[]> {
-  const orders = createServiceClient({ service: 'orders', baseUrl: urls.orders, token: urls.token, timeoutMs: 15_000 });
+  const orders = createServiceTransport({
+    service: 'orders',
+    baseUrl: urls.orders,
+    token: urls.token,
+    timeoutMs: 15_000,
+  });
   const all: Order[] = [];
   for (const customerId of customerIds) {
     let cursor: string | undefined;
@@ -125,7 +130,7 @@ export async function readSnapshot(
   initialStock: Map<string, number>,
 ): Promise<Snapshot> {
   const client = (service: string, baseUrl: string) =>
-    createServiceClient({ service, baseUrl, token: urls.token, timeoutMs: 15_000 });
+    createServiceTransport({ service, baseUrl, token: urls.token, timeoutMs: 15_000 });
   const [orders, products] = [client('orders', urls.orders), client('products', urls.products)];
   const snapshot: Snapshot = {
     orders: await readOrders(urls, customerIds),

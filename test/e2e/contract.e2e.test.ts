@@ -2,20 +2,20 @@ import { existsSync } from 'node:fs';
 import { generateKeyPair, SignJWT, exportJWK } from 'jose';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApiClient, uniqueEmail, uniqueSku, type ApiClient } from '../support/api.js';
+import { createGatewayClient, uniqueEmail, uniqueSku, type GatewayClient } from '../support/api.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 // Bad input of every kind is answered with the right problem and creates nothing; docs and the
 // Temporal Web UI are checked in a real headless browser.
 let stack: TestStack;
-let api: ApiClient;
+let api: GatewayClient;
 let adminToken: string;
 let customer: { id: string; token: string };
 let productId: string;
 
 beforeAll(async () => {
   stack = await startTestStack('contract', { BODY_LIMIT_BYTES: '4096', ORDER_CANCEL_WINDOW_MS: '0' });
-  api = createApiClient(stack.urls.api);
+  api = createGatewayClient(stack.urls.api);
   adminToken = await api.login(stack.admin.email, stack.admin.password);
   customer = await api.registerAndLogin(uniqueEmail('contract'));
   productId = (

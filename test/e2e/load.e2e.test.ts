@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ordersApi } from '../../contracts/orders-api.js';
 import type { Order } from '../../contracts/orders.js';
-import { createApiClient } from '../../lib/api-client.js';
-import { createServiceClient, ServiceRejectedError } from '../../lib/service-client.js';
+import { createContractClient } from '../../lib/contract-client.js';
+import { createServiceTransport, ServiceRejectedError } from '../../lib/service-transport.js';
 import { uniqueEmail, uniqueSku } from '../support/api.js';
 import { useTestStack } from '../support/stack.js';
 
@@ -10,13 +10,13 @@ import { useTestStack } from '../support/stack.js';
 const e2e = useTestStack('load', { ORDER_CANCEL_WINDOW_MS: '0' });
 
 async function capturedPayment(orderId: string) {
-  const transport = createServiceClient({
+  const transport = createServiceTransport({
     service: 'orders',
     baseUrl: e2e.stack.urls.orders,
     token: e2e.stack.serviceToken,
   });
   try {
-    return await createApiClient(ordersApi, transport).getPayment({ params: { orderId } });
+    return await createContractClient(ordersApi, transport).getPayment({ params: { orderId } });
   } catch (error) {
     if (error instanceof ServiceRejectedError && error.status === 404) return undefined;
     throw error;

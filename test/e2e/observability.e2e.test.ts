@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPrometheus, stackTargets, type RunningPrometheus } from '../../scripts/observability.js';
 import { freePort, waitFor } from '../../scripts/processes.js';
 import { ensurePrometheus } from '../../scripts/tools.js';
-import { createApiClient, uniqueEmail, uniqueSku } from '../support/api.js';
+import { createGatewayClient, uniqueEmail, uniqueSku } from '../support/api.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { dashboardQueries, metricNames } from '../support/dashboards.js';
 
@@ -69,7 +69,7 @@ describe('Prometheus scraping the running system', () => {
   });
 
   it('counts outcomes and compensations after a few orders, and the recording rules return data', async () => {
-    const api = createApiClient(stack.urls.api);
+    const api = createGatewayClient(stack.urls.api);
     const adminToken = await api.login(stack.admin.email, stack.admin.password);
     const product = await api.createProduct(adminToken, {
       sku: uniqueSku('OBS'),

@@ -3,7 +3,7 @@ import { payloadDataConverter } from '../../lib/payload-keys.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { QUERY_STATE, reconcileScheduleId, SagaStep, type OrderSagaState } from '../../contracts/order-saga.js';
 import { waitFor } from '../../scripts/processes.js';
-import { createApiClient, uniqueEmail, uniqueSku, type ApiClient } from '../support/api.js';
+import { createGatewayClient, uniqueEmail, uniqueSku, type GatewayClient } from '../support/api.js';
 import { startGateProxy, type GateProxy, type OrderGate } from '../support/gate-proxy.js';
 import { applyOperatorAction, isRunning } from '../support/operator-actions.js';
 import {
@@ -55,7 +55,7 @@ interface Placed {
 }
 
 let stack: TestStack;
-let api: ApiClient;
+let api: GatewayClient;
 let adminToken: string;
 let proxy: GateProxy;
 let connection: Connection;
@@ -72,7 +72,7 @@ beforeAll(async () => {
     worker: { ORDERS_URL: proxy.urlOf('orders'), PRODUCTS_URL: proxy.urlOf('products') },
   });
   proxy.setTargets({ orders: stack.urls.orders, products: stack.urls.products });
-  api = createApiClient(stack.urls.api);
+  api = createGatewayClient(stack.urls.api);
   adminToken = await api.login(stack.admin.email, stack.admin.password);
   connection = await Connection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection, dataConverter: payloadDataConverter() });

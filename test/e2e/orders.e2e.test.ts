@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Api } from '../../contracts/api.js';
 import { ordersApi } from '../../contracts/orders-api.js';
 import { usersApi } from '../../contracts/users-api.js';
-import { createApiClient } from '../../lib/api-client.js';
-import { createServiceClient } from '../../lib/service-client.js';
+import { createContractClient } from '../../lib/contract-client.js';
+import { createServiceTransport } from '../../lib/service-transport.js';
 import { uniqueEmail, uniqueSku } from '../support/api.js';
 import { useTestStack } from '../support/stack.js';
 
@@ -11,7 +11,7 @@ import { useTestStack } from '../support/stack.js';
 const e2e = useTestStack('orders', { ORDER_CANCEL_WINDOW_MS: '1500' });
 
 const internal = <A extends Api>(api: A, url: string) =>
-  createApiClient(api, createServiceClient({ service: 'test', baseUrl: url, token: e2e.stack.serviceToken }));
+  createContractClient(api, createServiceTransport({ service: 'test', baseUrl: url, token: e2e.stack.serviceToken }));
 async function payment(orderId: string) {
   return internal(ordersApi, e2e.stack.urls.orders).getPayment({ params: { orderId } });
 }

@@ -3,7 +3,7 @@ import { payloadDataConverter } from '../../lib/payload-keys.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Order } from '../../contracts/orders.js';
 import { testKeyPrefix, testRedisUrl } from '../../api/test-support/redis.js';
-import { createApiClient, uniqueEmail, uniqueSku, type ApiClient } from '../support/api.js';
+import { createGatewayClient, uniqueEmail, uniqueSku, type GatewayClient } from '../support/api.js';
 import { useTestStack } from '../support/stack.js';
 
 // Two of everything that is meant to scale out: two gateways sharing limits through Redis, two
@@ -14,14 +14,14 @@ const e2e = useTestStack('replicas', {
   RATE_LIMIT_LOGIN_FAILURES: '10',
 });
 
-let gateways: ApiClient[];
+let gateways: GatewayClient[];
 let killGatewayOne: () => void;
 let killWorkerOne: () => void;
 let temporal: Client;
 
 beforeAll(async () => {
   const [api2] = await Promise.all([e2e.stack.addReplica('api'), e2e.stack.addReplica('worker')]);
-  gateways = [e2e.api, createApiClient(api2.url)];
+  gateways = [e2e.api, createGatewayClient(api2.url)];
   const sigkill = (name: 'api' | 'worker') => () => process.kill(-e2e.stack.processes.get(name)!.child.pid!, 'SIGKILL');
   killGatewayOne = sigkill('api');
   killWorkerOne = sigkill('worker');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig, TemporalSettingsSchema } from '../../lib/config.js';
 import { temporalConnectionOptions } from '../../lib/temporal-connection.js';
 import { ensureSearchAttributes } from '../../scripts/infra.js';
-import { createApiClient, uniqueEmail, uniqueSku } from '../support/api.js';
+import { createGatewayClient, uniqueEmail, uniqueSku } from '../support/api.js';
 import { createTestPki, startMtlsProxy, type MtlsProxy, type TestPki } from '../support/mtls.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
@@ -60,7 +60,7 @@ describe('Temporal over mTLS', () => {
   it('places an order end to end with the gateway and the worker connected over mTLS', async () => {
     const acceptedBefore = proxy.accepted.length;
     stack = await startTestStack('temporal_tls', tlsEnv(true));
-    const api = createApiClient(stack.urls.api);
+    const api = createGatewayClient(stack.urls.api);
     const adminToken = await api.login(stack.admin.email, stack.admin.password);
     const product = await api.createProduct(adminToken, {
       sku: uniqueSku('TLS'),

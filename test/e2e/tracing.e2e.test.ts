@@ -12,7 +12,7 @@ import {
 } from '../../scripts/jaeger.js';
 import { freePort, waitFor } from '../../scripts/processes.js';
 import { ensureJaeger } from '../../scripts/tools.js';
-import { createApiClient, uniqueEmail, uniqueSku, type ApiClient } from '../support/api.js';
+import { createGatewayClient, uniqueEmail, uniqueSku, type GatewayClient } from '../support/api.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 // The whole system with OTEL_EXPORTER_OTLP_ENDPOINT set, exporting to a real Jaeger v2; traces are read back from its query API.
@@ -20,7 +20,7 @@ const SERVER = 2;
 const CLIENT = 3;
 let jaeger: RunningJaeger;
 let stack: TestStack;
-let api: ApiClient;
+let api: GatewayClient;
 
 beforeAll(async () => {
   const logDir = inject('logDir');
@@ -35,7 +35,7 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpUrl,
     OTEL_BSP_SCHEDULE_DELAY: '200',
   });
-  api = createApiClient(stack.urls.api);
+  api = createGatewayClient(stack.urls.api);
 }, 1_800_000); // builds Jaeger when `npm test`'s bootstrap has not
 
 afterAll(async () => {

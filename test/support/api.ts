@@ -8,7 +8,7 @@ export interface ApiResponse<T = unknown> {
 }
 
 /** A thin HTTP client for the public gateway contract, as a black-box test would use it. */
-export function createApiClient(baseUrl: string) {
+export function createGatewayClient(baseUrl: string) {
   async function request<T = any>(
     method: string,
     path: string,
@@ -102,7 +102,7 @@ export function createApiClient(baseUrl: string) {
   return { request, registerAndLogin, login, createProduct, getProduct, placeOrder, waitForFinal };
 }
 
-export type ApiClient = ReturnType<typeof createApiClient>;
+export type GatewayClient = ReturnType<typeof createGatewayClient>;
 
 let counter = 0;
 export function uniqueEmail(prefix = 'user'): string {

@@ -3,10 +3,10 @@ import { ordersApi } from '../../contracts/orders-api.js';
 import { FinalStatuses, type Order, type OrderStatus, type Payment } from '../../contracts/orders.js';
 import type { Reservation } from '../../contracts/products.js';
 import { productsApi } from '../../contracts/products-api.js';
-import { createApiClient as createServiceApi } from '../../lib/api-client.js';
-import { createServiceClient, ServiceRejectedError } from '../../lib/service-client.js';
+import { createContractClient as createServiceApi } from '../../lib/contract-client.js';
+import { createServiceTransport, ServiceRejectedError } from '../../lib/service-transport.js';
 import { waitFor } from '../../scripts/processes.js';
-import type { ApiClient } from './api.js';
+import type { GatewayClient } from './api.js';
 
 /** Everything the system says about one order once it should be settled: record, money, stock, notification. */
 export interface OrderAudit {
@@ -39,11 +39,11 @@ const notFoundAsNull = async <T>(read: () => Promise<T>): Promise<T | null> => {
 
 /** Reads an order's record through the gateway (as its customer) and its money and stock from the services. */
 export function createOrderAuditor(deps: {
-  api: ApiClient;
+  api: GatewayClient;
   urls: { orders: string; products: string };
   token: string;
 }) {
-  const service = (baseUrl: string) => createServiceClient({ service: 'test', baseUrl, token: deps.token });
+  const service = (baseUrl: string) => createServiceTransport({ service: 'test', baseUrl, token: deps.token });
   const orders = createServiceApi(ordersApi, service(deps.urls.orders));
   const products = createServiceApi(productsApi, service(deps.urls.products));
 

@@ -2,17 +2,18 @@ import type { Client } from '@temporalio/client';
 import type { ReconcileResult } from '../../contracts/order-saga.js';
 import { ordersApi } from '../../contracts/orders-api.js';
 import { productsApi } from '../../contracts/products-api.js';
-import { createApiClient } from '../../lib/api-client.js';
-import { createServiceClient } from '../../lib/service-client.js';
+import { createContractClient } from '../../lib/contract-client.js';
+import { createServiceTransport } from '../../lib/service-transport.js';
 import { waitFor } from '../../scripts/processes.js';
 import type { TestStack } from './stack.js';
 
 /** Typed clients of the orders and products services of a test stack (what the saga's activities call). */
 export function serviceClients(stack: TestStack) {
-  const transport = (baseUrl: string) => createServiceClient({ service: 'test', baseUrl, token: stack.serviceToken });
+  const transport = (baseUrl: string) =>
+    createServiceTransport({ service: 'test', baseUrl, token: stack.serviceToken });
   return {
-    orders: createApiClient(ordersApi, transport(stack.urls.orders)),
-    products: createApiClient(productsApi, transport(stack.urls.products)),
+    orders: createContractClient(ordersApi, transport(stack.urls.orders)),
+    products: createContractClient(productsApi, transport(stack.urls.products)),
   };
 }
 

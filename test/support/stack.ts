@@ -6,7 +6,7 @@ import { freePort } from '../../scripts/processes.js';
 import { declareEventTopology, deleteEventTopology, type EventTopology } from '../../scripts/broker.js';
 import { startAppStack, type AppProcessName, type AppStack, type AppStackOptions } from '../../scripts/stack.js';
 import { testAmqpNames, testAmqpUrl } from './amqp.js';
-import { createApiClient } from './api.js';
+import { createGatewayClient } from './api.js';
 import { createTestDatabase } from './postgres.js';
 import { testMongoDbName } from './mongo.js';
 
@@ -88,7 +88,7 @@ export async function startTestStack(
 
 export interface StackFixture {
   stack: TestStack;
-  api: ReturnType<typeof createApiClient>;
+  api: ReturnType<typeof createGatewayClient>;
   adminToken: string;
 }
 
@@ -97,7 +97,7 @@ export function useTestStack(label: string, env: Record<string, string> = {}): S
   const fixture = {} as StackFixture;
   beforeAll(async () => {
     fixture.stack = await startTestStack(label, env);
-    fixture.api = createApiClient(fixture.stack.urls.api);
+    fixture.api = createGatewayClient(fixture.stack.urls.api);
     fixture.adminToken = await fixture.api.login(fixture.stack.admin.email, fixture.stack.admin.password);
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { pathOf, type Api, type RouteDef, type RouteInput, type RouteResponse } from '../contracts/api.js';
-import type { ServiceClient } from './service-client.js';
+import type { ServiceTransport } from './service-transport.js';
 
 /** Per-call metadata sent as headers. */
 export interface CallMeta {
@@ -19,7 +19,7 @@ export type RouteMethod<R extends RouteDef> =
     ? (input: RouteInput<R>, meta?: CallMeta) => Promise<RouteResponse<R>>
     : (input?: Record<string, never>, meta?: CallMeta) => Promise<RouteResponse<R>>;
 
-export type ApiClient<A extends Api> = { [K in keyof A]: RouteMethod<A[K]> };
+export type ContractClient<A extends Api> = { [K in keyof A]: RouteMethod<A[K]> };
 
 interface AnyInput {
   params?: Record<string, string>;
@@ -28,7 +28,7 @@ interface AnyInput {
 }
 
 /** The typed client of one service, derived from its contract, over a service transport. */
-export function createApiClient<A extends Api>(api: A, transport: ServiceClient): ApiClient<A> {
+export function createContractClient<A extends Api>(api: A, transport: ServiceTransport): ContractClient<A> {
   const methods = Object.entries(api).map(([name, def]) => {
     const call = (input: AnyInput = {}, meta: CallMeta = {}) =>
       transport.call(def.method, pathOf(def, input.params), def.response, {
@@ -42,5 +42,5 @@ export function createApiClient<A extends Api>(api: A, transport: ServiceClient)
       });
     return [name, call] as const;
   });
-  return Object.fromEntries(methods) as unknown as ApiClient<A>;
+  return Object.fromEntries(methods) as unknown as ContractClient<A>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHttpApp } from './http-app.js';
+import { createHttpApp } from './process-shell.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createServiceApp } from './service-app.js';

@@ -58,7 +58,7 @@ export class NotModifiedError extends Error {
   }
 }
 
-export interface ServiceClientOptions {
+export interface ServiceTransportOptions {
   service: string;
   baseUrl: string;
   token: string;
@@ -77,12 +77,12 @@ export interface CallOptions {
   onHeaders?: (headers: Headers) => void;
 }
 
-export interface ServiceClient {
+export interface ServiceTransport {
   call<T extends z.ZodType>(method: string, path: string, schema: T, options?: CallOptions): Promise<z.infer<T>>;
 }
 
 /** A JSON-over-HTTP client for one internal service. Keep-alive comes from Node's fetch (undici). */
-export function createServiceClient(options: ServiceClientOptions): ServiceClient {
+export function createServiceTransport(options: ServiceTransportOptions): ServiceTransport {
   const { service, baseUrl, token, timeoutMs = 5000 } = options;
   const doFetch = options.fetch ?? fetch;
   return {
