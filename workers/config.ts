@@ -12,6 +12,8 @@ export const WorkerConfig = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** gzip on the worker's gRPC calls costs CPU on both ends; worth it only on a slow or metered link. */
+  TEMPORAL_GRPC_COMPRESSION: z.enum(['none', 'gzip']).default('none'),
   /** The Temporal SDK's Prometheus exporter (worker slots, schedule-to-start…) on this port; off when absent. */
   TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** How often the reconciler looks for PENDING orders whose saga closed without finishing them. */

@@ -41,7 +41,8 @@ await runMain({
 
     // Temporal may come up after us (or restart): wait for it, reporting not-ready meanwhile.
     const temporalOptions = temporalConnectionOptions(config);
-    const connected = await retryUntilUp(() => NativeConnection.connect(temporalOptions), {
+    const grpcCompression = { codec: config.TEMPORAL_GRPC_COMPRESSION };
+    const connected = await retryUntilUp(() => NativeConnection.connect({ ...temporalOptions, grpcCompression }), {
       what: `Temporal at ${config.TEMPORAL_ADDRESS}`,
       logger,
       signal: stopping,

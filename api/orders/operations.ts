@@ -104,12 +104,13 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
       requestHash: hash,
       createdAt,
     };
-    await workflows.start(
+    const created = await workflows.start(
       input,
       memo,
       `Order ${orderId} — ${units} item${units === 1 ? '' : 's'} — customer ${customerId}`,
     );
-    if (idempotencyKey !== undefined) {
+    // Only a key that already named a saga needs its memo: a retried start of ours, or another request.
+    if (!created) {
       const existing = await workflows.describe(orderId);
       if (!existing)
         throw new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, 'The order workflow could not be found after start');
