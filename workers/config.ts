@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ORDER_EVENTS_EXCHANGE } from '../contracts/events.js';
+import { DEFAULT_AMQP_URL } from '../lib/amqp.js';
 import { DEFAULT_PORTS, listenOn, processFields, temporalFields, upstreamUrlFields } from '../lib/config.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -9,6 +11,9 @@ export const WorkerConfig = z.object({
   ...upstreamUrlFields,
   ...listenOn('WORKER', DEFAULT_PORTS.worker),
   UPSTREAM_TIMEOUT_MS: positiveInt(5000),
+  /** The broker the sagas' live progress is pushed through to the gateways (best effort). */
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default(DEFAULT_AMQP_URL),
+  ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

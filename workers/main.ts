@@ -14,6 +14,9 @@ import { createSagaMetrics } from './saga-metrics.js';
 import { installSdkMetrics } from './sdk-metrics.js';
 import { ensureReconcileSchedule, sagaRunStateFrom } from './reconcile-schedule.js';
 import { createWorker } from './worker.js';
+import { connectAmqp } from '../lib/amqp.js';
+import { orderProgressExchange } from '../contracts/order-progress.js';
+import { createProgressPublisher } from './progress.js';
 
 await runMain({
   name: 'worker',
@@ -63,7 +66,15 @@ await runMain({
       sagaRunState: sagaRunStateFrom(client),
       finalize: (input) => sagaActivities.finalizeOrder(input),
     });
+    const amqp = await connectAmqp({ url: config.AMQP_URL, name: 'worker', logger });
+    onStop(() => amqp.close());
+    const progress = createProgressPublisher(amqp, {
+      exchange: orderProgressExchange(config.ORDER_EVENTS_EXCHANGE),
+      logger,
+    });
+    onStop(() => progress.close());
     const created = await createWorker({
+      progressSinks: progress.sinks,
       connection: connected,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -5,9 +5,12 @@ import {
   type ActivityInterceptorsFactory,
   type NativeConnection,
   type WorkerOptions,
+  type InjectedSinks,
   type WorkflowBundleOption,
 } from '@temporalio/worker';
+import type { OrderProgressSinks } from '../contracts/order-saga.js';
 import type { SpanPipeline } from '../lib/telemetry.js';
+import { noProgressSinks } from './progress.js';
 
 export interface WorkerLimits {
   maxConcurrentActivities: number;
@@ -29,6 +32,8 @@ export interface CreateWorkerOptions {
   shutdownGraceMs?: number;
   /** OpenTelemetry span pipeline (lib/telemetry.ts); absent: no tracing interceptors. */
   tracing?: SpanPipeline;
+  /** Where the sagas' live state goes (workers/progress.ts); absent: nowhere. */
+  progressSinks?: InjectedSinks<OrderProgressSinks>;
   /** Extra activity interceptors (saga metrics), outermost first, before the tracing ones. */
   activityInterceptors?: ActivityInterceptorsFactory[];
 }
@@ -52,16 +57,15 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const code = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
+  const tracing = await tracingOptions(options.tracing, options.workflowBundle !== undefined);
+  const sinks = { ...tracing.sinks, ...(options.progressSinks ?? noProgressSinks) };
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     activities,
     ...code,
-    ...withActivityInterceptors(
-      await tracingOptions(options.tracing, options.workflowBundle !== undefined),
-      options.activityInterceptors,
-    ),
+    ...withActivityInterceptors({ ...tracing, sinks }, options.activityInterceptors),
     maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentLocalActivityExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 40,

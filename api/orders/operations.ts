@@ -22,6 +22,8 @@ export interface OrderOperationsDeps {
   takeOrderToken: (customerId: string) => Promise<number>;
   now: () => Date;
   queryTimeoutMs?: number;
+  /** The saga's state as last pushed to this gateway (event-hub.ts); a read finds it there before asking Temporal. */
+  pushedState?: (orderId: string) => OrderSagaState | undefined;
   /** How long a cancel waits for the saga to finish before answering with the PENDING order (default 2 s). */
   cancelSettleMs?: number;
 }
@@ -39,6 +41,8 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
   const cancel = createCancel({ orders, workflows, now, settleMs: deps.cancelSettleMs ?? 2_000 });
 
   async function liveState(id: string, ctx: Ctx): Promise<OrderSagaState | undefined> {
+    const pushed = deps.pushedState?.(id);
+    if (pushed) return pushed;
     try {
       return await workflows.query(id, queryTimeoutMs);
     } catch (error) {

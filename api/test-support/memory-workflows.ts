@@ -17,6 +17,7 @@ export function createMemoryOrderWorkflows() {
   const runs = new Map<string, Run>();
   const starts: PlaceOrderInput[] = [];
   const described: string[] = [];
+  const queried: string[] = [];
   let temporalDown = false;
   let queryFails = false;
   const run = (id: string) => {
@@ -60,6 +61,7 @@ export function createMemoryOrderWorkflows() {
       };
     },
     async query(id) {
+      queried.push(id);
       if (queryFails || temporalDown) throw new Error('query timed out');
       return structuredClone(run(id).state);
     },
@@ -86,6 +88,8 @@ export function createMemoryOrderWorkflows() {
     starts,
     /** Ids of every describe call, in order. */
     described,
+    /** Ids of every query, in order. */
+    queried,
     setTemporalDown: (down: boolean) => void (temporalDown = down),
     setQueryFails: (fails: boolean) => void (queryFails = fails),
   };
