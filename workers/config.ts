@@ -15,7 +15,7 @@ export const WorkerConfig = z.object({
   AMQP_URL: z.url({ protocol: /^amqps?$/ }).default(DEFAULT_AMQP_URL),
   ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(16),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /** gzip on the worker's gRPC calls costs CPU on both ends; worth it only on a slow or metered link. */
   TEMPORAL_GRPC_COMPRESSION: z.enum(['none', 'gzip']).default('none'),

@@ -68,7 +68,11 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ...withActivityInterceptors({ ...tracing, sinks }, options.activityInterceptors),
     maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentLocalActivityExecutions: limits.maxConcurrentActivities ?? 100,
-    maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 40,
+    // One workflow thread runs one task at a time: a few slots keep it busy; more only queue inside the worker.
+    maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 16,
+    // Pollers follow the backlog instead of holding 10 long polls each way open on an idle queue.
+    workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 1, initial: 2, maximum: 8 },
+    activityTaskPollerBehavior: { type: 'autoscaling', minimum: 1, initial: 2, maximum: 8 },
     // The SDK's default sizes the cache from the heap limit (thousands of workflows): an order saga
     // lives seconds, so a few hundred cover any realistic backlog at a fraction of the memory.
     maxCachedWorkflows: limits.maxCachedWorkflows ?? 500,

@@ -11,6 +11,7 @@ import { canSee, orderNotFound, recordOrder } from './order-records.js';
 import { deriveOrderId, requestHash } from './idempotency.js';
 import type { OrderMemo, OrderWorkflowDescription, OrderWorkflows } from './workflow-port.js';
 import { orderFromRecordAndState, orderFromWorkflow } from './views.js';
+import { createPendingRecords } from './pending-records.js';
 import { rateLimited } from '../rate-limits/limiter.js';
 import type { OrdersClient } from '../upstream.js';
 
@@ -39,6 +40,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
   const { orders, workflows, now } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3_000;
   const cancel = createCancel({ orders, workflows, now, settleMs: deps.cancelSettleMs ?? 2_000 });
+  const pending = createPendingRecords();
 
   async function liveState(id: string, ctx: Ctx): Promise<OrderSagaState | undefined> {
     const pushed = deps.pushedState?.(id);
@@ -60,10 +62,20 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
 
   /** The order record, refreshed with the saga's live state while it runs; before the record exists, the saga's own view. */
   async function get(id: string, ctx: Ctx): Promise<Order> {
+    const pushed = deps.pushedState?.(id);
+    const known = pushed && pending.get(id);
+    if (known) {
+      if (!canSee(ctx.caller, known.customerId)) throw orderNotFound(id);
+      return orderFromRecordAndState(known, pushed);
+    }
     const record = await orders.get(id, ctx.requestId);
     if (record) {
       if (!canSee(ctx.caller, record.customerId)) throw orderNotFound(id);
-      if (FinalStatuses.includes(record.status)) return record;
+      if (FinalStatuses.includes(record.status)) {
+        pending.forget(id);
+        return record;
+      }
+      pending.remember(record);
       const state = await liveState(id, ctx);
       return state ? orderFromRecordAndState(record, state) : record;
     }
@@ -157,7 +169,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
    */
   async function recordPlaced(order: Order, ctx: Ctx): Promise<void> {
     try {
-      await recordOrder(orders, order, ctx);
+      pending.remember(await recordOrder(orders, order, ctx));
     } catch (error) {
       ctx.log.warn({ orderId: order.id, err: (error as Error).message }, 'order record deferred to the saga');
     }

@@ -30,6 +30,7 @@ describe('following a pending order costs no Temporal query once its progress is
     for (let i = 0; i < 3; i++)
       expect((await get(pushed)).steps.map((s: { name: string }) => s.name)).toEqual(['getCustomer', 'priceItems']);
     expect(gw.temporal.queried).toEqual([]);
+    expect((await fx.getOrder(gw.app, 'bob', pushed)).status).toBe(404);
     await get(silent); // negative control: nothing pushed for it
     expect(gw.temporal.queried).toEqual([silent]);
     hub.publish({ type: 'order.confirmed', orderId: pushed } as OrderEvent);
