@@ -8,6 +8,8 @@ import type { Logger } from '../lib/logger.js';
 
 export interface ProgressPublisher {
   sinks: InjectedSinks<OrderProgressSinks>;
+  /** True while a channel is open (messages are dropped otherwise). */
+  connected(): boolean;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export function createProgressPublisher(
   };
   return {
     sinks: { orderProgress: { changed: { fn: (info, state) => changed(info.historyLength, state) } } },
+    connected: () => channel.current() !== undefined,
     close: () => channel.close(),
   };
 }
