@@ -39,7 +39,7 @@ function createListeners() {
         if (!states.offer(message)) return; // older than what was heard already
         return dispatch(message.state.orderId, message);
       }
-      if (message.type !== 'order.placed') states.drop(message.orderId);
+      if (message.type !== 'order.placed') states.finish(message.orderId);
       dispatch(message.orderId, message);
     },
     resyncAll: () => byOrder.forEach((set) => set.forEach((l) => l(undefined))),
