@@ -9,7 +9,7 @@ import { FailureReason, OrderItem, OrderStatus, Step } from './orders.js';
  */
 export const orderProgressExchange = (eventsExchange: string) => `${eventsExchange}.progress`;
 
-export const OrderSagaStateSchema = z.object({
+const OrderSagaStateSchema = z.object({
   orderId: z.string().min(1),
   customerId: z.string().min(1),
   status: OrderStatus,
