@@ -22,7 +22,7 @@ import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
 import { createApiClient } from '../test/support/api.js';
 import { noopActivities } from './ceiling/activities.js';
 import { followByPolling, followBySse, type Follow } from './followers.js';
-import { closedLoop, cpuSeconds, cpuSecondsByCommand, openLoop, percentiles, rssMb } from './support.js';
+import { closedLoop, cpuSeconds, cpuSecondsByPid, openLoop, percentiles, rssMb } from './support.js';
 
 const total = Number(process.argv[2] ?? 300);
 const customers = Number(process.argv[3] ?? 16);
@@ -91,20 +91,28 @@ const stack = await startAppStack({
 });
 const connection = await Connection.connect({ address });
 const client = new Client({ connection });
-/** CPU seconds so far of every process an order passes through (PostgreSQL and RabbitMQ by command name). */
+/** CPU seconds so far of every process an order passes through (PostgreSQL: our databases' backends and its own processes). */
 const cpuSnapshot = async (): Promise<Record<string, number>> => {
   const own: Record<string, number> = {
     temporal: await cpuSeconds(temporal.child.pid),
     ferretdb: await cpuSeconds(ferret.child.pid),
   };
   for (const [name, proc] of stack.processes) own[name] = await cpuSeconds(proc.child.pid);
-  const shared = await cpuSecondsByCommand(['postgres', 'beam.smp']);
-  return { ...own, postgresql: shared.postgres!, rabbitmq: shared['beam.smp']! };
+  const shared = await cpuSecondsByPid(['postgres', 'beam.smp'], prefix);
+  const renamed = Object.entries(shared).map(([key, s]) => [
+    key.replace(/^postgres:/, 'postgresql:').replace(/^beam\.smp:/, 'rabbitmq:'),
+    s,
+  ]);
+  return { ...own, ...Object.fromEntries(renamed) };
 };
 const cpuPerOrderLine = (before: Record<string, number>, after: Record<string, number>, orders: number) => {
-  const perOrder = Object.entries(after)
-    .map(([name, seconds]) => [name, ((seconds - (before[name] ?? 0)) * 1000) / orders] as const)
-    .sort((a, b) => b[1] - a[1]);
+  // Per process; `name:pid` entries (PostgreSQL, RabbitMQ) are summed by name, over the pids alive at the end.
+  const byName = new Map<string, number>();
+  for (const [key, seconds] of Object.entries(after)) {
+    const name = key.split(':')[0]!;
+    byName.set(name, (byName.get(name) ?? 0) + ((seconds - (before[key] ?? 0)) * 1000) / orders);
+  }
+  const perOrder = [...byName].sort((a, b) => b[1] - a[1]);
   const total = perOrder.reduce((sum, [, ms]) => sum + ms, 0);
   return `${total.toFixed(0)} ms per order (${perOrder.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')})`;
 };
