@@ -67,7 +67,7 @@ export interface GatewayDeps {
   notifications?: NotificationsClient;
   /** Order events heard by this instance (RabbitMQ in production); without it, live streams only re-read. */
   orderEvents?: OrderEventHub;
-  /** Live streams and cheap pending reads (defaults: 10 s keep-alive, 1 s refresh, no query cache). */
+  /** Live streams and cheap pending reads (defaults: 10 s keep-alive, 10 s fallback re-read, no query cache). */
   live?: { keepAliveMs: number; refreshMs: number; stateCacheMs: number };
   /** Milliseconds since the epoch; tests move time forward. */
   clock?: Clock;
@@ -92,7 +92,7 @@ function loopbackAliases(url: string): string[] {
 export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
-  const live = deps.live ?? { keepAliveMs: 10_000, refreshMs: 1000, stateCacheMs: 0 };
+  const live = deps.live ?? { keepAliveMs: 10_000, refreshMs: 10_000, stateCacheMs: 0 };
   const store = deps.limitStore;
   const app = new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
@@ -136,7 +136,9 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     loginAttempts: limits.loginAttempts,
   });
   registerProductRoutes(app, { products: deps.products, verifyToken: deps.verifyToken });
+  const hub = deps.orderEvents ?? createLocalOrderEventHub();
   const operations = createOrderOperations({
+    pushedState: hub.latestState,
     orders: deps.orders,
     workflows: cacheOrderQueries(deps.orderWorkflows, live.stateCacheMs),
     cancelWindowMs: config.ORDER_CANCEL_WINDOW_MS,
@@ -156,7 +158,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   registerOrderEventRoutes(app, {
     operations,
     verifyToken: deps.verifyToken,
-    hub: deps.orderEvents ?? createLocalOrderEventHub(),
+    hub,
     slots: createStreamSlots({ perCustomer: config.SSE_MAX_STREAMS_PER_CUSTOMER, perGateway: config.SSE_MAX_STREAMS }),
     keepAliveMs: live.keepAliveMs,
     refreshMs: live.refreshMs,

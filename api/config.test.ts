@@ -15,7 +15,7 @@ describe('GatewayConfigSchema', () => {
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       ORDER_EVENTS_EXCHANGE: 'orders.events',
       SSE_KEEPALIVE_MS: 10_000,
-      SSE_REFRESH_MS: 1000,
+      SSE_REFRESH_MS: 10_000,
       ORDER_STATE_CACHE_MS: 1000,
       SSE_MAX_STREAMS_PER_CUSTOMER: 5,
       SSE_MAX_STREAMS: 1000,

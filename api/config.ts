@@ -25,13 +25,13 @@ export const GatewayConfigSchema = z.object({
   ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
   // The contract: a keep-alive comment at least every 15 s (checked once per refresh tick).
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
-  /** How often a live stream re-reads a pending order for step progress (status changes arrive as events). */
-  SSE_REFRESH_MS: z.coerce.number().int().min(50).default(1000),
-  /** Reads of a pending order within this window share one Temporal query (0 = a query per read). */
+  /** A live stream re-reads a pending order after this long without a pushed change (progress is pushed). */
+  SSE_REFRESH_MS: z.coerce.number().int().min(50).default(10_000),
+  /** Reads of a pending order whose state was not pushed share one Temporal query within this window (0 = a query each). */
   ORDER_STATE_CACHE_MS: millis(1000),
   /** Live order streams one customer may hold open on a gateway; past it → 429 (0 = no cap). */
   SSE_MAX_STREAMS_PER_CUSTOMER: count(5),
-  /** Live order streams a gateway holds open in all (each re-reads its order every SSE_REFRESH_MS; 0 = no cap). */
+  /** Live order streams a gateway holds open in all (0 = no cap). */
   SSE_MAX_STREAMS: count(1000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1_048_576),
   RATE_LIMIT_LOGIN_FAILURES: count(10),

@@ -1,10 +1,11 @@
 // Whole-system benchmark of the configuration `npm start` runs: Temporal on a file (WAL, synchronous=normal),
 // compiled JavaScript, the cached workflow bundle; cancel window 0, rate limits off. In the same run, the
-// engine's ceiling: a no-op workflow with the saga's number and kind of activities on the same server.
-// Prints figures, asserts nothing. Bounded; cleans up after itself.
+// engine's ceiling: a no-op workflow with the saga's number and kind of activities on the same server; then
+// the same load with every customer following its order (SSE, then GET every 500 ms) instead of waiting on
+// the workflow's result. Prints figures, asserts nothing. Bounded; cleans up after itself.
 //   npx tsx bench/orders.ts [orders=300] [customers=16]    (BENCH_CPU_PROF_DIR=dir: a CPU profile per process)
 import { createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -21,7 +22,8 @@ import { startAppStack, type AppProcessName } from '../scripts/stack.js';
 import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
 import { createGatewayClient } from '../test/support/api.js';
 import { noopActivities } from './ceiling/activities.js';
-import { closedLoop, cpuSeconds, cpuSecondsByCommand, openLoop, percentiles, rssMb } from './support.js';
+import { followByPolling, followBySse, type Follow } from './followers.js';
+import { closedLoop, cpuSeconds, cpuSecondsByPid, openLoop, percentiles, rssMb } from './support.js';
 
 const total = Number(process.argv[2] ?? 300);
 const customers = Number(process.argv[3] ?? 16);
@@ -90,23 +92,35 @@ const stack = await startAppStack({
 });
 const connection = await Connection.connect({ address });
 const client = new Client({ connection, dataConverter: payloadDataConverter() });
-/** CPU seconds so far of every process an order passes through (PostgreSQL and RabbitMQ by command name). */
+/** CPU seconds so far of every process an order passes through (PostgreSQL: our databases' backends and its own processes). */
 const cpuSnapshot = async (): Promise<Record<string, number>> => {
   const own: Record<string, number> = {
     temporal: await cpuSeconds(temporal.child.pid),
     ferretdb: await cpuSeconds(ferret.child.pid),
   };
   for (const [name, proc] of stack.processes) own[name] = await cpuSeconds(proc.child.pid);
-  const shared = await cpuSecondsByCommand(['postgres', 'beam.smp']);
-  return { ...own, postgresql: shared.postgres!, rabbitmq: shared['beam.smp']! };
+  const shared = await cpuSecondsByPid(['postgres', 'beam.smp'], prefix);
+  const renamed = Object.entries(shared).map(([key, s]) => [
+    key.replace(/^postgres:/, 'postgresql:').replace(/^beam\.smp:/, 'rabbitmq:'),
+    s,
+  ]);
+  return { ...own, ...Object.fromEntries(renamed) };
 };
 const cpuPerOrderLine = (before: Record<string, number>, after: Record<string, number>, orders: number) => {
-  const perOrder = Object.entries(after)
-    .map(([name, seconds]) => [name, ((seconds - (before[name] ?? 0)) * 1000) / orders] as const)
-    .sort((a, b) => b[1] - a[1]);
+  // Per process; `name:pid` entries (PostgreSQL, RabbitMQ) are summed by name, over the pids alive at the end.
+  const byName = new Map<string, number>();
+  for (const [key, seconds] of Object.entries(after)) {
+    const name = key.split(':')[0]!;
+    byName.set(name, (byName.get(name) ?? 0) + ((seconds - (before[key] ?? 0)) * 1000) / orders);
+  }
+  const perOrder = [...byName].sort((a, b) => b[1] - a[1]);
   const total = perOrder.reduce((sum, [, ms]) => sum + ms, 0);
   return `${total.toFixed(0)} ms per order (${perOrder.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')})`;
 };
+const loadLine = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 const rssLine = async () => {
   const parts = [];
   for (const [name, proc] of stack.processes) parts.push(`${name} ${(await rssMb(proc.child.pid)).toFixed(0)} MB`);
@@ -114,7 +128,7 @@ const rssLine = async () => {
 };
 
 try {
-  say(`durable stack (file DB, WAL, compiled JS) on ${address}; log ${logPath}`);
+  say(`durable stack (file DB, WAL, compiled JS) on ${address}; log ${logPath}; ${loadLine()}`);
   // Right after its start a process still holds start-up garbage (the worker ~15 MB) until V8 collects it.
   await new Promise((r) => setTimeout(r, 3000));
   say(`RSS 3 s after the start: ${await rssLine()}`);
@@ -141,14 +155,21 @@ try {
   );
   const accept: number[] = [];
   const complete: number[] = [];
-  /** One order: POST → 202, then the workflow's result (a long poll, no GET polling); CONFIRMED or it throws. */
-  const order = async (buyer: (typeof buyers)[number]) => {
+  let keys = 0;
+  /**
+   * One order with an Idempotency-Key, as the storefront sends: POST → 202, then its outcome, from the workflow's
+   * result (a long poll) or as a customer follows it (`follow`); CONFIRMED or it throws.
+   */
+  const order = async (buyer: (typeof buyers)[number], follow?: Follow) => {
     const t0 = performance.now();
-    const placed = await api.placeOrder(buyer.token, [{ productId: product.id, quantity: 1 }]);
+    const items = [{ productId: product.id, quantity: 1 }];
+    const placed = await api.placeOrder(buyer.token, items, 'tok_visa', `${prefix}-${(keys += 1)}`);
     if (placed.status !== 202) throw new Error(`POST /api/orders answered ${placed.status}`);
     accept.push(performance.now() - t0);
-    const state = (await client.workflow.getHandle(placed.body.id).result()) as OrderSagaState;
-    if (state.status !== 'CONFIRMED') throw new Error(`order ${placed.body.id} ended ${state.status}`);
+    const { status } = follow
+      ? await follow(buyer.token, placed.body.id)
+      : ((await client.workflow.getHandle(placed.body.id).result()) as OrderSagaState);
+    if (status !== 'CONFIRMED') throw new Error(`order ${placed.body.id} ended ${status}`);
     complete.push(performance.now() - t0);
   };
 
@@ -159,7 +180,7 @@ try {
   say(`  its POST → 202: ${percentiles(accept)}`);
 
   const ceilingWorker = await Worker.create({
-    connection: await NativeConnection.connect({ address }),
+    connection: await NativeConnection.connect({ address, grpcCompression: { codec: 'none' } }),
     taskQueue: `ceiling-${prefix}`,
     workflowsPath: fileURLToPath(new URL('./ceiling/workflows.ts', import.meta.url)),
     activities: noopActivities,
@@ -192,6 +213,23 @@ try {
   say(`  completion (POST → CONFIRMED): ${percentiles(complete)}`);
   say(`  CPU: ${cpuPerOrderLine(cpuBefore, await cpuSnapshot(), total)}`);
   say(`  RSS after load: ${await rssLine()}`);
+  say(`  ${loadLine()}`);
+
+  const followers: [string, Follow][] = [
+    ['SSE (GET /api/orders/:id/events)', followBySse(stack.urls.api)],
+    ['polling GET /api/orders/:id every 500 ms', followByPolling(stack.urls.api, 500)],
+  ];
+  for (const [how, follow] of followers) {
+    accept.length = complete.length = 0;
+    const before = await cpuSnapshot();
+    const followed = await closedLoop(total, customers, (i) => order(buyers[i % customers]!, follow));
+    say(
+      `followed by ${how}: ${followed.toFixed(1)} orders/s, ${((100 * followed) / throughput).toFixed(0)} % of unfollowed`,
+    );
+    say(`  completion (POST → CONFIRMED seen): ${percentiles(complete)}`);
+    say(`  CPU: ${cpuPerOrderLine(before, await cpuSnapshot(), total)}`);
+  }
+  say(`  RSS after the followed runs: ${await rssLine()}`);
 
   accept.length = complete.length = 0;
   const rate = Math.max(1, Math.round(throughput / 2));
@@ -199,7 +237,8 @@ try {
   await openLoop(rate, 20, () => order(buyers[n++ % customers]!));
   say(`at half the max (${rate} orders/s for 20 s, open loop): accept ${percentiles(accept)}`);
   say(`  completion: ${percentiles(complete)}`);
-  say(`final stock: ${(await api.getProduct(product.id)).stock} (expected ${100_000 - 23 - total - rate * 20})`);
+  const expected = 100_000 - 23 - total * (1 + followers.length) - rate * 20;
+  say(`final stock: ${(await api.getProduct(product.id)).stock} (expected ${expected}); ${loadLine()}`);
 } finally {
   await connection.close();
   await stack.stop();

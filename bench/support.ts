@@ -43,13 +43,24 @@ export async function cpuSeconds(pid: number | undefined): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds of every process whose command name is one of `names` (PostgreSQL backends, RabbitMQ…), per name. */
-export async function cpuSecondsByCommand(names: string[]): Promise<Record<string, number>> {
-  const totals: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
+/**
+ * CPU seconds of every process whose command name is one of `names` (PostgreSQL backends, RabbitMQ…), per
+ * `name:pid`, so a process that exits or starts between two snapshots does not skew the difference. With
+ * `ownedBy`, a PostgreSQL backend counts only when its title names one of our databases (other databases on a
+ * shared server are not ours); PostgreSQL's own processes (WAL writer, checkpointer…) always count.
+ */
+export async function cpuSecondsByPid(names: string[], ownedBy?: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const comm = (await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')).trim();
-    if (comm in totals) totals[comm]! += (await cpuSeconds(Number(entry))) || 0;
+    if (!names.includes(comm)) continue;
+    if (ownedBy && comm === 'postgres') {
+      const title = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+      const backend = /\(\d+\)/.test(title); // "postgres: … user database host(port) state"
+      if (backend && !title.includes(ownedBy)) continue;
+    }
+    out[`${comm}:${entry}`] = (await cpuSeconds(Number(entry))) || 0;
   }
-  return totals;
+  return out;
 }

@@ -34,6 +34,9 @@ export interface OrderSagaState {
 }
 
 export const QUERY_STATE = 'orderState';
+
+/** The saga hands its state to this sink whenever it changes (workers/progress.ts pushes it); never during replay. */
+export type OrderProgressSinks = { orderProgress: { changed(state: OrderSagaState): void } };
 /** The cancel signal: the gateway sends it after the orders service recorded the cancel (an operator may send it from the Web UI). */
 export const SIGNAL_CANCEL = 'requestCancel';
 

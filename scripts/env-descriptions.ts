@@ -69,9 +69,12 @@ export const descriptions: Record<string, string> = {
   SSE_MAX_STREAMS: 'Live order-status streams the gateway holds open in total; past it, 429 `RATE_LIMITED`.',
   SSE_MAX_STREAMS_PER_CUSTOMER:
     'Live order-status streams one customer may hold open at once; past it, 429 `RATE_LIMITED`.',
-  SSE_REFRESH_MS: 'How often a live stream re-reads a pending order for step progress.',
+  SSE_REFRESH_MS:
+    'A live stream re-reads its pending order after this long without a pushed change (step progress is pushed by the worker).',
   TEMPORAL_ADDRESS: 'Temporal frontend `host:port`. Given to `npm start`: used instead of starting a dev server.',
   TEMPORAL_API_KEY: 'API key for Temporal (implies TLS), as the `temporal` CLI reads it.',
+  TEMPORAL_GRPC_COMPRESSION:
+    'Compression of the worker’s gRPC calls to Temporal: `none` (loopback, same zone: gzip only costs CPU) or `gzip` (a slow or metered link).',
   TEMPORAL_METRICS_PORT:
     'Port of the Temporal SDK’s Prometheus metrics on the worker; unset: off. `npm start -- --observability` sets 9464.',
   TEMPORAL_NAMESPACE: 'Temporal namespace of the orders.',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { payloadKeyFields } from '../lib/payload-keys.js';
+import { ORDER_EVENTS_EXCHANGE } from '../contracts/events.js';
+import { DEFAULT_AMQP_URL } from '../lib/amqp.js';
 import { DEFAULT_PORTS, listenOn, processFields, temporalFields, upstreamUrlFields } from '../lib/config.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -11,9 +13,14 @@ export const WorkerConfig = z.object({
   ...upstreamUrlFields,
   ...listenOn('WORKER', DEFAULT_PORTS.worker),
   UPSTREAM_TIMEOUT_MS: positiveInt(5000),
+  /** The broker the sagas' live progress is pushed through to the gateways (best effort). */
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default(DEFAULT_AMQP_URL),
+  ORDER_EVENTS_EXCHANGE: z.string().min(1).default(ORDER_EVENTS_EXCHANGE),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(16),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** gzip on the worker's gRPC calls costs CPU on both ends; worth it only on a slow or metered link. */
+  TEMPORAL_GRPC_COMPRESSION: z.enum(['none', 'gzip']).default('none'),
   /** The Temporal SDK's Prometheus exporter (worker slots, schedule-to-start…) on this port; off when absent. */
   TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** How often the reconciler looks for PENDING orders whose saga closed without finishing them. */

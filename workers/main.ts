@@ -15,6 +15,9 @@ import { createSagaMetrics } from './saga-metrics.js';
 import { installSdkMetrics } from './sdk-metrics.js';
 import { ensureReconcileSchedule, sagaRunStateFrom } from './reconcile-schedule.js';
 import { createWorker } from './worker.js';
+import { connectAmqp } from '../lib/amqp.js';
+import { orderProgressExchange } from '../contracts/order-progress.js';
+import { createProgressPublisher } from './progress.js';
 
 await runMain({
   name: 'worker',
@@ -44,7 +47,8 @@ await runMain({
 
     // Temporal may come up after us (or restart): wait for it, reporting not-ready meanwhile.
     const temporalOptions = temporalConnectionOptions(config);
-    const connected = await retryUntilUp(() => NativeConnection.connect(temporalOptions), {
+    const grpcCompression = { codec: config.TEMPORAL_GRPC_COMPRESSION };
+    const connected = await retryUntilUp(() => NativeConnection.connect({ ...temporalOptions, grpcCompression }), {
       what: `Temporal at ${config.TEMPORAL_ADDRESS}`,
       logger,
       signal: stopping,
@@ -65,7 +69,15 @@ await runMain({
       sagaRunState: sagaRunStateFrom(client),
       finalize: (input) => sagaActivities.finalizeOrder(input),
     });
+    const amqp = await connectAmqp({ url: config.AMQP_URL, name: 'worker', logger });
+    onStop(() => amqp.close());
+    const progress = createProgressPublisher(amqp, {
+      exchange: orderProgressExchange(config.ORDER_EVENTS_EXCHANGE),
+      logger,
+    });
+    onStop(() => progress.close());
     const created = await createWorker({
+      progressSinks: progress.sinks,
       connection: connected,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

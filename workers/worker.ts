@@ -6,9 +6,12 @@ import {
   type ActivityInterceptorsFactory,
   type NativeConnection,
   type WorkerOptions,
+  type InjectedSinks,
   type WorkflowBundleOption,
 } from '@temporalio/worker';
+import type { OrderProgressSinks } from '../contracts/order-saga.js';
 import type { SpanPipeline } from '../lib/telemetry.js';
+import { noProgressSinks } from './progress.js';
 
 export interface WorkerLimits {
   maxConcurrentActivities: number;
@@ -32,6 +35,8 @@ export interface CreateWorkerOptions {
   shutdownGraceMs?: number;
   /** OpenTelemetry span pipeline (lib/telemetry.ts); absent: no tracing interceptors. */
   tracing?: SpanPipeline;
+  /** Where the sagas' live state goes (workers/progress.ts); absent: nowhere. */
+  progressSinks?: InjectedSinks<OrderProgressSinks>;
   /** Extra activity interceptors (saga metrics), outermost first, before the tracing ones. */
   activityInterceptors?: ActivityInterceptorsFactory[];
 }
@@ -55,6 +60,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const code = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
+  const tracing = await tracingOptions(options.tracing, options.workflowBundle !== undefined);
+  const sinks = { ...tracing.sinks, ...(options.progressSinks ?? noProgressSinks) };
   return Worker.create({
     connection,
     namespace,
@@ -62,13 +69,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities,
     ...code,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
-    ...withActivityInterceptors(
-      await tracingOptions(options.tracing, options.workflowBundle !== undefined),
-      options.activityInterceptors,
-    ),
+    ...withActivityInterceptors({ ...tracing, sinks }, options.activityInterceptors),
     maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentLocalActivityExecutions: limits.maxConcurrentActivities ?? 100,
-    maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 40,
+    // One workflow thread runs one task at a time: a few slots keep it busy; more only queue inside the worker.
+    maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks ?? 16,
+    // Pollers follow the backlog instead of holding 10 long polls each way open on an idle queue.
+    workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 1, initial: 2, maximum: 8 },
+    activityTaskPollerBehavior: { type: 'autoscaling', minimum: 1, initial: 2, maximum: 8 },
     // The SDK's default sizes the cache from the heap limit (thousands of workflows): an order saga
     // lives seconds, so a few hundred cover any realistic backlog at a fraction of the memory.
     maxCachedWorkflows: limits.maxCachedWorkflows ?? 500,

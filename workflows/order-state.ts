@@ -16,7 +16,11 @@ export class OrderState {
   /** The outcome once the saga has stopped moving forward, before it is final. */
   decided: FinalStatus | null = null;
 
-  constructor(readonly input: PlaceOrderInput) {
+  constructor(
+    readonly input: PlaceOrderInput,
+    /** Told after every change of status or steps (the progress sink); nothing by default. */
+    private readonly changed: (state: OrderSagaState) => void = () => {},
+  ) {
     this.items = input.items.map(({ productId, quantity }) => ({
       productId,
       quantity,
@@ -49,6 +53,13 @@ export class OrderState {
     const existing = this.steps.find((step) => step.name === name);
     if (existing) Object.assign(existing, { status, at });
     else this.steps.push({ name, status, at });
+    this.changed(this.snapshot());
+  }
+
+  finish(status: FinalStatus, failureReason: FailureReason | null): void {
+    this.status = status;
+    this.failureReason = failureReason;
+    this.changed(this.snapshot());
   }
 
   stepsCopy(): Step[] {

@@ -196,8 +196,7 @@ export class OrderSaga {
     await CancellationScope.nonCancellable(() =>
       this.safeLocal(`Mark order ${to}`, (a) => a.finalizeOrder({ ...this.ref, to, failureReason, steps })),
     );
-    this.order.status = to;
-    this.order.failureReason = failureReason ?? null;
+    this.order.finish(to, failureReason ?? null);
     upsertSearchAttributes([{ key: SearchAttributeKeys.orderStatus, value: to }]);
     setCurrentDetails(`Order ${this.input.orderId}: ${to}${failureReason ? ` (${failureReason})` : ''}`);
   }

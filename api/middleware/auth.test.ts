@@ -67,6 +67,38 @@ describe('createJwtVerifier', () => {
     expect(await rejection(dead(await issuer.sign('u_1')))).toBeInstanceOf(ServiceUnavailableError);
   });
 
+  it('takes a token it verified on trust again within the window, never past its exp; other bytes are verified afresh', async () => {
+    const jwks = (await (await fetch(`${issuer.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    const local = createLocalJWKSet(jwks);
+    let lookups = 0;
+    let now = Date.now();
+    const verify = createJwtVerifier({
+      keys: (header, token) => {
+        lookups += 1;
+        return local(header, token);
+      },
+      issuer: TOKEN_ISSUER_DEFAULT,
+      audience: TOKEN_AUDIENCE_DEFAULT,
+      trustForMs: 30_000,
+      clock: () => now,
+    });
+    const token = await issuer.sign('u_3', { expiresIn: Math.floor(Date.now() / 1000) + 600 });
+    for (let i = 0; i < 3; i++) await expect(verify(token)).resolves.toEqual({ sub: 'u_3', role: 'customer' });
+    expect(lookups).toBe(1);
+    now += 30_001;
+    await verify(token);
+    expect(lookups).toBe(2);
+    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    expect(await rejection(verify(tampered))).toMatchObject({ status: 401 });
+
+    now = Date.now();
+    const shortLived = await issuer.sign('u_4', { expiresIn: Math.floor(now / 1000) + 2 });
+    await verify(shortLived);
+    now += 3_000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, now - Date.now())));
+    expect(await rejection(verify(shortLived))).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+  });
+
   it('works with any key source, such as a local JWKS', async () => {
     const jwks = (await (await fetch(`${issuer.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
     const local = createJwtVerifier({

@@ -1,21 +1,29 @@
 import type { Channel } from 'amqplib';
 import { OrderEvent, ORDER_ROUTING_KEYS } from '../../contracts/events.js';
+import { OrderProgress, orderProgressExchange } from '../../contracts/order-progress.js';
+import type { OrderSagaState } from '../../contracts/order-saga.js';
 import { keepChannel, type AmqpConnection } from '../../lib/amqp.js';
-import { declareFanInQueue } from '../../lib/amqp-topology.js';
+import { declareFanInQueue, declareTopicExchange } from '../../lib/amqp-topology.js';
 import type { Logger } from '../../lib/logger.js';
+import { createLiveStates } from './live-states.js';
 
-/** `event` is undefined for "re-read": the subscription was re-established and events may have been missed. */
-export type OrderEventListener = (event: OrderEvent | undefined) => void;
+/** A domain event, a pushed saga state, or undefined for "re-read": the subscription was re-established and messages may have been missed. */
+export type OrderEventListener = (message: OrderEvent | OrderProgress | undefined) => void;
 
-/** The order events this gateway instance hears, dispatched to the live streams of each order. */
+/** The order events and saga progress this gateway instance hears, dispatched to the live streams of each order. */
 export interface OrderEventHub {
   subscribe: (orderId: string, listener: OrderEventListener) => () => void;
+  /** The latest pushed state of a running saga, if this instance heard one (dropped once the order is final). */
+  latestState: (orderId: string) => OrderSagaState | undefined;
   connected(): boolean;
   close(): Promise<void>;
 }
 
 function createListeners() {
   const byOrder = new Map<string, Set<OrderEventListener>>();
+  const states = createLiveStates();
+  const dispatch = (orderId: string, message: OrderEvent | OrderProgress | undefined) =>
+    byOrder.get(orderId)?.forEach((l) => l(message));
   return {
     subscribe: (orderId: string, listener: OrderEventListener) => {
       const set = byOrder.get(orderId) ?? new Set();
@@ -25,32 +33,45 @@ function createListeners() {
         if (set.size === 0) byOrder.delete(orderId);
       };
     },
-    dispatch: (orderId: string, event: OrderEvent | undefined) => byOrder.get(orderId)?.forEach((l) => l(event)),
+    latestState: states.get,
+    receive: (message: OrderEvent | OrderProgress) => {
+      if (message.type === 'order.progress') {
+        if (!states.offer(message)) return; // older than what was heard already
+        return dispatch(message.state.orderId, message);
+      }
+      if (message.type !== 'order.placed') states.finish(message.orderId);
+      dispatch(message.orderId, message);
+    },
     resyncAll: () => byOrder.forEach((set) => set.forEach((l) => l(undefined))),
   };
 }
 
 /**
- * Each instance consumes through its own exclusive, auto-delete queue bound to the exchange, so every
- * replica hears every event. After a reconnect every stream re-reads its order (what was missed).
+ * Each instance consumes through its own exclusive, auto-delete queue bound to the events exchange and to
+ * the progress exchange, so every replica hears everything. After a reconnect every stream re-reads its order.
  */
 export function createAmqpOrderEventHub(
   connection: AmqpConnection,
   options: { exchange: string; logger: Logger },
 ): OrderEventHub {
   const listeners = createListeners();
+  const progressExchange = orderProgressExchange(options.exchange);
   const channel = keepChannel<Channel>(connection, {
     name: 'gateway-order-events',
     logger: options.logger,
     confirm: false,
     setup: async (open) => {
       const queue = await declareFanInQueue(open, options.exchange, ORDER_ROUTING_KEYS);
+      await declareTopicExchange(open, progressExchange);
+      await open.bindQueue(queue, progressExchange, '#');
       await open.consume(
         queue,
         (message) => {
           if (!message) return;
-          const parsed = OrderEvent.safeParse(safeJson(message.content));
-          if (parsed.success) listeners.dispatch(parsed.data.orderId, parsed.data);
+          const body = safeJson(message.content);
+          const parsed =
+            message.fields.exchange === progressExchange ? OrderProgress.safeParse(body) : OrderEvent.safeParse(body);
+          if (parsed.success) listeners.receive(parsed.data);
         },
         { noAck: true },
       );
@@ -59,17 +80,19 @@ export function createAmqpOrderEventHub(
   });
   return {
     subscribe: listeners.subscribe,
+    latestState: listeners.latestState,
     connected: () => channel.current() !== undefined,
     close: () => channel.close(),
   };
 }
 
 /** In-process hub for tests and for a gateway without a broker: `publish` plays the broker. */
-export function createLocalOrderEventHub(): OrderEventHub & { publish(event: OrderEvent): void } {
+export function createLocalOrderEventHub(): OrderEventHub & { publish(message: OrderEvent | OrderProgress): void } {
   const listeners = createListeners();
   return {
     subscribe: listeners.subscribe,
-    publish: (event) => listeners.dispatch(event.orderId, event),
+    latestState: listeners.latestState,
+    publish: listeners.receive,
     connected: () => true,
     close: async () => {},
   };

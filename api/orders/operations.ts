@@ -11,6 +11,7 @@ import { canSee, orderNotFound, recordOrder } from './order-records.js';
 import { deriveOrderId, requestHash } from './idempotency.js';
 import type { OrderMemo, OrderWorkflowDescription, OrderWorkflows } from './workflow-port.js';
 import { orderFromRecordAndState, orderFromWorkflow } from './views.js';
+import { createPendingRecords } from './pending-records.js';
 import { rateLimited } from '../rate-limits/limiter.js';
 import type { OrdersClient } from '../upstream.js';
 
@@ -22,6 +23,8 @@ export interface OrderOperationsDeps {
   takeOrderToken: (customerId: string) => Promise<number>;
   now: () => Date;
   queryTimeoutMs?: number;
+  /** The saga's state as last pushed to this gateway (event-hub.ts); a read finds it there before asking Temporal. */
+  pushedState?: (orderId: string) => OrderSagaState | undefined;
   /** How long a cancel waits for the saga to finish before answering with the PENDING order (default 2 s). */
   cancelSettleMs?: number;
 }
@@ -37,8 +40,11 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
   const { orders, workflows, now } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3_000;
   const cancel = createCancel({ orders, workflows, now, settleMs: deps.cancelSettleMs ?? 2_000 });
+  const pending = createPendingRecords();
 
   async function liveState(id: string, ctx: Ctx): Promise<OrderSagaState | undefined> {
+    const pushed = deps.pushedState?.(id);
+    if (pushed) return pushed;
     try {
       return await workflows.query(id, queryTimeoutMs);
     } catch (error) {
@@ -56,10 +62,20 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
 
   /** The order record, refreshed with the saga's live state while it runs; before the record exists, the saga's own view. */
   async function get(id: string, ctx: Ctx): Promise<Order> {
+    const pushed = deps.pushedState?.(id);
+    const known = pushed && pending.get(id);
+    if (known) {
+      if (!canSee(ctx.caller, known.customerId)) throw orderNotFound(id);
+      return orderFromRecordAndState(known, pushed);
+    }
     const record = await orders.get(id, ctx.requestId);
     if (record) {
       if (!canSee(ctx.caller, record.customerId)) throw orderNotFound(id);
-      if (FinalStatuses.includes(record.status)) return record;
+      if (FinalStatuses.includes(record.status)) {
+        pending.forget(id);
+        return record;
+      }
+      pending.remember(record);
       const state = await liveState(id, ctx);
       return state ? orderFromRecordAndState(record, state) : record;
     }
@@ -105,8 +121,9 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
       createdAt,
     };
     // The summary is encrypted like every payload; it still names nothing about the customer.
-    await workflows.start(input, memo, `Order ${orderId} — ${units} item${units === 1 ? '' : 's'}`);
-    if (idempotencyKey !== undefined) {
+    const created = await workflows.start(input, memo, `Order ${orderId} — ${units} item${units === 1 ? '' : 's'}`);
+    // Only a key that already named a saga needs its memo: a retried start of ours, or another request.
+    if (!created) {
       const existing = await workflows.describe(orderId);
       if (!existing)
         throw new ProblemError(503, ErrorCode.SERVICE_UNAVAILABLE, 'The order workflow could not be found after start');
@@ -149,7 +166,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
    */
   async function recordPlaced(order: Order, ctx: Ctx): Promise<void> {
     try {
-      await recordOrder(orders, order, ctx);
+      pending.remember(await recordOrder(orders, order, ctx));
     } catch (error) {
       ctx.log.warn({ orderId: order.id, err: (error as Error).message }, 'order record deferred to the saga');
     }

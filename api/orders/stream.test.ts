@@ -28,18 +28,22 @@ function setup(refreshMs = 60_000, keepAliveMs = 60_000) {
   const hub = createLocalOrderEventHub();
   const closed = { count: 0 };
   let current = order('PENDING');
+  const reads = { count: 0 };
   const app = new Hono().get('/events', (c) =>
     streamOrder(c, current, {
       orderId: 'o1',
       hub,
-      read: async () => current,
+      read: async () => {
+        reads.count += 1;
+        return current;
+      },
       log: createLogger('t', 'silent'),
       keepAliveMs,
       refreshMs,
       onClose: () => void (closed.count += 1),
     }),
   );
-  return { hub, app, closed, set: (next: Order) => void (current = next) };
+  return { hub, app, closed, reads, set: (next: Order) => void (current = next) };
 }
 
 async function readAll(response: Response): Promise<string> {
@@ -75,6 +79,40 @@ describe('streamOrder (SSE)', () => {
       { id: 2, status: 'PENDING', steps: ['reserveInventory'] },
       { id: 3, status: 'CONFIRMED', steps: ['reserveInventory', 'capturePayment'] },
     ]);
+  });
+
+  it('sends pushed step progress without reading the order; a pushed final status is re-read and ends it', async () => {
+    const s = setup();
+    const body = readAll(await s.app.request('/events'));
+    await new Promise((r) => setTimeout(r, 20));
+    const readsAtStart = s.reads.count;
+    const state = (status: Order['status'], steps: Order['steps']) => ({
+      orderId: 'o1',
+      customerId: 'c1',
+      status,
+      failureReason: null,
+      items: order('PENDING').items,
+      totalCents: 100,
+      currency: 'USD',
+      cancellable: status === 'PENDING',
+      steps,
+    });
+    const push = (seq: number, status: Order['status'], steps: Order['steps']) =>
+      s.hub.publish({ type: 'order.progress', seq, state: state(status, steps) });
+    push(3, 'PENDING', [step('getCustomer')]);
+    push(5, 'PENDING', [step('getCustomer'), step('reserveInventory')]);
+    push(4, 'PENDING', [step('getCustomer')]); // late and older: ignored
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.reads.count).toBe(readsAtStart);
+    s.set(order('CONFIRMED', [step('getCustomer'), step('reserveInventory'), step('capturePayment')]));
+    push(9, 'CONFIRMED', [step('getCustomer'), step('reserveInventory'), step('capturePayment')]);
+    expect(events(await body)).toEqual([
+      { id: 1, status: 'PENDING', steps: [] },
+      { id: 2, status: 'PENDING', steps: ['getCustomer'] },
+      { id: 3, status: 'PENDING', steps: ['getCustomer', 'reserveInventory'] },
+      { id: 4, status: 'CONFIRMED', steps: ['getCustomer', 'reserveInventory', 'capturePayment'] },
+    ]);
+    expect(s.reads.count).toBe(readsAtStart + 1);
   });
 
   it('an already-final order: one event, then the end', async () => {

@@ -71,11 +71,11 @@ const fresh = () => {
 const adapter = () => createTemporalOrderWorkflows({ client, taskQueue, namespace: 'default', timeoutMs: 5000 });
 
 describe('createTemporalOrderWorkflows against a real Temporal server', () => {
-  it('starts once per id (USE_EXISTING), with memo, search attributes and a summary', async () => {
+  it('starts once per id and says which call created it, with memo, search attributes and a summary', async () => {
     const workflows = adapter();
     const { orderId, input, memo } = fresh();
-    await workflows.start(input, memo, `Order ${orderId} — 2 items`);
-    await workflows.start(input, { ...memo, nonce: 'second' }, 'ignored');
+    await expect(workflows.start(input, memo, `Order ${orderId} — 2 items`)).resolves.toBe(true);
+    await expect(workflows.start(input, { ...memo, nonce: 'second' }, 'ignored')).resolves.toBe(false);
     const described = await workflows.describe(orderId);
     expect(described).toMatchObject({
       workflowId: orderId,
@@ -105,7 +105,7 @@ describe('createTemporalOrderWorkflows against a real Temporal server', () => {
       status: 'CANCELLED',
     });
     await expect(workflows.signalCancel(a.orderId)).resolves.toBeUndefined();
-    await expect(workflows.start(a.input, { ...a.memo, nonce: 'later' }, 's')).resolves.toBeUndefined();
+    await expect(workflows.start(a.input, { ...a.memo, nonce: 'later' }, 's')).resolves.toBe(false);
     expect((await workflows.describe(a.orderId))?.memo.nonce).toBe(a.memo.nonce);
 
     const b = fresh();

@@ -38,14 +38,16 @@ export function createTemporalOrderWorkflows(options: TemporalOrderWorkflowsOpti
             memo: { ...memo },
             // Search attributes are stored unencrypted: the status only, never the customer (it is in the memo).
             typedSearchAttributes: [{ key: OrderStatusKey, value: 'PENDING' }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
+            // FAIL, not USE_EXISTING: the start's own answer says whether this request created the saga.
+            workflowIdConflictPolicy: 'FAIL',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             staticSummary: summary,
           }),
         );
+        return true;
       } catch (error) {
-        // A closed workflow with this id: the caller treats it as the existing order.
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+        // A running or closed workflow with this id: the caller treats it as the existing order.
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
         throw outage(error);
       }
     },

@@ -24,8 +24,8 @@ export interface OrderWorkflowDescription {
 
 /** The few Temporal operations the gateway needs; the real one is temporal-workflows.ts, the test double test-support/memory-workflows.ts. */
 export interface OrderWorkflows {
-  /** Starts the saga, or does nothing when a workflow with that id exists (running or closed). */
-  start(input: PlaceOrderInput, memo: OrderMemo, summary: string): Promise<void>;
+  /** Starts the saga: true when this call created it, false when a workflow with that id exists (running or closed). */
+  start(input: PlaceOrderInput, memo: OrderMemo, summary: string): Promise<boolean>;
   describe(workflowId: string): Promise<OrderWorkflowDescription | undefined>;
   /** The live saga state; rejects when it cannot be had within timeoutMs. */
   query(workflowId: string, timeoutMs: number): Promise<OrderSagaState>;

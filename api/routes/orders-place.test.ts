@@ -81,6 +81,22 @@ describe('POST /api/orders', () => {
     expect((await readBody(await fx.place(other.app, 'alice', body, key))).id).toBe(id);
   });
 
+  it('a keyed placement that creates the saga asks Temporal only to start it; a racing duplicate is told apart by the memo', async () => {
+    const gw = buildGateway(fx.services, fx.issuer);
+    const key = { 'idempotency-key': 'race-1' };
+    const first = await fx.place(gw.app, 'alice', body, key);
+    expect(first.status).toBe(202);
+    expect(gw.temporal.described).toEqual([]);
+    const racing = await Promise.all([
+      fx.place(gw.app, 'alice', body, { 'idempotency-key': 'race-2' }),
+      fx.place(gw.app, 'alice', body, { 'idempotency-key': 'race-2' }),
+    ]);
+    expect(racing.map((res) => res.status).sort()).toEqual([200, 202]);
+    const [a, b] = await Promise.all(racing.map(readBody));
+    expect(a.id).toBe(b.id);
+    expect(gw.temporal.runs.size).toBe(2);
+  });
+
   it('an existing workflow that already closed still counts as the order', async () => {
     const gw = buildGateway(fx.services, fx.issuer);
     const key = { 'idempotency-key': 'closed-1' };

@@ -12,10 +12,12 @@ interface Run {
   startTime: Date;
 }
 
-/** An in-memory Temporal stand-in with the same start/describe semantics (USE_EXISTING, closed counts as existing). */
+/** An in-memory Temporal stand-in with the same start/describe semantics (an existing id, closed too, is not started again). */
 export function createMemoryOrderWorkflows() {
   const runs = new Map<string, Run>();
   const starts: PlaceOrderInput[] = [];
+  const described: string[] = [];
+  const queried: string[] = [];
   let temporalDown = false;
   let queryFails = false;
   const run = (id: string) => {
@@ -27,7 +29,7 @@ export function createMemoryOrderWorkflows() {
     async start(input, memo, summary) {
       if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
       starts.push(input);
-      if (runs.has(input.orderId)) return;
+      if (runs.has(input.orderId)) return false;
       const state: OrderSagaState = {
         orderId: input.orderId,
         customerId: input.customerId,
@@ -40,8 +42,10 @@ export function createMemoryOrderWorkflows() {
         steps: [],
       };
       runs.set(input.orderId, { input, memo, summary, running: true, state, startTime: new Date() });
+      return true;
     },
     async describe(id) {
+      described.push(id);
       if (temporalDown) throw new ServiceUnavailableError('temporal', 'down');
       const found = runs.get(id);
       if (!found) return undefined;
@@ -57,6 +61,7 @@ export function createMemoryOrderWorkflows() {
       };
     },
     async query(id) {
+      queried.push(id);
       if (queryFails || temporalDown) throw new Error('query timed out');
       return structuredClone(run(id).state);
     },
@@ -81,6 +86,10 @@ export function createMemoryOrderWorkflows() {
     workflows,
     runs,
     starts,
+    /** Ids of every describe call, in order. */
+    described,
+    /** Ids of every query, in order. */
+    queried,
     setTemporalDown: (down: boolean) => void (temporalDown = down),
     setQueryFails: (fails: boolean) => void (queryFails = fails),
   };

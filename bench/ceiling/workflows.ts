@@ -1,6 +1,6 @@
-// The engine's ceiling for the order saga: the same commands (local activities for the reads, the order
-// record, the point of no return and finalize; regular ones for reserve with authorize, then capture with
-// commit), doing nothing.
+// The engine's ceiling for the order saga: the same commands (local activities for the customer check and
+// the pricing in parallel, the order record, the point of no return and finalize; regular ones for reserve
+// with authorize, then capture with commit), doing nothing.
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { noopActivities } from './activities.js';
 
@@ -9,8 +9,7 @@ const local = proxyLocalActivities<typeof noopActivities>(options);
 const regular = proxyActivities<typeof noopActivities>(options);
 
 export async function noopSaga(): Promise<void> {
-  await local.noop('getCustomer');
-  await local.noop('priceItems');
+  await Promise.all([local.noop('getCustomer'), local.noop('priceItems')]);
   await local.noop('createOrder');
   await Promise.all([regular.noop('reserveInventory'), regular.noop('authorizePayment')]);
   await local.noop('passPointOfNoReturn');

@@ -25,12 +25,13 @@ export async function transitionOrder(db: OrdersDb, id: string, request: Transit
       .where(and(eq(orders.id, id), eq(orders.status, 'PENDING')))
       .returning();
     if (!updated) return repeatOrRefuse(tx, id, request, failureReason);
-    await assertPaymentGuard(tx, updated);
-    await tx
-      .insert(orderStatusHistory)
-      .values({ orderId: id, fromStatus: 'PENDING', toStatus: request.to, failureReason });
     const order = toOrder(updated);
-    await appendOrderEvent(tx, order);
+    // One round trip for the three: a refused guard rolls the inserts back with the update.
+    await Promise.all([
+      assertPaymentGuard(tx, updated),
+      tx.insert(orderStatusHistory).values({ orderId: id, fromStatus: 'PENDING', toStatus: request.to, failureReason }),
+      appendOrderEvent(tx, order),
+    ]);
     return order;
   });
 }

@@ -52,9 +52,12 @@ export function createOrders(db: OrdersDb, onEvent: () => void = () => {}): Orde
           .onConflictDoNothing({ target: orders.id })
           .returning();
         if (inserted) {
-          await tx.insert(orderStatusHistory).values({ orderId: id, fromStatus: null, toStatus: 'PENDING' });
           const order = toOrder(inserted);
-          await appendOrderEvent(tx, order);
+          // Issued together, the two inserts travel in one write and cost one round trip.
+          await Promise.all([
+            tx.insert(orderStatusHistory).values({ orderId: id, fromStatus: null, toStatus: 'PENDING' }),
+            appendOrderEvent(tx, order),
+          ]);
           return { order, created: true };
         }
         // A concurrent insert of the same id has committed by now: ON CONFLICT waited for it.

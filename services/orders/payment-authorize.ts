@@ -34,9 +34,12 @@ export async function authorizePayment(
 type Started = { replay: PaymentOutcome } | { pending: PaymentRow };
 
 async function begin(tx: OrdersTx, order: LockedOrder, call: IdempotentCall): Promise<Started> {
-  const replay = await storedOutcome(tx, call);
+  // Pipelined on the one connection: PostgreSQL still runs them in this order, for one round trip.
+  const [replay, [existing]] = await Promise.all([
+    storedOutcome(tx, call),
+    tx.select().from(payments).where(eq(payments.orderId, order.id)),
+  ]);
   if (replay) return { replay };
-  const [existing] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   // Resuming our own call (a retry after a lost answer or a crash), or settling it after a void.
   if (existing && existing.authorizeKey === call.key && isUnsettled(existing)) return { pending: existing };
   if (existing)

@@ -56,9 +56,12 @@ async function claim(
   call: IdempotentCall,
 ): Promise<{ done: PaymentOutcome } | { payment: PaymentRow }> {
   const operation = call.operation as PaymentMove;
-  const replay = await storedOutcome(tx, call);
+  // Pipelined on the one connection: PostgreSQL still runs them in this order, for one round trip.
+  const [replay, [payment]] = await Promise.all([
+    storedOutcome(tx, call),
+    tx.select().from(payments).where(eq(payments.orderId, order.id)),
+  ]);
   if (replay) return { done: replay };
-  const [payment] = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   const done = (row: PaymentRow) => storeOutcome(tx, call, { payment: toPayment(row), declined: false });
   if (operation === 'void' && (!payment || payment.status === 'pending')) {
     return { done: await done(await voidTombstone(tx, order, payment)) };
@@ -90,21 +93,24 @@ export async function complete(
   payment: PaymentRow,
   orUnclaimed = false,
 ): Promise<PaymentOutcome> {
-  const replay = await storedOutcome(tx, call);
-  if (replay) return replay;
   const rule = moveRules[call.operation as PaymentMove];
   const ours = eq(payments.inFlightKey, call.key);
-  const [updated] = await tx
-    .update(payments)
-    .set({ status: rule.to, inFlight: null, inFlightKey: null, inFlightAt: null, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(payments.id, payment.id),
-        eq(payments.status, rule.from),
-        orUnclaimed ? or(ours, isNull(payments.inFlight)) : ours,
-      ),
-    )
-    .returning();
+  // One round trip for both, run in this order: after a stored outcome the payment has left `rule.from`, so the update is a no-op.
+  const [replay, [updated]] = await Promise.all([
+    storedOutcome(tx, call),
+    tx
+      .update(payments)
+      .set({ status: rule.to, inFlight: null, inFlightKey: null, inFlightAt: null, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(payments.id, payment.id),
+          eq(payments.status, rule.from),
+          orUnclaimed ? or(ours, isNull(payments.inFlight)) : ours,
+        ),
+      )
+      .returning(),
+  ]);
+  if (replay) return replay;
   if (!updated) throw paymentConflict(`Payment of order ${call.orderId} changed concurrently`);
   return storeOutcome(tx, call, { payment: toPayment(updated), declined: false });
 }

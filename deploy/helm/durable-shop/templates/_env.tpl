@@ -34,6 +34,7 @@
 - name: TEMPORAL_UI_URL
   value: {{ $values.temporalUiUrl | quote }}
 {{- else if eq $name "worker" }}
+{{ include "durable-shop.secretEnv" (list $root "AMQP_URL") }}
 - name: WORKFLOW_BUNDLE_PATH
   value: /app/dist/workflow-bundle.js
 - name: WORKER_MAX_CONCURRENT_ACTIVITIES
