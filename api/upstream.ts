@@ -18,14 +18,6 @@ import { ServiceRejectedError, ServiceUnavailableError, type ServiceTransport } 
 
 type Body<R extends RouteDef> = RouteInput<R> extends { body: infer B } ? B : never;
 type Query<R extends RouteDef> = RouteInput<R> extends { query: infer Q } ? Q : never;
-type Answer<R extends RouteDef> = Promise<RouteResponse<R>>;
-
-export interface UsersClient {
-  register(body: Body<typeof usersApi.register>, requestId: string): Answer<typeof usersApi.register>;
-  login(body: Body<typeof usersApi.login>, requestId: string): Answer<typeof usersApi.login>;
-  get(id: string, requestId: string): Answer<typeof usersApi.get>;
-  ready(): Promise<void>;
-}
 
 /** The public request's If-Match / If-None-Match, passed to the service as they came. */
 export interface Conditions {
@@ -37,44 +29,6 @@ export interface Conditions {
 export interface Tagged<T> {
   body: T;
   etag: string | undefined;
-}
-type TaggedAnswer<R extends RouteDef> = Promise<Tagged<RouteResponse<R>>>;
-
-export interface ProductsClient {
-  list(query: Query<typeof productsApi.list>, requestId: string): Answer<typeof productsApi.list>;
-  /** Throws NotModifiedError when `ifNoneMatch` still matches. */
-  get(id: string, requestId: string, conditions?: Conditions): TaggedAnswer<typeof productsApi.get>;
-  create(body: Body<typeof productsApi.create>, requestId: string): TaggedAnswer<typeof productsApi.create>;
-  update(
-    id: string,
-    body: Body<typeof productsApi.update>,
-    requestId: string,
-    conditions?: Conditions,
-  ): TaggedAnswer<typeof productsApi.update>;
-  restock(
-    id: string,
-    body: Body<typeof productsApi.restock>,
-    requestId: string,
-    conditions?: Conditions,
-  ): TaggedAnswer<typeof productsApi.restock>;
-  ready(): Promise<void>;
-}
-
-export interface OrdersClient {
-  /** undefined when the orders service has no record (yet). */
-  get(id: string, requestId: string): Promise<RouteResponse<typeof ordersApi.get> | undefined>;
-  list(query: Query<typeof ordersApi.list>, requestId: string): Answer<typeof ordersApi.list>;
-  /** Idempotent create of the (still unpriced) record; the saga fills the prices in. */
-  record(orderId: string, body: Body<typeof ordersApi.create>, requestId: string): Answer<typeof ordersApi.create>;
-  /** Records a customer's cancel; a 409 NOT_CANCELLABLE refusal passes through to the client. */
-  requestCancel(orderId: string, requestId: string): Answer<typeof ordersApi.requestCancel>;
-  /** Claims a new order's units against its customer's cap; a 429 RATE_LIMITED passes through to the client. */
-  holdUnits(
-    orderId: string,
-    body: Body<typeof ordersApi.holdUnits>,
-    requestId: string,
-  ): Answer<typeof ordersApi.holdUnits>;
-  ready(): Promise<void>;
 }
 
 /**
@@ -111,12 +65,14 @@ const readiness = (client: ServiceTransport) => async () => {
   await client.call('GET', '/readyz', z.unknown(), { timeoutMs: 2_000 });
 };
 
-export function createUsersClient(transport: ServiceTransport): UsersClient {
+export type UsersClient = ReturnType<typeof createUsersClient>;
+
+export function createUsersClient(transport: ServiceTransport) {
   const users = createContractClient(usersApi, transport);
   return {
-    register: (body, requestId) => users.register({ body }, { requestId }),
-    login: (body, requestId) => users.login({ body }, { requestId }),
-    get: (id, requestId) => users.get({ params: { id } }, { requestId }),
+    register: (body: Body<typeof usersApi.register>, requestId: string) => users.register({ body }, { requestId }),
+    login: (body: Body<typeof usersApi.login>, requestId: string) => users.login({ body }, { requestId }),
+    get: (id: string, requestId: string) => users.get({ params: { id } }, { requestId }),
     ready: readiness(transport),
   };
 }
@@ -136,24 +92,31 @@ async function tagged<T>(
   return { body, etag };
 }
 
-export function createProductsClient(transport: ServiceTransport): ProductsClient {
+export type ProductsClient = ReturnType<typeof createProductsClient>;
+
+export function createProductsClient(transport: ServiceTransport) {
   const products = createContractClient(productsApi, transport);
   return {
-    list: (query, requestId) => products.list({ query }, { requestId }),
-    get: (id, requestId, conditions) => tagged((meta) => products.get({ params: { id } }, meta), requestId, conditions),
-    create: (body, requestId) => tagged((meta) => products.create({ body }, meta), requestId),
-    update: (id, body, requestId, conditions) =>
+    list: (query: Query<typeof productsApi.list>, requestId: string) => products.list({ query }, { requestId }),
+    get: (id: string, requestId: string, conditions?: Conditions) =>
+      tagged((meta) => products.get({ params: { id } }, meta), requestId, conditions),
+    create: (body: Body<typeof productsApi.create>, requestId: string) =>
+      tagged((meta) => products.create({ body }, meta), requestId),
+    update: (id: string, body: Body<typeof productsApi.update>, requestId: string, conditions?: Conditions) =>
       tagged((meta) => products.update({ params: { id }, body }, meta), requestId, conditions),
-    restock: (id, body, requestId, conditions) =>
+    restock: (id: string, body: Body<typeof productsApi.restock>, requestId: string, conditions?: Conditions) =>
       tagged((meta) => products.restock({ params: { id }, body }, meta), requestId, conditions),
     ready: readiness(transport),
   };
 }
 
-export function createOrdersClient(transport: ServiceTransport): OrdersClient {
+export type OrdersClient = ReturnType<typeof createOrdersClient>;
+
+/** `get` answers undefined when the orders service has no record (yet); refusals (409, 429) pass through. */
+export function createOrdersClient(transport: ServiceTransport) {
   const orders = createContractClient(ordersApi, transport);
   return {
-    async get(id, requestId) {
+    async get(id: string, requestId: string): Promise<RouteResponse<typeof ordersApi.get> | undefined> {
       try {
         return await orders.get({ params: { id } }, { requestId });
       } catch (error) {
@@ -161,10 +124,12 @@ export function createOrdersClient(transport: ServiceTransport): OrdersClient {
         throw error;
       }
     },
-    list: (query, requestId) => orders.list({ query }, { requestId }),
-    record: (id, body, requestId) => orders.create({ params: { id }, body }, { requestId }),
-    requestCancel: (id, requestId) => orders.requestCancel({ params: { id } }, { requestId }),
-    holdUnits: (id, body, requestId) => orders.holdUnits({ params: { id }, body }, { requestId }),
+    list: (query: Query<typeof ordersApi.list>, requestId: string) => orders.list({ query }, { requestId }),
+    record: (id: string, body: Body<typeof ordersApi.create>, requestId: string) =>
+      orders.create({ params: { id }, body }, { requestId }),
+    requestCancel: (id: string, requestId: string) => orders.requestCancel({ params: { id } }, { requestId }),
+    holdUnits: (id: string, body: Body<typeof ordersApi.holdUnits>, requestId: string) =>
+      orders.holdUnits({ params: { id }, body }, { requestId }),
     ready: readiness(transport),
   };
 }
