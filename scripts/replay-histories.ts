@@ -13,11 +13,11 @@ export interface ReplayQuery {
   where?: string;
 }
 
-/** The visibility query of the executions to replay, open and closed alike, newest first. */
+/** The visibility query of the executions to replay, open and closed alike (SQL visibility has no ORDER BY). */
 export function replayVisibilityQuery({ since, workflowType = WORKFLOW_TYPE, where }: ReplayQuery): string {
   const clauses = [`WorkflowType = '${workflowType.replaceAll("'", "\\'")}'`, `StartTime >= '${since.toISOString()}'`];
   if (where?.trim()) clauses.push(`(${where.trim()})`);
-  return `${clauses.join(' AND ')} ORDER BY StartTime DESC`;
+  return clauses.join(' AND ');
 }
 
 export interface ReplayFailure {

@@ -2,6 +2,7 @@
 // histories (open and closed) through the workflow bundle that ships; exits 1 naming every workflow that diverges.
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadConfigOrExit, parseConfig, ConfigError, temporalFields } from '../lib/config.js';
 import { payloadDataConverter, payloadKeyFields } from '../lib/payload-keys.js';
@@ -21,7 +22,7 @@ const ReplayArgs = z.object({
     .regex(/^\d+[mhd]$/, 'a number of minutes, hours or days: 90m, 24h, 7d')
     .default('24h')
     .transform((v) => Number(v.slice(0, -1)) * UNIT_MS[v.slice(-1) as keyof typeof UNIT_MS]),
-  /** At most this many executions, newest first. */
+  /** At most this many executions. */
   limit: z.coerce.number().int().min(1).max(100_000).default(1000),
   type: z.string().min(1).default(WORKFLOW_TYPE),
   /** Extra visibility clauses, ANDed. */
@@ -50,6 +51,8 @@ function parseCommandLine(argv: string[]): ReplayArgs {
 
 const env = loadConfigOrExit(ReplayEnv, process.env);
 const args = parseCommandLine(process.argv.slice(2));
+// The replayer's worker logs every state change at INFO; a divergence is reported below.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 const say = (line: string) => process.stdout.write(`[replay] ${line}\n`);
 // The image's bundle (scripts/bundle-workflows.ts) carries the tracing interceptors; so does this one.
 const codePath = args.bundle ?? (await ensureWorkflowBundle({ tracing: true }));
