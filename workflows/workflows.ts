@@ -1,6 +1,8 @@
+import { setWorkflowOptions } from '@temporalio/workflow';
 import type { OrderSagaState, PlaceOrderInput } from '../contracts/order-saga.js';
 import { installHandlers } from './handlers.js';
 import { OrderState } from './order-state.js';
+import { reconcileOrders } from './reconcile.js';
 import { OrderSaga } from './saga.js';
 
 /** The order saga: workflow id = order id. Ends CONFIRMED, FAILED (with a reason) or CANCELLED. */
@@ -10,4 +12,8 @@ export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState
   await new OrderSaga(input, order).run();
   return order.snapshot();
 }
-export { reconcileOrders } from './reconcile.js';
+
+// Under Worker Versioning an order finishes on the build it started on; the reconciler moves to the newest.
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, placeOrder);
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, reconcileOrders);
+export { reconcileOrders };
