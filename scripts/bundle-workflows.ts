@@ -63,9 +63,12 @@ export async function buildWorkflowBundle(out: string, tracing: boolean, workflo
   await rename(partial, out);
 }
 
+/** Where bundles are cached, one per source hash; older ones stay (the launcher drains older builds from them). */
+export const workflowBundleCacheDir = () => join(toolCacheDir(), '..', 'workflow-bundles');
+
 /** The cached bundle for the current sources (built if missing); returns its path. */
 export async function ensureWorkflowBundle(options: { tracing: boolean; cacheDir?: string }): Promise<string> {
-  const cacheDir = options.cacheDir ?? join(toolCacheDir(), '..', 'workflow-bundles');
+  const cacheDir = options.cacheDir ?? workflowBundleCacheDir();
   const out = join(cacheDir, `workflow-bundle-${await workflowSourceHash(options.tracing)}.js`);
   if (!existsSync(out)) await buildWorkflowBundle(out, options.tracing);
   return out;
