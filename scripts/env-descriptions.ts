@@ -90,7 +90,7 @@ export const descriptions: Record<string, string> = {
   TEMPORAL_UI_PORT: 'Port of the dev server’s Web UI.',
   TEMPORAL_UI_URL: 'Temporal Web UI the storefront links each order to.',
   TEMPORAL_WORKER_VERSIONING:
-    'Run the worker as a version of a Worker Deployment (`TEMPORAL_DEPLOYMENT_NAME`, build `TEMPORAL_BUILD_ID`): an order stays on the build it started on. `npm start`, compose and the Helm chart turn it on.',
+    'Run the worker as a version of a Worker Deployment (`TEMPORAL_DEPLOYMENT_NAME`, build `TEMPORAL_BUILD_ID`): an order stays on the build it started on. `npm start` turns it on (and drains older builds); compose and the Helm chart leave it off (docs/changing-the-workflow.md).',
   TRUST_PROXY: 'Take the client IP from `X-Forwarded-For` (behind a proxy you run).',
   UPSTREAM_TIMEOUT_MS: 'Timeout of one call to a service (the gateway’s, and each activity’s).',
   MAX_HELD_UNITS_PER_CUSTOMER:
