@@ -196,7 +196,12 @@ async function main(): Promise<void> {
       return apps.processes.get(name)!;
     });
   }
-  if (config.TEMPORAL_WORKER_VERSIONING) draining = await drainOlderBuildsOf(apps, temporalAddress);
+  if (config.TEMPORAL_WORKER_VERSIONING) {
+    draining = await drainOlderBuildsOf(apps, temporalAddress).catch((error: unknown) => {
+      say(`!!! could not look for older worker builds with open orders: ${(error as Error).message}`);
+      return undefined;
+    });
+  }
   if (observability) {
     say('starting Prometheus…');
     infra.push('prometheus');
@@ -236,10 +241,15 @@ async function drainOlderBuildsOf(apps: AppStack, temporalAddress: string) {
         WORKFLOW_BUNDLE_PATH: bundlePath,
         TEMPORAL_BUILD_ID: buildId,
         TEMPORAL_SET_CURRENT_VERSION: 'false',
+        // Its own SDK metrics port, should --observability have given the stack's worker one.
+        ...(observability ? { TEMPORAL_METRICS_PORT: String(await freePort()) } : {}),
       };
       const { process: proc } = await apps.startReplica('worker', await freePort(), env);
       return { stop: () => proc.stop(8000) };
     },
+  }).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
   });
   return {
     stop: async () => {
