@@ -1,4 +1,4 @@
-import { setWorkflowOptions } from '@temporalio/workflow';
+import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import type { OrderSagaState, PlaceOrderInput } from '../contracts/order-saga.js';
 import { installHandlers } from './handlers.js';
 import { OrderState } from './order-state.js';
@@ -13,7 +13,11 @@ export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState
   return order.snapshot();
 }
 
+/** Said only on a versioned worker: on an unversioned one (empty deployment name) a task carrying a behavior never completes. */
+const whenVersioned = (versioningBehavior: 'PINNED' | 'AUTO_UPGRADE') => () =>
+  workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior } : {};
+
 // Under Worker Versioning an order finishes on the build it started on; the reconciler moves to the newest.
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, placeOrder);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, reconcileOrders);
+setWorkflowOptions(whenVersioned('PINNED'), placeOrder);
+setWorkflowOptions(whenVersioned('AUTO_UPGRADE'), reconcileOrders);
 export { reconcileOrders };
