@@ -52,6 +52,9 @@ async function* firstN<T>(items: AsyncIterable<T>, limit: number): AsyncIterable
   }
 }
 
+/** Core's own words (`[TMPRL1100] Nondeterminism error: …`) out of the replayer's wrapping, when they are there. */
+const essence = (message: string) => /\[TMPRL\d+\][^"]*/.exec(message)?.[0] ?? message;
+
 /** Replays up to `limit` matching histories with the worker's bundle and codec; every divergence is a failure. */
 export async function replayFromServer(options: ReplayFromServerOptions): Promise<ReplayReport> {
   const { client, workflowBundle, dataConverter, query, limit } = options;
@@ -70,7 +73,7 @@ export async function replayFromServer(options: ReplayFromServerOptions): Promis
           workflowId: result.workflowId,
           runId: result.runId,
           kind: result.error.name,
-          message: result.error.message,
+          message: essence(result.error.message),
         }
       : undefined;
     if (failure) report.failures.push(failure);

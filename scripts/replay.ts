@@ -52,7 +52,10 @@ function parseCommandLine(argv: string[]): ReplayArgs {
 const env = loadConfigOrExit(ReplayEnv, process.env);
 const args = parseCommandLine(process.argv.slice(2));
 // The replayer's worker logs every state change at INFO; a divergence is reported below.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+});
 const say = (line: string) => process.stdout.write(`[replay] ${line}\n`);
 // The image's bundle (scripts/bundle-workflows.ts) carries the tracing interceptors; so does this one.
 const codePath = args.bundle ?? (await ensureWorkflowBundle({ tracing: true }));

@@ -13,7 +13,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState
   return order.snapshot();
 }
 
-/** Said only on a versioned worker: on an unversioned one (empty deployment name) a task carrying a behavior never completes. */
+/** Only on a versioned worker: on an unversioned one (no deployment name) a task carrying it never completes. */
 const whenVersioned = (versioningBehavior: 'PINNED' | 'AUTO_UPGRADE') => () =>
   workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior } : {};
 
