@@ -1,6 +1,6 @@
 // Negative control for the replay checks: the saga's start with its two first LOCAL activities (customer check,
 // pricing) scheduled in swapped order. Core compares a local activity's type with its marker's
-// (IdAndTypeDeterminismChecks, recorded in every history as core flag 1), so replaying a recorded history with
+// (IdAndTypeDeterminismChecks: core flag 1 in the histories' sdkMetadata), so replaying a recorded history with
 // it fails with a DeterminismViolationError naming both types. Their results are never read: a swap whose
 // results the saga then misreads fails too, earlier, as a workflow task failure.
 import { condition, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
