@@ -43,13 +43,19 @@ export async function workflowSourceHash(tracing: boolean): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
-export async function buildWorkflowBundle(out: string, tracing: boolean): Promise<void> {
+/** The bundle's code as the worker ships it; another `workflowsPath` gets the same interceptors and settings (replay checks). */
+export async function shippedBundleCode(tracing: boolean, workflowsPath = defaultWorkflowsPath()): Promise<string> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: defaultWorkflowsPath(),
+    workflowsPath,
     workflowInterceptorModules: tracing ? [WORKFLOW_TRACING_MODULE] : [],
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => ({ ...config, devtool: SOURCE_MAP_KIND }),
   });
+  return code;
+}
+
+export async function buildWorkflowBundle(out: string, tracing: boolean, workflowsPath?: string): Promise<void> {
+  const code = await shippedBundleCode(tracing, workflowsPath);
   await mkdir(dirname(out), { recursive: true });
   // Written aside, then renamed: a concurrent start never reads half a bundle.
   const partial = `${out}.${process.pid}.partial`;
@@ -57,9 +63,12 @@ export async function buildWorkflowBundle(out: string, tracing: boolean): Promis
   await rename(partial, out);
 }
 
+/** Where bundles are cached, one per source hash; older ones stay (the launcher drains older builds from them). */
+export const workflowBundleCacheDir = () => join(toolCacheDir(), '..', 'workflow-bundles');
+
 /** The cached bundle for the current sources (built if missing); returns its path. */
 export async function ensureWorkflowBundle(options: { tracing: boolean; cacheDir?: string }): Promise<string> {
-  const cacheDir = options.cacheDir ?? join(toolCacheDir(), '..', 'workflow-bundles');
+  const cacheDir = options.cacheDir ?? workflowBundleCacheDir();
   const out = join(cacheDir, `workflow-bundle-${await workflowSourceHash(options.tracing)}.js`);
   if (!existsSync(out)) await buildWorkflowBundle(out, options.tracing);
   return out;

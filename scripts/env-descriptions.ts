@@ -73,12 +73,17 @@ export const descriptions: Record<string, string> = {
     'A live stream re-reads its pending order after this long without a pushed change (step progress is pushed by the worker).',
   TEMPORAL_ADDRESS: 'Temporal frontend `host:port`. Given to `npm start`: used instead of starting a dev server.',
   TEMPORAL_API_KEY: 'API key for Temporal (implies TLS), as the `temporal` CLI reads it.',
+  TEMPORAL_BUILD_ID:
+    'Build id of the worker under Worker Versioning; default: the hash of the bundle at `WORKFLOW_BUNDLE_PATH`.',
+  TEMPORAL_DEPLOYMENT_NAME: 'Name of the Worker Deployment the worker belongs to under Worker Versioning.',
   TEMPORAL_GRPC_COMPRESSION:
     'Compression of the worker’s gRPC calls to Temporal: `none` (loopback, same zone: gzip only costs CPU) or `gzip` (a slow or metered link).',
   TEMPORAL_METRICS_PORT:
     'Port of the Temporal SDK’s Prometheus metrics on the worker; unset: off. `npm start -- --observability` sets 9464.',
   TEMPORAL_NAMESPACE: 'Temporal namespace of the orders.',
   TEMPORAL_PORT: 'Port of the Temporal dev server `npm start` runs.',
+  TEMPORAL_SET_CURRENT_VERSION:
+    'Under Worker Versioning: once polling, make this build the deployment’s current version (new orders start on it). Off for a worker kept only to drain an old build.',
   TEMPORAL_TASK_QUEUE: 'Task queue of the order saga.',
   TEMPORAL_TLS: 'Connect to Temporal over TLS.',
   TEMPORAL_TLS_CLIENT_CERT_PATH: 'Client certificate for mTLS to Temporal (with the key).',
@@ -87,6 +92,8 @@ export const descriptions: Record<string, string> = {
   TEMPORAL_TLS_SERVER_NAME: 'Server name expected in Temporal’s certificate.',
   TEMPORAL_UI_PORT: 'Port of the dev server’s Web UI.',
   TEMPORAL_UI_URL: 'Temporal Web UI the storefront links each order to.',
+  TEMPORAL_WORKER_VERSIONING:
+    'Run the worker as a version of a Worker Deployment (`TEMPORAL_DEPLOYMENT_NAME`, build `TEMPORAL_BUILD_ID`): an order stays on the build it started on. `npm start` turns it on (and drains older builds); compose and the Helm chart leave it off (docs/changing-the-workflow.md).',
   TRUST_PROXY: 'Take the client IP from `X-Forwarded-For` (behind a proxy you run).',
   UPSTREAM_TIMEOUT_MS: 'Timeout of one call to a service (the gateway’s, and each activity’s).',
   MAX_HELD_UNITS_PER_CUSTOMER:

@@ -56,8 +56,14 @@ export interface AppStack {
   restart(name: AppProcessName): Promise<void>;
   stopOne(name: AppProcessName): Promise<void>;
   startOne(name: AppProcessName): Promise<void>;
-  /** One more instance of a stateless process (a second gateway or worker) on `port`; stopped with the stack. */
-  startReplica(name: 'api' | 'worker', port: number): Promise<{ url: string; process: ManagedProcess }>;
+  /** One more instance of a stateless process (a second gateway or worker) on `port`, `env` added; stopped with the stack. */
+  startReplica(
+    name: 'api' | 'worker',
+    port: number,
+    env?: Record<string, string>,
+  ): Promise<{ url: string; process: ManagedProcess }>;
+  /** The workflow bundle the worker runs (WORKFLOW_BUNDLE_PATH); empty when the stack runs no worker. */
+  workflowBundle: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -105,10 +111,17 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
   workflowBundle.catch(() => undefined); // awaited (and reported) when the worker starts
 
   /** Spawns `name` listening on `port`, registers it with `keep` (so a failed start is still stopped), waits until ready. */
-  const spawnReady = async (name: AppProcessName, port: number, label: string, keep: (p: ManagedProcess) => void) => {
+  const spawnReady = async (
+    name: AppProcessName,
+    port: number,
+    label: string,
+    keep: (p: ManagedProcess) => void,
+    extraEnv: Record<string, string> = {},
+  ) => {
     const spec = APP_PROCESSES.find((p) => p.name === name)!;
     const env = { ...envOf(name), [spec.portVar]: String(port) };
     if (name === 'worker') env.WORKFLOW_BUNDLE_PATH = await workflowBundle;
+    Object.assign(env, extraEnv);
     const entry = options.compiled ? [compiledEntry(spec.entry)] : ['--import', 'tsx', spec.entry];
     const args = [...NODE_FLAGS, ...(options.nodeFlags ?? []), ...entry];
     const proc = spawnManaged(label, process.execPath, args, { cwd: root, env, output: options.output });
@@ -125,8 +138,8 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     await spawnReady(name, options.ports[name], name, (proc) => processes.set(name, proc));
   };
   const replicas: ManagedProcess[] = [];
-  const startReplica = (name: 'api' | 'worker', port: number) =>
-    spawnReady(name, port, `${name}-${replicas.length + 2}`, (proc) => replicas.push(proc));
+  const startReplica = (name: 'api' | 'worker', port: number, env?: Record<string, string>) =>
+    spawnReady(name, port, `${name}-${replicas.length + 2}`, (proc) => replicas.push(proc), env);
   const stopOne = async (name: AppProcessName) => {
     await processes.get(name)?.stop(8000);
     processes.delete(name);
@@ -151,6 +164,7 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     stopOne,
     stop,
     startReplica,
+    workflowBundle,
     restart: async (name) => {
       await stopOne(name);
       await startOne(name);

@@ -6,6 +6,7 @@ import {
   DEFAULT_PORTS,
   DEFAULT_TEMPORAL_PORT,
   DEFAULT_TEMPORAL_UI_PORT,
+  flag,
   logLevel,
   port,
   temporalSecurityFields,
@@ -38,6 +39,12 @@ export const LauncherConfig = z.object({
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   ...temporalSecurityFields,
+  /** The worker runs as a Worker Deployment version; older builds with open orders are drained (scripts/drain-builds.ts). */
+  TEMPORAL_WORKER_VERSIONING: flag(true),
+  TEMPORAL_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .default('durable-shop'),
   TEMPORAL_UI_URL: optional,
   /** Given: use that MongoDB-protocol server instead of starting FerretDB. */
   MONGO_URL: optional,

@@ -5,14 +5,17 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit } from '../lib/config.js';
 import { ensureDatabase } from '../lib/pg.js';
+import { Client, Connection } from '@temporalio/client';
 import { declareEventTopology } from './broker.js';
+import { workflowBundleCacheDir } from './bundle-workflows.js';
+import { drainOlderBuilds } from './drain-builds.js';
 import { dropDatabases, databaseUrl } from './databases.js';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
 import { temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { observabilityFor, plannedPorts, startObservability, startTraceBackend } from './observability.js';
 import { prettyOutput } from './pretty-output.js';
 import { waitForDependency } from './readiness.js';
-import { assertPortsFree } from './processes.js';
+import { assertPortsFree, freePort } from './processes.js';
 import { LauncherConfig } from './start-config.js';
 import { startAppStack, type AppStack } from './stack.js';
 import { createSupervisor } from './supervisor.js';
@@ -44,6 +47,7 @@ const databases = {
 const output = prettyOutput(process.stdout);
 const infra: string[] = [];
 let stack: AppStack | undefined;
+let draining: { stop: () => Promise<void> } | undefined;
 let stopping = false;
 
 function say(line: string): void {
@@ -68,6 +72,7 @@ async function stopAll(code: number): Promise<void> {
   const deadline = setTimeout(() => process.exit(code || 1), 14_000);
   deadline.unref();
   supervisor.stop();
+  await draining?.stop();
   await stack?.stop();
   for (const name of infra.reverse()) await supervisor.current(name)?.stop(5000);
   say(code === 0 ? 'stopped' : 'stopped after a failure');
@@ -175,6 +180,12 @@ async function main(): Promise<void> {
       LOG_LEVEL: config.LOG_LEVEL,
       ...observability?.appEnv,
     },
+    envFor: {
+      worker: {
+        TEMPORAL_WORKER_VERSIONING: String(config.TEMPORAL_WORKER_VERSIONING),
+        TEMPORAL_DEPLOYMENT_NAME: config.TEMPORAL_DEPLOYMENT_NAME,
+      },
+    },
   });
   const apps = stack;
   for (const [name, proc] of apps.processes) {
@@ -183,6 +194,12 @@ async function main(): Promise<void> {
       onSpawn(apps.processes.get(name)!);
       await ready;
       return apps.processes.get(name)!;
+    });
+  }
+  if (config.TEMPORAL_WORKER_VERSIONING) {
+    draining = await drainOlderBuildsOf(apps, temporalAddress).catch((error: unknown) => {
+      say(`!!! could not look for older worker builds with open orders: ${(error as Error).message}`);
+      return undefined;
     });
   }
   if (observability) {
@@ -204,6 +221,42 @@ async function main(): Promise<void> {
   if (jaeger) say(`Jaeger       http://127.0.0.1:${jaeger.query}/api/v3/traces/TRACE_ID (OTLP in on :${jaeger.otlp})`);
   say(`Admin        ${adminEmail} / ${config.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`);
   say('ready');
+}
+
+/** Orders pinned to a build of the worker older than this code's get a worker of that build until they finish. */
+async function drainOlderBuildsOf(apps: AppStack, temporalAddress: string) {
+  const connection = await Connection.connect(
+    temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: temporalAddress }),
+  );
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const drainer = await drainOlderBuilds({
+    client,
+    namespace: config.TEMPORAL_NAMESPACE,
+    deploymentName: config.TEMPORAL_DEPLOYMENT_NAME,
+    currentBundle: await apps.workflowBundle,
+    bundleDir: workflowBundleCacheDir(),
+    say,
+    startWorker: async (bundlePath, buildId) => {
+      const env = {
+        WORKFLOW_BUNDLE_PATH: bundlePath,
+        TEMPORAL_BUILD_ID: buildId,
+        TEMPORAL_SET_CURRENT_VERSION: 'false',
+        // Its own SDK metrics port, should --observability have given the stack's worker one.
+        ...(observability ? { TEMPORAL_METRICS_PORT: String(await freePort()) } : {}),
+      };
+      const { process: proc } = await apps.startReplica('worker', await freePort(), env);
+      return { stop: () => proc.stop(8000) };
+    },
+  }).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  return {
+    stop: async () => {
+      await drainer.stop();
+      await connection.close();
+    },
+  };
 }
 
 main().catch(async (error: unknown) => {

@@ -14,6 +14,7 @@ import { createHealthApp } from './health.js';
 import { createSagaMetrics } from './saga-metrics.js';
 import { installSdkMetrics } from './sdk-metrics.js';
 import { ensureReconcileSchedule, sagaRunStateFrom } from './reconcile-schedule.js';
+import { bundleFileBuildId, makeCurrentVersion } from './deployment.js';
 import { createWorker } from './worker.js';
 import { connectAmqp } from '../lib/amqp.js';
 import { orderProgressExchange } from '../contracts/order-progress.js';
@@ -76,6 +77,12 @@ await runMain({
       logger,
     });
     onStop(() => progress.close());
+    const deploymentVersion = config.TEMPORAL_WORKER_VERSIONING
+      ? {
+          deploymentName: config.TEMPORAL_DEPLOYMENT_NAME,
+          buildId: config.TEMPORAL_BUILD_ID ?? (await bundleFileBuildId(config.WORKFLOW_BUNDLE_PATH!)),
+        }
+      : undefined;
     const created = await createWorker({
       progressSinks: progress.sinks,
       connection: connected,
@@ -90,12 +97,20 @@ await runMain({
       },
       tracing: telemetry.pipeline,
       activityInterceptors: [createSagaMetrics(metrics.registry)],
+      deploymentVersion,
     });
     live.worker = created;
     const running = created.run();
     onStop(() => running);
     onStop(() => created.getState() === 'RUNNING' && created.shutdown());
     running.catch((error: unknown) => fail(error, 'worker failed'));
+    if (deploymentVersion && config.TEMPORAL_SET_CURRENT_VERSION) {
+      const { namespace } = client.options;
+      const promote = () =>
+        makeCurrentVersion(client.workflowService, namespace, deploymentVersion, created.options.identity);
+      const what = `build ${deploymentVersion.buildId} current in deployment ${deploymentVersion.deploymentName}`;
+      await retryUntilUp(promote, { what, logger, signal: stopping, maxDelayMs: 1000 });
+    }
     const schedule = {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       everySeconds: config.RECONCILE_INTERVAL_SECONDS,
@@ -111,6 +126,7 @@ await runMain({
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         address: config.TEMPORAL_ADDRESS,
         temporalSecurity: describeTemporalSecurity(temporalOptions),
+        ...(deploymentVersion ? { deploymentVersion } : {}),
         port: server.port,
       },
       'worker running',

@@ -38,6 +38,23 @@ describe('worker config', () => {
   });
 });
 
+describe('worker versioning config', () => {
+  const base = { SERVICE_TOKEN: 'x'.repeat(16) };
+  it('is off by default, and on needs a build id or a bundle to hash', () => {
+    expect(parseConfig(WorkerConfig, base)).toMatchObject({
+      TEMPORAL_WORKER_VERSIONING: false,
+      TEMPORAL_DEPLOYMENT_NAME: 'durable-shop',
+      TEMPORAL_SET_CURRENT_VERSION: true,
+    });
+    expect(() => parseConfig(WorkerConfig, { ...base, TEMPORAL_WORKER_VERSIONING: 'true' })).toThrow(
+      /TEMPORAL_BUILD_ID: TEMPORAL_WORKER_VERSIONING needs a build id/,
+    );
+    const on = { ...base, TEMPORAL_WORKER_VERSIONING: 'true' };
+    expect(parseConfig(WorkerConfig, { ...on, WORKFLOW_BUNDLE_PATH: '/app/dist/workflow-bundle.js' })).toBeTruthy();
+    expect(parseConfig(WorkerConfig, { ...on, TEMPORAL_BUILD_ID: 'b-1' }).TEMPORAL_BUILD_ID).toBe('b-1');
+  });
+});
+
 describe('worker health app', () => {
   const app = (state: string | undefined, temporalUp: boolean) =>
     createHealthApp({

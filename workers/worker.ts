@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common';
 import {
   Worker,
   type ActivityInterceptorsFactory,
@@ -39,6 +39,8 @@ export interface CreateWorkerOptions {
   progressSinks?: InjectedSinks<OrderProgressSinks>;
   /** Extra activity interceptors (saga metrics), outermost first, before the tracing ones. */
   activityInterceptors?: ActivityInterceptorsFactory[];
+  /** Worker Versioning: polls as this version of its deployment (workers/deployment.ts); absent: unversioned. */
+  deploymentVersion?: WorkerDeploymentVersion;
 }
 
 /** workflows/workflows.ts from source (tsx, tests), or the compiled .js under dist/. */
@@ -69,6 +71,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities,
     ...code,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.deploymentVersion ? versioned(options.deploymentVersion) : {}),
     ...withActivityInterceptors({ ...tracing, sinks }, options.activityInterceptors),
     maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities ?? 100,
     maxConcurrentLocalActivityExecutions: limits.maxConcurrentActivities ?? 100,
@@ -92,4 +95,9 @@ function withActivityInterceptors(
   if (extra.length === 0) return tracing;
   const activity = [...extra, ...(tracing.interceptors?.activity ?? [])];
   return { ...tracing, interceptors: { ...tracing.interceptors, activity } };
+}
+
+/** placeOrder declares PINNED itself; the default covers any workflow that does not say. */
+function versioned(version: WorkerDeploymentVersion): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  return { workerDeploymentOptions: { useWorkerVersioning: true, version, defaultVersioningBehavior: 'PINNED' } };
 }

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
+import { Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { payloadDataConverter } from '../lib/payload-keys.js';
+import { shippedBundleCode } from '../scripts/bundle-workflows.js';
 import { defaultWorkflowsPath } from '../workers/worker.js';
 import { quietTemporalLogs } from './test-support/harness.js';
 import { loadHistories, type RecordedHistory } from './test-support/histories.js';
@@ -10,14 +11,20 @@ import { historyFromFixture, historyToFixture } from './test-support/history-jso
 import { codeFixture } from './test-support/history-payloads.js';
 import { fixtureOutcomes } from './test-support/outcomes.js';
 
-const nondeterministicPath = fileURLToPath(new URL('./test-support/nondeterministic-workflows.ts', import.meta.url));
+const testSupport = (file: string) => fileURLToPath(new URL(`./test-support/${file}`, import.meta.url));
+const nondeterministicPath = testSupport('nondeterministic-workflows.ts');
+const swappedLocalPath = testSupport('swapped-local-activities.ts');
 let histories: RecordedHistory[];
 // As the worker runs: the codec decrypts what a server stored, and lets the decrypted fixtures through.
 const dataConverter = payloadDataConverter();
+// As the image ships it (scripts/bundle-workflows.ts): the tracing interceptors in, their spans dropped.
+const noSpans = { exporter: { export: { fn: () => {} } } };
+const bundles = new Map<string, Promise<string>>();
+const bundleOf = (path: string) => bundles.get(path) ?? bundles.set(path, shippedBundleCode(true, path)).get(path)!;
 
 async function replayAll(workflowsPath: string, which = histories, codec = true): Promise<ReplayResult[]> {
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
-  const options = codec ? { workflowBundle, dataConverter } : { workflowBundle };
+  const workflowBundle = { code: await bundleOf(workflowsPath) };
+  const options = codec ? { workflowBundle, dataConverter, sinks: noSpans } : { workflowBundle, sinks: noSpans };
   const results: ReplayResult[] = [];
   for await (const result of Worker.runReplayHistories(options, which)) results.push(result);
   return results;
@@ -63,6 +70,17 @@ describe('replay of recorded histories', () => {
     for (const result of results) {
       expect(result.error, result.workflowId).toBeInstanceOf(DeterminismViolationError);
       expect(result.error?.message, result.workflowId).toMatch(/activity/i);
+    }
+  });
+
+  it('fails with a DeterminismViolationError when the workflow schedules two local activities in swapped order', async () => {
+    const results = await replayAll(swappedLocalPath);
+    expect(results).toHaveLength(histories.length);
+    for (const result of results) {
+      expect(result.error, result.workflowId).toBeInstanceOf(DeterminismViolationError);
+      expect(result.error?.message, result.workflowId).toMatch(
+        /Activity type of recorded marker '(getCustomer|priceItems)' does not match activity type of local activity command '(priceItems|getCustomer)'/,
+      );
     }
   });
 });

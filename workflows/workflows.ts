@@ -1,7 +1,8 @@
-import { proxySinks } from '@temporalio/workflow';
+import { proxySinks, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import type { OrderProgressSinks, OrderSagaState, PlaceOrderInput } from '../contracts/order-saga.js';
 import { installHandlers } from './handlers.js';
 import { OrderState } from './order-state.js';
+import { reconcileOrders } from './reconcile.js';
 import { OrderSaga } from './saga.js';
 
 /** The order saga: workflow id = order id. Ends CONFIRMED, FAILED (with a reason) or CANCELLED. */
@@ -12,4 +13,12 @@ export async function placeOrder(input: PlaceOrderInput): Promise<OrderSagaState
   await new OrderSaga(input, order).run();
   return order.snapshot();
 }
-export { reconcileOrders } from './reconcile.js';
+
+/** Only on a versioned worker: on an unversioned one (no deployment name) a task carrying it never completes. */
+const whenVersioned = (versioningBehavior: 'PINNED' | 'AUTO_UPGRADE') => () =>
+  workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior } : {};
+
+// Under Worker Versioning an order finishes on the build it started on; the reconciler moves to the newest.
+setWorkflowOptions(whenVersioned('PINNED'), placeOrder);
+setWorkflowOptions(whenVersioned('AUTO_UPGRADE'), reconcileOrders);
+export { reconcileOrders };

@@ -1,7 +1,6 @@
 // Negative control for the replay test: the same workflow type and start, but the customer check and the
-// pricing as regular activities, one after the other in swapped order. Replaying any recorded history with it must fail with a
-// DeterminismViolationError. (Swapping two LOCAL activities is not detected: core matches their markers by
-// sequence number only, so the control changes regular activities.)
+// pricing as regular activities, one after the other in swapped order. Replaying any recorded history with it must
+// fail with a DeterminismViolationError. Two LOCAL activities swapped: swapped-local-activities.ts.
 import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SagaActivities } from '../../activities/activities.js';
 import { SearchAttributeKeys, type OrderSagaState, type PlaceOrderInput } from '../../contracts/order-saga.js';
