@@ -7,7 +7,7 @@ import { notFound, ProblemError, validationProblem } from '../../lib/problem.js'
 import type { Ledger } from './ledger.js';
 import { acceptedStates, entityTag, preconditionFailed, sameState } from './entity-tags.js';
 import { createRevisions, StaleRevisionError, type Head, type RevisionOptions } from './revisions.js';
-import { decodeCursor, encodeCursor, escapeRegex, parseProductId } from './product-ids.js';
+import { decodeCursor, encodeCursor, parseProductId } from './product-ids.js';
 import type { ProductDoc } from './schema.js';
 import { isDuplicateKey, type Store } from './store.js';
 
@@ -20,6 +20,9 @@ const toProduct = (doc: ProductDoc, head: Head, stock: number): Product => ({
   currency: head.currency,
   stock,
 });
+
+/** A search text matched literally (case-insensitive) inside a name or SKU. */
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 export type Catalog = ReturnType<typeof createCatalog>;
 

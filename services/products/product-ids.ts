@@ -3,13 +3,9 @@ import { validationProblem } from '../../lib/problem.js';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
-/** Product ids are ObjectId hex strings; anything else names no product. */
+/** Product ids are ObjectId hex strings; anything else names no product. A page cursor is the last id of a page. */
 export function parseProductId(id: string): ObjectId | undefined {
   return OBJECT_ID.test(id) ? new ObjectId(id) : undefined;
-}
-
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 export const encodeCursor = (id: ObjectId) => Buffer.from(id.toHexString(), 'hex').toString('base64url');
