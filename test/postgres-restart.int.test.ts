@@ -71,6 +71,8 @@ const probes: Record<(typeof SERVICES)[number], () => Promise<Response>> = {
 };
 
 async function expectOutageAnswers(name: (typeof SERVICES)[number]) {
+  // /readyz answers from a result at most 1 s old (lib/readiness.ts): the outage shows within a few seconds.
+  await waitFor(`${name} /readyz 503`, async () => (await call(name, '/readyz')).status === 503, 5_000, 100);
   const ready = await call(name, '/readyz');
   expect(ready.status, `${name} /readyz`).toBe(503);
   expect(ready.headers.get('content-type')).toBe('application/problem+json');
