@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type ReplayWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { WORKFLOW_TYPE } from '../contracts/order-saga.js';
+import { replaySinks } from '../workers/worker.js';
 
 export interface ReplayQuery {
   /** Executions started at or after this instant. */
@@ -58,11 +59,11 @@ const essence = (message: string) => /\[TMPRL\d+\][^"]*/.exec(message)?.[0] ?? m
 /** Replays up to `limit` matching histories with the worker's bundle and codec; every divergence is a failure. */
 export async function replayFromServer(options: ReplayFromServerOptions): Promise<ReplayReport> {
   const { client, workflowBundle, dataConverter, query, limit } = options;
-  // As the worker runs a bundle that carries the tracing interceptors with tracing off (workers/worker.ts).
+  // As the worker runs a bundle that carries the tracing interceptors with tracing off, progress dropped.
   const replayOptions: ReplayWorkerOptions = {
     workflowBundle,
     dataConverter,
-    sinks: { exporter: { export: { fn: () => {} } } },
+    sinks: replaySinks,
   };
   const histories = firstN(client.workflow.list({ query }).intoHistories({ concurrency: 4 }), limit);
   const report: ReplayReport = { replayed: 0, failures: [] };

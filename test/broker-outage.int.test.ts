@@ -65,6 +65,14 @@ describe('RabbitMQ down under the running processes', () => {
     const customer = `outage-${randomUUID()}`;
 
     await vhost.down();
+    // /readyz answers from a result at most 1 s old (lib/readiness.ts): the outage shows within a few seconds.
+    const notificationsUrl = stack.urls.notifications;
+    await waitFor(
+      'notifications not ready',
+      async () => (await fetch(`${notificationsUrl}/readyz`)).status === 503,
+      5_000,
+      100,
+    );
     const readyz = await fetch(`${stack.urls.notifications}/readyz`);
     expect(readyz.status).toBe(503);
     expect(((await readyz.json()) as { down: string[] }).down).toEqual(['broker']);

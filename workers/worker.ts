@@ -56,6 +56,9 @@ async function tracingOptions(tracing: SpanPipeline | undefined, prebuiltBundle:
   return tracingWorkerOptions(tracing, prebuiltBundle);
 }
 
+/** Every sink the shipped bundle calls (spans, order progress), dropped: what a replay of it needs. */
+export const replaySinks = { exporter: { export: { fn: () => {} } }, ...noProgressSinks };
+
 /** The order worker: saga workflows plus the activities that call the services. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const { connection, namespace = 'default', taskQueue, activities, limits = {} } = options;

@@ -4,7 +4,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { payloadDataConverter } from '../lib/payload-keys.js';
 import { shippedBundleCode } from '../scripts/bundle-workflows.js';
-import { defaultWorkflowsPath } from '../workers/worker.js';
+import { defaultWorkflowsPath, replaySinks } from '../workers/worker.js';
 import { quietTemporalLogs } from './test-support/harness.js';
 import { loadHistories, type RecordedHistory } from './test-support/histories.js';
 import { historyFromFixture, historyToFixture } from './test-support/history-json.js';
@@ -18,13 +18,14 @@ let histories: RecordedHistory[];
 // As the worker runs: the codec decrypts what a server stored, and lets the decrypted fixtures through.
 const dataConverter = payloadDataConverter();
 // As the image ships it (scripts/bundle-workflows.ts): the tracing interceptors in, their spans dropped.
-const noSpans = { exporter: { export: { fn: () => {} } } };
 const bundles = new Map<string, Promise<string>>();
 const bundleOf = (path: string) => bundles.get(path) ?? bundles.set(path, shippedBundleCode(true, path)).get(path)!;
 
 async function replayAll(workflowsPath: string, which = histories, codec = true): Promise<ReplayResult[]> {
   const workflowBundle = { code: await bundleOf(workflowsPath) };
-  const options = codec ? { workflowBundle, dataConverter, sinks: noSpans } : { workflowBundle, sinks: noSpans };
+  const options = codec
+    ? { workflowBundle, dataConverter, sinks: replaySinks }
+    : { workflowBundle, sinks: replaySinks };
   const results: ReplayResult[] = [];
   for await (const result of Worker.runReplayHistories(options, which)) results.push(result);
   return results;
