@@ -219,10 +219,12 @@ try {
     ['SSE (GET /api/orders/:id/events)', followBySse(stack.urls.api)],
     ['polling GET /api/orders/:id every 500 ms', followByPolling(stack.urls.api, 500)],
   ];
+  const followedRates: [string, number][] = [];
   for (const [how, follow] of followers) {
     accept.length = complete.length = 0;
     const before = await cpuSnapshot();
     const followed = await closedLoop(total, customers, (i) => order(buyers[i % customers]!, follow));
+    followedRates.push([how.split(' ')[0]!, followed]);
     say(
       `followed by ${how}: ${followed.toFixed(1)} orders/s, ${((100 * followed) / throughput).toFixed(0)} % of unfollowed`,
     );
@@ -231,13 +233,24 @@ try {
   }
   say(`  RSS after the followed runs: ${await rssLine()}`);
 
+  // The engine slows as its database grows over the run: an unfollowed run after the followed ones brackets them.
+  accept.length = complete.length = 0;
+  const againBefore = await cpuSnapshot();
+  const again = await closedLoop(total, customers, (i) => order(buyers[i % customers]!));
+  say(`unfollowed again, after the followed runs: ${again.toFixed(1)} orders/s`);
+  say(`  CPU: ${cpuPerOrderLine(againBefore, await cpuSnapshot(), total)}`);
+  const bracket = (throughput + again) / 2;
+  say(
+    `  followed as a share of the two unfollowed runs' mean: ${followedRates.map(([how, rate]) => `${how} ${((100 * rate) / bracket).toFixed(0)} %`).join(', ')}`,
+  );
+
   accept.length = complete.length = 0;
   const rate = Math.max(1, Math.round(throughput / 2));
   let n = 0;
   await openLoop(rate, 20, () => order(buyers[n++ % customers]!));
   say(`at half the max (${rate} orders/s for 20 s, open loop): accept ${percentiles(accept)}`);
   say(`  completion: ${percentiles(complete)}`);
-  const expected = 100_000 - 23 - total * (1 + followers.length) - rate * 20;
+  const expected = 100_000 - 23 - total * (2 + followers.length) - rate * 20;
   say(`final stock: ${(await api.getProduct(product.id)).stock} (expected ${expected}); ${loadLine()}`);
 } finally {
   await connection.close();
