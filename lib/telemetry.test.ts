@@ -45,13 +45,21 @@ describe('startTelemetry', () => {
   it('follows one request from a served app through fetch into a second served app, in one trace', async () => {
     const response = await fetch(`${gateway.url}/products/p-1`);
     const body = (await response.json()) as { traceparent: string | null };
-    const spans = exporter.getFinishedSpans();
-
-    const front = serverSpan(spans, gateway.port);
-    const back = serverSpan(spans, downstream.port);
-    const call = spans.find(
-      (s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full']).startsWith(downstream.url),
-    );
+    const find = (spans: ReadableSpan[]) => ({
+      spans,
+      front: serverSpan(spans, gateway.port),
+      back: serverSpan(spans, downstream.port),
+      call: spans.find(
+        (s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full']).startsWith(downstream.url),
+      ),
+    });
+    // Spans end as their responses finish, a moment after the client has read its answer.
+    let found = find(exporter.getFinishedSpans());
+    for (let i = 0; i < 40 && !(found.front && found.back && found.call); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      found = find(exporter.getFinishedSpans());
+    }
+    const { spans, front, back, call } = found;
     expect(front && back && call, spans.map((s) => `${s.kind} ${s.name}`).join(', ')).toBeTruthy();
     const traceId = front!.spanContext().traceId;
     expect([call!.spanContext().traceId, back!.spanContext().traceId]).toEqual([traceId, traceId]);
