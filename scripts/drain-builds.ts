@@ -3,8 +3,11 @@
 // current) until none of its orders is open.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { bundleFileBuildId, describeDeployment, pinnedToVersion } from '../workers/deployment.js';
+import { workflowBundleCacheDir } from './bundle-workflows.js';
+import { freePort } from './processes.js';
+import type { AppStack } from './stack.js';
 
 export interface DrainOptions {
   client: Client;
@@ -73,6 +76,50 @@ export async function drainOlderBuilds(options: DrainOptions): Promise<{ stop: (
       for (const timer of timers) clearInterval(timer);
       await Promise.all([...running].map((worker) => worker.stop()));
       running.clear();
+    },
+  };
+}
+
+export interface StackDrainOptions {
+  apps: AppStack;
+  connection: ConnectionOptions;
+  namespace: string;
+  deploymentName: string;
+  /** Gives each drain worker its own SDK metrics port (the stack's worker holds the configured one). */
+  ownMetricsPort: boolean;
+  say: (line: string) => void;
+}
+
+/** `npm start`'s drain: older builds' workers run as replicas of the stack's worker, on their cached bundles. */
+export async function drainStackBuilds(options: StackDrainOptions): Promise<{ stop: () => Promise<void> }> {
+  const { apps } = options;
+  const connection = await Connection.connect(options.connection);
+  const client = new Client({ connection, namespace: options.namespace });
+  const drainer = await drainOlderBuilds({
+    client,
+    namespace: options.namespace,
+    deploymentName: options.deploymentName,
+    currentBundle: await apps.workflowBundle,
+    bundleDir: workflowBundleCacheDir(),
+    say: options.say,
+    startWorker: async (bundlePath, buildId) => {
+      const env = {
+        WORKFLOW_BUNDLE_PATH: bundlePath,
+        TEMPORAL_BUILD_ID: buildId,
+        TEMPORAL_SET_CURRENT_VERSION: 'false',
+        ...(options.ownMetricsPort ? { TEMPORAL_METRICS_PORT: String(await freePort()) } : {}),
+      };
+      const { process: proc } = await apps.startReplica('worker', await freePort(), env);
+      return { stop: () => proc.stop(8000) };
+    },
+  }).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  return {
+    stop: async () => {
+      await drainer.stop();
+      await connection.close();
     },
   };
 }

@@ -5,24 +5,25 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit } from '../lib/config.js';
 import { ensureDatabase } from '../lib/pg.js';
-import { Client, Connection } from '@temporalio/client';
 import { declareEventTopology } from './broker.js';
-import { workflowBundleCacheDir } from './bundle-workflows.js';
-import { drainOlderBuilds } from './drain-builds.js';
-import { dropDatabases, databaseUrl } from './databases.js';
-import { startFerretDb, startTemporal, ensureSearchAttributes } from './infra.js';
+import { drainStackBuilds } from './drain-builds.js';
+import { dropDatabases } from './databases.js';
+import { startFerretDb, ensureSearchAttributes } from './infra.js';
 import { temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { observabilityFor, plannedPorts, startObservability, startTraceBackend } from './observability.js';
 import { prettyOutput } from './pretty-output.js';
 import { waitForDependency } from './readiness.js';
-import { assertPortsFree, freePort } from './processes.js';
-import { LauncherConfig } from './start-config.js';
+import { assertPortsFree } from './processes.js';
+import { appEnvironment, LauncherConfig, shopDatabaseUrls } from './start-config.js';
 import { startAppStack, type AppStack } from './stack.js';
 import { createSupervisor } from './supervisor.js';
-import { ensureFerretDb, ensureTemporal, ToolchainMissingError } from './tools.js';
+import { engineFromArgs, startTemporalEngine } from './temporal-engine.js';
+import { engineDatabases } from './temporal-server.js';
+import { ensureFerretDb, ToolchainMissingError } from './tools.js';
 
 const config = loadConfigOrExit(LauncherConfig, process.env);
 const fresh = process.argv.includes('--fresh');
+const engine = engineFromArgs(process.argv, config.TEMPORAL_ENGINE);
 const observability = observabilityFor(process.argv, process.env);
 const dataDir = resolve(config.DATA_DIR);
 const postgresUrl = config.DATABASE_URL;
@@ -38,12 +39,7 @@ const temporalPort = config.TEMPORAL_PORT;
 const temporalUiPort = config.TEMPORAL_UI_PORT;
 const mongoPort = config.MONGO_PORT;
 const dbPrefix = config.SHOP_DB_PREFIX;
-const databases = {
-  users: config.USERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_users`),
-  orders: config.ORDERS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_orders`),
-  notifications: config.NOTIFICATIONS_DATABASE_URL ?? databaseUrl(postgresUrl, `${dbPrefix}_notifications`),
-  ferret: databaseUrl(postgresUrl, `${dbPrefix}_ferretdb`),
-};
+const databases = shopDatabaseUrls(config);
 const output = prettyOutput(process.stdout);
 const infra: string[] = [];
 let stack: AppStack | undefined;
@@ -91,7 +87,9 @@ async function main(): Promise<void> {
   if (fresh) {
     say(`--fresh: wiping ${dataDir} and the shop databases`);
     await rm(dataDir, { recursive: true, force: true });
-    await dropDatabases(postgresUrl, [databases.users, databases.orders, databases.notifications, databases.ferret]);
+    const { history, visibility } = engineDatabases(dbPrefix);
+    const shop = [databases.users, databases.orders, databases.notifications, databases.ferret];
+    await dropDatabases(postgresUrl, [...shop, history, visibility]);
   }
   await mkdir(dataDir, { recursive: true });
 
@@ -102,30 +100,30 @@ async function main(): Promise<void> {
   if (!config.MONGO_URL) wanted.mongodb = mongoPort;
   await assertPortsFree({ ...wanted, ...plannedPorts(observability) });
 
+  // A shared dependency that is down is waited for (with a line saying so), never a reason to give up.
+  const shopDatabases = [databases.users, databases.orders, databases.notifications];
+  if (!config.MONGO_URL) shopDatabases.push(databases.ferret);
+  await waitForDependency('PostgreSQL', () => Promise.all(shopDatabases.map(ensureDatabase)), say);
   if (!config.TEMPORAL_ADDRESS) {
-    say('starting Temporal dev server…');
-    const bin = await ensureTemporal();
-    infra.push('temporal');
-    await supervisor.start('temporal', (onSpawn) =>
-      startTemporal({
-        bin,
+    infra.push(
+      ...(await startTemporalEngine({
+        engine,
+        supervisor,
+        dataDir,
         port: temporalPort,
         uiPort: temporalUiPort,
-        dbFile: join(dataDir, 'temporal.db'),
+        postgresUrl,
+        databasePrefix: dbPrefix,
         metricsPort: observability?.ports.TEMPORAL_SERVER_METRICS_PORT,
         codecEndpoint: `http://127.0.0.1:${ports.api}/codec`,
         output,
-        onSpawn,
-      }),
+        say,
+      })),
     );
   } else {
     const target = temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: temporalAddress });
     await ensureSearchAttributes(target, config.TEMPORAL_NAMESPACE);
   }
-  // A shared dependency that is down is waited for (with a line saying so), never a reason to give up.
-  const shopDatabases = [databases.users, databases.orders, databases.notifications];
-  if (!config.MONGO_URL) shopDatabases.push(databases.ferret);
-  await waitForDependency('PostgreSQL', () => Promise.all(shopDatabases.map(ensureDatabase)), say);
   if (!config.MONGO_URL) {
     say('starting FerretDB (MongoDB protocol, on PostgreSQL)…');
     const bin = await ensureFerretDb();
@@ -161,23 +159,14 @@ async function main(): Promise<void> {
     output,
     compiled: true,
     env: {
-      SERVICE_TOKEN: await serviceToken(),
-      DATA_DIR: dataDir,
-      TEMPORAL_ADDRESS: temporalAddress,
-      MONGO_URL: mongoUrl,
-      USERS_DATABASE_URL: databases.users,
-      ORDERS_DATABASE_URL: databases.orders,
-      NOTIFICATIONS_DATABASE_URL: databases.notifications,
-      AMQP_URL: amqpUrl,
-      ORDER_EVENTS_EXCHANGE: config.ORDER_EVENTS_EXCHANGE,
-      NOTIFICATIONS_QUEUE: config.NOTIFICATIONS_QUEUE,
-      ADMIN_EMAIL: adminEmail,
-      ADMIN_PASSWORD: adminPassword,
-      SEED_DEMO_CATALOG: config.SEED_DEMO_CATALOG,
-      TEMPORAL_UI_URL: config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${temporalUiPort}`,
-      // The dev server's Web UI has no login, so it decodes through the codec server without a token.
-      CODEC_ALLOW_ANONYMOUS: config.TEMPORAL_ADDRESS ? 'false' : 'true',
-      LOG_LEVEL: config.LOG_LEVEL,
+      ...appEnvironment(config, {
+        dataDir,
+        serviceToken: await serviceToken(),
+        temporalAddress,
+        mongoUrl,
+        databases,
+        admin: { email: adminEmail, password: adminPassword },
+      }),
       ...observability?.appEnv,
     },
     envFor: {
@@ -197,7 +186,15 @@ async function main(): Promise<void> {
     });
   }
   if (config.TEMPORAL_WORKER_VERSIONING) {
-    draining = await drainOlderBuildsOf(apps, temporalAddress).catch((error: unknown) => {
+    draining = await drainStackBuilds({
+      apps,
+      connection: temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: temporalAddress }),
+      namespace: config.TEMPORAL_NAMESPACE,
+      deploymentName: config.TEMPORAL_DEPLOYMENT_NAME,
+      // Its own SDK metrics port, should --observability have given the stack's worker one.
+      ownMetricsPort: !!observability,
+      say,
+    }).catch((error: unknown) => {
       say(`!!! could not look for older worker builds with open orders: ${(error as Error).message}`);
       return undefined;
     });
@@ -216,47 +213,13 @@ async function main(): Promise<void> {
   say(`Storefront   ${stack.urls.api}/`);
   say(`API          ${stack.urls.api}/api`);
   say(`API docs     ${stack.urls.api}/docs`);
-  say(`Temporal UI  ${temporalUi}/namespaces/default/workflows`);
+  say(
+    `Temporal UI  ${temporalUi}/namespaces/default/workflows${config.TEMPORAL_ADDRESS ? '' : ` (engine: ${engine})`}`,
+  );
   if (observability) say(`Prometheus   http://127.0.0.1:${observability.ports.PROMETHEUS_PORT}/api/v1/targets`);
   if (jaeger) say(`Jaeger       http://127.0.0.1:${jaeger.query}/api/v3/traces/TRACE_ID (OTLP in on :${jaeger.otlp})`);
   say(`Admin        ${adminEmail} / ${config.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`);
   say('ready');
-}
-
-/** Orders pinned to a build of the worker older than this code's get a worker of that build until they finish. */
-async function drainOlderBuildsOf(apps: AppStack, temporalAddress: string) {
-  const connection = await Connection.connect(
-    temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: temporalAddress }),
-  );
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const drainer = await drainOlderBuilds({
-    client,
-    namespace: config.TEMPORAL_NAMESPACE,
-    deploymentName: config.TEMPORAL_DEPLOYMENT_NAME,
-    currentBundle: await apps.workflowBundle,
-    bundleDir: workflowBundleCacheDir(),
-    say,
-    startWorker: async (bundlePath, buildId) => {
-      const env = {
-        WORKFLOW_BUNDLE_PATH: bundlePath,
-        TEMPORAL_BUILD_ID: buildId,
-        TEMPORAL_SET_CURRENT_VERSION: 'false',
-        // Its own SDK metrics port, should --observability have given the stack's worker one.
-        ...(observability ? { TEMPORAL_METRICS_PORT: String(await freePort()) } : {}),
-      };
-      const { process: proc } = await apps.startReplica('worker', await freePort(), env);
-      return { stop: () => proc.stop(8000) };
-    },
-  }).catch(async (error: unknown) => {
-    await connection.close();
-    throw error;
-  });
-  return {
-    stop: async () => {
-      await drainer.stop();
-      await connection.close();
-    },
-  };
 }
 
 main().catch(async (error: unknown) => {

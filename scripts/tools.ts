@@ -19,7 +19,7 @@ export function toolCacheDir(): string {
 
 export class ToolchainMissingError extends Error {}
 
-async function goBinary(): Promise<string> {
+export async function goBinary(): Promise<string> {
   // GO names the one Go binary to use; otherwise PATH, then the official installer's location.
   const candidates = process.env.GO ? [process.env.GO] : ['go', '/usr/local/go/bin/go'];
   for (const candidate of candidates) {
@@ -37,7 +37,7 @@ async function goBinary(): Promise<string> {
   );
 }
 
-function log(message: string): void {
+export function logTool(message: string): void {
   process.stderr.write(`[bootstrap] ${message}\n`);
 }
 
@@ -48,13 +48,13 @@ export async function ensureTemporal(): Promise<string> {
   const bin = join(dir, 'temporal');
   if (existsSync(bin)) return bin;
   const go = await goBinary();
-  log(`building Temporal CLI ${TEMPORAL_VERSION} with go install (first run only; takes several minutes)…`);
+  logTool(`building Temporal CLI ${TEMPORAL_VERSION} with go install (first run only; takes several minutes)…`);
   await mkdir(dir, { recursive: true });
   await run(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_VERSION}`], {
     env: { ...process.env, GOBIN: dir, GOFLAGS: '-buildvcs=false' },
     maxBuffer: 64 * 1024 * 1024,
   });
-  log(`Temporal CLI ready at ${bin}`);
+  logTool(`Temporal CLI ready at ${bin}`);
   return bin;
 }
 
@@ -69,7 +69,7 @@ export async function ensureFerretDb(): Promise<string> {
   const bin = join(dir, 'ferretdb');
   if (existsSync(bin)) return bin;
   const go = await goBinary();
-  log(`building FerretDB ${FERRETDB_VERSION} (first run only)…`);
+  logTool(`building FerretDB ${FERRETDB_VERSION} (first run only)…`);
   const module = `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`;
   const { stdout } = await run(go, ['mod', 'download', '-json', module], { maxBuffer: 16 * 1024 * 1024 });
   const source = (JSON.parse(stdout) as { Dir: string }).Dir;
@@ -88,7 +88,7 @@ export async function ensureFerretDb(): Promise<string> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  log(`FerretDB ready at ${bin}`);
+  logTool(`FerretDB ready at ${bin}`);
   return bin;
 }
 
@@ -103,7 +103,7 @@ export async function ensureHelm(): Promise<string> {
   const bin = join(dir, 'helm');
   if (existsSync(bin)) return bin;
   const go = await goBinary();
-  log(`building Helm ${HELM_VERSION} with go install (first run only; takes several minutes)…`);
+  logTool(`building Helm ${HELM_VERSION} with go install (first run only; takes several minutes)…`);
   await mkdir(dir, { recursive: true });
   // The flags of Helm's Makefile: without them `helm version` has no patch level and `helm template` assumes Kubernetes 1.20.
   const ldflags = [
@@ -117,7 +117,7 @@ export async function ensureHelm(): Promise<string> {
     env: { ...process.env, GOBIN: dir, GOFLAGS: '-buildvcs=false' },
     maxBuffer: 64 * 1024 * 1024,
   });
-  log(`Helm ready at ${bin}`);
+  logTool(`Helm ready at ${bin}`);
   return bin;
 }
 
@@ -131,7 +131,7 @@ async function ensurePrometheusTools(tool: 'prometheus' | 'promtool'): Promise<s
   const bin = join(dir, tool);
   if (existsSync(bin)) return bin;
   const go = await goBinary();
-  log(`building Prometheus ${PROMETHEUS_VERSION} and promtool with go install (first use only; several minutes)…`);
+  logTool(`building Prometheus ${PROMETHEUS_VERSION} and promtool with go install (first use only; several minutes)…`);
   await mkdir(dir, { recursive: true });
   const pkg = (name: string) => `github.com/prometheus/prometheus/cmd/${name}@${PROMETHEUS_MODULE_VERSION}`;
   const stamp = `-X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION.slice(1)}`;
@@ -139,7 +139,7 @@ async function ensurePrometheusTools(tool: 'prometheus' | 'promtool'): Promise<s
     env: { ...process.env, GOBIN: dir, GOFLAGS: '-buildvcs=false' },
     maxBuffer: 64 * 1024 * 1024,
   });
-  log(`Prometheus ready in ${dir}`);
+  logTool(`Prometheus ready in ${dir}`);
   return bin;
 }
 
@@ -168,7 +168,7 @@ export async function ensureJaeger(): Promise<string> {
   const bin = join(dir, 'jaeger');
   if (existsSync(bin)) return bin;
   const go = await goBinary();
-  log(`building Jaeger ${JAEGER_VERSION} (first use only; several minutes)…`);
+  logTool(`building Jaeger ${JAEGER_VERSION} (first use only; several minutes)…`);
   const work = await mkdtemp(join(tmpdir(), 'jaeger-build-'));
   const inWork = (args: string[]) =>
     run(go, args, { cwd: work, env: { ...process.env, GOFLAGS: '-buildvcs=false' }, maxBuffer: 64 * 1024 * 1024 });
@@ -184,6 +184,6 @@ export async function ensureJaeger(): Promise<string> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  log(`Jaeger ready at ${bin}`);
+  logTool(`Jaeger ready at ${bin}`);
   return bin;
 }

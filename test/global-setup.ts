@@ -5,6 +5,9 @@ import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startFerretDb, startTemporal, ensureSearchAttributes } from '../scripts/infra.js';
 import { freePort, type ManagedProcess } from '../scripts/processes.js';
+import { startTemporalServer } from '../scripts/temporal-server.js';
+import { ensureTemporalServer, ensureTemporalUi } from '../scripts/temporal-server-tools.js';
+import { startTemporalUi } from '../scripts/temporal-ui.js';
 import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
 import { databaseUrl } from '../scripts/databases.js';
 import { dropDatabasesWithPrefix } from './support/postgres.js';
@@ -40,7 +43,7 @@ export default async function setup(project: TestProject) {
 }
 
 /**
- * One real Temporal dev server and one FerretDB for the whole run (reused when TEMPORAL_ADDRESS /
+ * One real Temporal (the dev server; TEMPORAL_ENGINE=server: the production server on PostgreSQL) and one FerretDB for the whole run (reused when TEMPORAL_ADDRESS /
  * MONGO_URL point at running servers). PostgreSQL databases are made per test file and dropped here.
  */
 async function startServers(): Promise<Servers> {
@@ -56,7 +59,16 @@ async function startServers(): Promise<Servers> {
   if (!temporalAddress) {
     const [port, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const output = createWriteStream(join(logDir, 'temporal.log'));
-    started.push(await startTemporal({ bin: await ensureTemporal(), port, uiPort, metricsPort, output }));
+    if (process.env.TEMPORAL_ENGINE === 'server') {
+      const stateDir = join(logDir, 'temporal-server');
+      const [tools, uiBin] = [await ensureTemporalServer(), await ensureTemporalUi()];
+      const server = { tools, postgresUrl, databasePrefix: runId, port, stateDir, metricsPort, output };
+      started.push(await startTemporalServer(server));
+      const temporalAddress = `127.0.0.1:${port}`;
+      started.push(await startTemporalUi({ bin: uiBin, port: uiPort, temporalAddress, stateDir, output }));
+    } else {
+      started.push(await startTemporal({ bin: await ensureTemporal(), port, uiPort, metricsPort, output }));
+    }
     temporalAddress = `127.0.0.1:${port}`;
     temporalUiUrl = `http://127.0.0.1:${uiPort}`;
     temporalMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;

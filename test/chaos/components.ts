@@ -14,14 +14,15 @@ export const COMPONENTS = [
 export type Component = (typeof COMPONENTS)[number];
 
 /** How to recognise each component's process among those of one launcher (all name its data dir). */
-const MARKERS: Record<Component, string> = {
+const MARKERS: Record<Component, RegExp | string> = {
   worker: 'workers/main.',
   users: 'services/users/main.',
   products: 'services/products/main.',
   orders: 'services/orders/main.',
   notifications: 'services/notifications/main.',
   gateway: 'api/main.',
-  temporal: 'server start-dev',
+  // The dev server, or the production server (`npm start -- --engine server`).
+  temporal: /server start-dev|temporal-server-v[^ ]*\/server /,
   ferretdb: '--handler=postgresql',
 };
 
@@ -47,7 +48,10 @@ export async function componentPids(dataDir: string): Promise<Partial<Record<Com
   const running = await processesUsing(dataDir);
   const pids: Partial<Record<Component, number>> = {};
   for (const name of COMPONENTS) {
-    const proc = running.find((p) => p.cmdline.includes(MARKERS[name]));
+    const marker = MARKERS[name];
+    const proc = running.find((p) =>
+      typeof marker === 'string' ? p.cmdline.includes(marker) : marker.test(p.cmdline),
+    );
     if (proc) pids[name] = proc.pid;
   }
   return pids;

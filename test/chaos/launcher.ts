@@ -107,7 +107,7 @@ export async function launchStack(options: {
     if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
     for (const leftover of await processesUsing(dataDir)) process.kill(leftover.pid, 'SIGKILL');
-    const names = ['users', 'orders', 'notifications', 'ferretdb'].map((db) =>
+    const names = ['users', 'orders', 'notifications', 'ferretdb', 'temporal', 'temporal_visibility'].map((db) =>
       databaseUrl(options.postgresUrl, `${id}_${db}`),
     );
     await dropDatabases(options.postgresUrl, names);
