@@ -4,6 +4,8 @@
 // the same load with every customer following its order (SSE, then GET every 500 ms) instead of waiting on
 // the workflow's result. Prints figures, asserts nothing. Bounded; cleans up after itself.
 //   npx tsx bench/orders.ts [orders=300] [customers=16]    (BENCH_CPU_PROF_DIR=dir: a CPU profile per process)
+// BENCH_ENGINE=server runs it on the production Temporal server on PostgreSQL instead of the dev server;
+// `npm run bench` runs both (bench/engines.ts). The last line is the run's figures as JSON, for that comparison.
 import { createWriteStream } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +21,14 @@ import { databaseUrl, dropDatabases } from '../scripts/databases.js';
 import { startFerretDb, startTemporal } from '../scripts/infra.js';
 import { freePort } from '../scripts/processes.js';
 import { startAppStack, type AppProcessName } from '../scripts/stack.js';
+import { engineDatabases, startTemporalServer } from '../scripts/temporal-server.js';
+import { ensureTemporalServer } from '../scripts/temporal-server-tools.js';
 import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
 import { createGatewayClient } from '../test/support/api.js';
 import { noopActivities } from './ceiling/activities.js';
 import { followByPolling, followBySse, type Follow } from './followers.js';
-import { closedLoop, cpuSeconds, cpuSecondsByPid, openLoop, percentiles, rssMb } from './support.js';
+import { SUMMARY_PREFIX, type BenchSummary } from './engines-table.js';
+import { closedLoop, cpuSeconds, cpuSecondsByPid, openLoop, percentile, percentiles, rssMb } from './support.js';
 
 const total = Number(process.argv[2] ?? 300);
 const customers = Number(process.argv[3] ?? 16);
@@ -42,8 +47,24 @@ Runtime.install({ logger: new DefaultLogger('WARN') }); // the in-process ceilin
 
 const [temporalPort, uiPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
 const address = `127.0.0.1:${temporalPort}`;
-const dbFile = join(tmpdir(), `${prefix}-temporal.db`);
-const temporal = await startTemporal({ bin: await ensureTemporal(), port: temporalPort, uiPort, dbFile, output: log });
+const engine = process.env.BENCH_ENGINE === 'server' ? 'server' : 'dev';
+const temporal =
+  engine === 'server'
+    ? await startTemporalServer({
+        tools: await ensureTemporalServer(),
+        postgresUrl: pg,
+        databasePrefix: prefix,
+        port: temporalPort,
+        stateDir: join(tmpdir(), `${prefix}-temporal-server`),
+        output: log,
+      })
+    : await startTemporal({
+        bin: await ensureTemporal(),
+        port: temporalPort,
+        uiPort,
+        dbFile: join(tmpdir(), `${prefix}-temporal.db`),
+        output: log,
+      });
 const ferret = await startFerretDb({
   bin: await ensureFerretDb(),
   port: mongoPort,
@@ -106,16 +127,20 @@ const cpuSnapshot = async (): Promise<Record<string, number>> => {
   ]);
   return { ...own, ...Object.fromEntries(renamed) };
 };
-const cpuPerOrderLine = (before: Record<string, number>, after: Record<string, number>, orders: number) => {
-  // Per process; `name:pid` entries (PostgreSQL, RabbitMQ) are summed by name, over the pids alive at the end.
+/** CPU-ms per order of each process; `name:pid` entries (PostgreSQL, RabbitMQ) summed by name, over the pids alive at the end. */
+const cpuPerOrder = (before: Record<string, number>, after: Record<string, number>, orders: number) => {
   const byName = new Map<string, number>();
   for (const [key, seconds] of Object.entries(after)) {
     const name = key.split(':')[0]!;
     byName.set(name, (byName.get(name) ?? 0) + ((seconds - (before[key] ?? 0)) * 1000) / orders);
   }
-  const perOrder = [...byName].sort((a, b) => b[1] - a[1]);
-  const total = perOrder.reduce((sum, [, ms]) => sum + ms, 0);
-  return `${total.toFixed(0)} ms per order (${perOrder.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')})`;
+  return Object.fromEntries([...byName].sort((a, b) => b[1] - a[1]));
+};
+const cpuLine = (perOrder: Record<string, number>) => {
+  const total = Object.values(perOrder).reduce((sum, ms) => sum + ms, 0);
+  return `${total.toFixed(0)} ms per order (${Object.entries(perOrder)
+    .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+    .join(', ')})`;
 };
 const loadLine = () =>
   `load average ${loadavg()
@@ -128,7 +153,8 @@ const rssLine = async () => {
 };
 
 try {
-  say(`durable stack (file DB, WAL, compiled JS) on ${address}; log ${logPath}; ${loadLine()}`);
+  const engineName = engine === 'server' ? 'Temporal server on PostgreSQL' : 'dev server on a file (WAL)';
+  say(`durable stack (${engineName}, compiled JS) on ${address}; log ${logPath}; ${loadLine()}`);
   // Right after its start a process still holds start-up garbage (the worker ~15 MB) until V8 collects it.
   await new Promise((r) => setTimeout(r, 3000));
   say(`RSS 3 s after the start: ${await rssLine()}`);
@@ -177,6 +203,7 @@ try {
   accept.length = complete.length = 0;
   for (let i = 0; i < 20; i++) await order(buyers[0]!);
   say(`one order on an idle stack, placement → CONFIRMED (20 in a row): ${percentiles(complete)}`);
+  const idleP50 = percentile(complete, 50);
   say(`  its POST → 202: ${percentiles(accept)}`);
 
   const ceilingWorker = await Worker.create({
@@ -211,7 +238,10 @@ try {
   say(`  ratio saga / ceiling: ${((100 * throughput) / ceiling).toFixed(0)} %`);
   say(`  accept (POST → 202): ${percentiles(accept)}`);
   say(`  completion (POST → CONFIRMED): ${percentiles(complete)}`);
-  say(`  CPU: ${cpuPerOrderLine(cpuBefore, await cpuSnapshot(), total)}`);
+  const unfollowedCpu = cpuPerOrder(cpuBefore, await cpuSnapshot(), total);
+  say(`  CPU: ${cpuLine(unfollowedCpu)}`);
+  const unfollowedCompletionP50 = percentile(complete, 50);
+  const workerRssAfterLoad = await rssMb(stack.processes.get('worker')?.child.pid);
   say(`  RSS after load: ${await rssLine()}`);
   say(`  ${loadLine()}`);
 
@@ -229,7 +259,7 @@ try {
       `followed by ${how}: ${followed.toFixed(1)} orders/s, ${((100 * followed) / throughput).toFixed(0)} % of unfollowed`,
     );
     say(`  completion (POST → CONFIRMED seen): ${percentiles(complete)}`);
-    say(`  CPU: ${cpuPerOrderLine(before, await cpuSnapshot(), total)}`);
+    say(`  CPU: ${cpuLine(cpuPerOrder(before, await cpuSnapshot(), total))}`);
   }
   say(`  RSS after the followed runs: ${await rssLine()}`);
 
@@ -238,7 +268,7 @@ try {
   const againBefore = await cpuSnapshot();
   const again = await closedLoop(total, customers, (i) => order(buyers[i % customers]!));
   say(`unfollowed again, after the followed runs: ${again.toFixed(1)} orders/s`);
-  say(`  CPU: ${cpuPerOrderLine(againBefore, await cpuSnapshot(), total)}`);
+  say(`  CPU: ${cpuLine(cpuPerOrder(againBefore, await cpuSnapshot(), total))}`);
   const bracket = (throughput + again) / 2;
   say(
     `  followed as a share of the two unfollowed runs' mean: ${followedRates.map(([how, rate]) => `${how} ${((100 * rate) / bracket).toFixed(0)} %`).join(', ')}`,
@@ -252,11 +282,24 @@ try {
   say(`  completion: ${percentiles(complete)}`);
   const expected = 100_000 - 23 - total * (2 + followers.length) - rate * 20;
   say(`final stock: ${(await api.getProduct(product.id)).stock} (expected ${expected}); ${loadLine()}`);
+  const shares = Object.fromEntries(followedRates.map(([how, rate]) => [how, (100 * rate) / bracket]));
+  const summary: BenchSummary = {
+    engine,
+    idleP50,
+    ceiling,
+    ceilingCpuMs: (temporalMs + benchMs) / total,
+    throughput,
+    unfollowedCompletionP50,
+    unfollowedCpu,
+    followedShares: shares,
+    workerRssAfterLoad,
+  };
+  say(`${SUMMARY_PREFIX}${JSON.stringify(summary)}`);
 } finally {
   await connection.close();
   await stack.stop();
   await ferret.stop();
   await temporal.stop();
-  await dropDatabases(pg, Object.values(dbs));
+  await dropDatabases(pg, [...Object.values(dbs), ...Object.values(engineDatabases(prefix))]);
   await deleteEventTopology(topology);
 }

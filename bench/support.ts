@@ -1,9 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 
-export function percentiles(values: number[]): string {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-  return `p50 ${at(50).toFixed(0)} ms  p95 ${at(95).toFixed(0)} ms  p99 ${at(99).toFixed(0)} ms`;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export function percentiles(values: number[]): string {
+  const at = (p: number) => percentile(values, p).toFixed(0);
+  return `p50 ${at(50)} ms  p95 ${at(95)} ms  p99 ${at(99)} ms`;
 }
 
 export async function rssMb(pid: number | undefined): Promise<number> {

@@ -102,16 +102,19 @@ export async function httpOk(url: string): Promise<boolean> {
   return response.ok;
 }
 
+export async function portFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** Fails fast with a readable message when a port the stack needs is taken. */
 export async function assertPortsFree(ports: Record<string, number>): Promise<void> {
   const busy: string[] = [];
   for (const [name, port] of Object.entries(ports)) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (!free) busy.push(`${name} (port ${port})`);
+    if (!(await portFree(port))) busy.push(`${name} (port ${port})`);
   }
   if (busy.length > 0) {
     throw new Error(

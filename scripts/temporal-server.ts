@@ -10,7 +10,7 @@ import proto from '@temporalio/proto';
 import { ensureDatabase } from '../lib/pg.js';
 import { databaseUrl } from './databases.js';
 import { ensureSearchAttributes } from './infra.js';
-import { freePort, spawnManaged, waitFor, type ManagedProcess } from './processes.js';
+import { freePort, portFree, spawnManaged, waitFor, type ManagedProcess } from './processes.js';
 import type { TemporalServerTools } from './temporal-server-tools.js';
 
 const run = promisify(execFile);
@@ -61,16 +61,24 @@ export async function migrateTemporalSchema(sqlTool: string, postgresUrl: string
 
 type InternalPorts = Record<'http' | 'history' | 'matching' | 'worker', number> & { membership: number[] };
 
+/** Membership ports are stored as a PostgreSQL smallint, so they come from below the kernel's ephemeral range. */
+async function freeMembershipPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await portFree(port)) return port;
+  }
+}
+
 async function internalPorts(stateDir: string): Promise<InternalPorts> {
   const file = join(stateDir, 'ports.json');
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as InternalPorts;
-  const next = async () => freePort();
+  const member = freeMembershipPort;
   const ports = {
-    http: await next(),
-    history: await next(),
-    matching: await next(),
-    worker: await next(),
-    membership: [await next(), await next(), await next(), await next()],
+    http: await freePort(),
+    history: await freePort(),
+    matching: await freePort(),
+    worker: await freePort(),
+    membership: [await member(), await member(), await member(), await member()],
   };
   await writeFile(file, JSON.stringify(ports));
   return ports;
