@@ -1,4 +1,4 @@
-// Builds the real dependencies this project runs (Temporal dev server, FerretDB, Helm, Prometheus, Jaeger) once per machine.
+// Builds the real dependencies this project runs (Temporal dev server and server, FerretDB, Helm, Prometheus, Jaeger) once per machine.
 import {
   ensureFerretDb,
   ensureHelm,
@@ -7,6 +7,7 @@ import {
   ensureTemporal,
   ToolchainMissingError,
 } from './tools.js';
+import { ensureTemporalServer, ensureTemporalUi } from './temporal-server-tools.js';
 
 try {
   const needTemporal = !process.env.TEMPORAL_ADDRESS;
@@ -17,6 +18,9 @@ try {
   // prometheus and promtool (the rule unit tests in npm test) come from one build.
   await ensurePrometheus();
   await ensureJaeger(); // the trace test's OTLP backend
+  // `npm start -- --engine server` and its test: the production engine and its Web UI (the longest build, last).
+  await ensureTemporalServer();
+  await ensureTemporalUi();
 } catch (error) {
   if (error instanceof ToolchainMissingError) {
     process.stderr.write(`\n${error.message}\n\n`);

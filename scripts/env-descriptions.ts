@@ -71,7 +71,9 @@ export const descriptions: Record<string, string> = {
     'Live order-status streams one customer may hold open at once; past it, 429 `RATE_LIMITED`.',
   SSE_REFRESH_MS:
     'A live stream re-reads its pending order after this long without a pushed change (step progress is pushed by the worker).',
-  TEMPORAL_ADDRESS: 'Temporal frontend `host:port`. Given to `npm start`: used instead of starting a dev server.',
+  TEMPORAL_ADDRESS: 'Temporal frontend `host:port`. Given to `npm start`: used instead of starting an engine.',
+  TEMPORAL_ENGINE:
+    'The Temporal `npm start` runs: `dev` (the CLI’s dev server, state in `DATA_DIR/temporal.db`) or `server` (Temporal server v1.32 on PostgreSQL, databases `<SHOP_DB_PREFIX>_temporal` and `_temporal_visibility`, with the Web UI as its own process). `npm start -- --engine server` says the same.',
   TEMPORAL_API_KEY: 'API key for Temporal (implies TLS), as the `temporal` CLI reads it.',
   TEMPORAL_BUILD_ID:
     'Build id of the worker under Worker Versioning; default: the hash of the bundle at `WORKFLOW_BUNDLE_PATH`.',
@@ -81,7 +83,7 @@ export const descriptions: Record<string, string> = {
   TEMPORAL_METRICS_PORT:
     'Port of the Temporal SDK’s Prometheus metrics on the worker; unset: off. `npm start -- --observability` sets 9464.',
   TEMPORAL_NAMESPACE: 'Temporal namespace of the orders.',
-  TEMPORAL_PORT: 'Port of the Temporal dev server `npm start` runs.',
+  TEMPORAL_PORT: 'Port of the Temporal frontend `npm start` runs (either engine).',
   TEMPORAL_SET_CURRENT_VERSION:
     'Under Worker Versioning: once polling, make this build the deployment’s current version (new orders start on it). Off for a worker kept only to drain an old build.',
   TEMPORAL_TASK_QUEUE: 'Task queue of the order saga.',
@@ -90,7 +92,7 @@ export const descriptions: Record<string, string> = {
   TEMPORAL_TLS_CLIENT_KEY_PATH: 'Client key for mTLS to Temporal (with the certificate).',
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: 'CA that signed Temporal’s server certificate.',
   TEMPORAL_TLS_SERVER_NAME: 'Server name expected in Temporal’s certificate.',
-  TEMPORAL_UI_PORT: 'Port of the dev server’s Web UI.',
+  TEMPORAL_UI_PORT: 'Port of the Temporal Web UI `npm start` runs.',
   TEMPORAL_UI_URL: 'Temporal Web UI the storefront links each order to.',
   TEMPORAL_WORKER_VERSIONING:
     'Run the worker as a version of a Worker Deployment (`TEMPORAL_DEPLOYMENT_NAME`, build `TEMPORAL_BUILD_ID`): an order stays on the build it started on. `npm start` turns it on (and drains older builds); compose and the Helm chart leave it off (docs/changing-the-workflow.md).',

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
+import { RECONCILE_WORKFLOW_TYPE, WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
 import { drainOlderBuilds } from '../scripts/drain-builds.js';
 import { waitFor } from '../scripts/processes.js';
 import { ensureTemporal } from '../scripts/tools.js';
@@ -210,5 +210,38 @@ describe('Worker Versioning', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }, 120_000);
+
+  it('moves a running reconciler pass to the new current build (AUTO_UPGRADE), where an order would stay pinned', async () => {
+    const deployment = `${deploymentName}-reconcile`;
+    const queue = `${taskQueue}-reconcile`;
+    let releasePage: () => void = () => undefined;
+    const pageHeld = new Promise<void>((resolve) => (releasePage = resolve));
+    const emptyPage = { orderIds: [], listed: 0, running: 0, nextCursor: null };
+    const reads = (wait?: Promise<void>) => ({
+      staleOrderPage: async () => {
+        await wait;
+        return emptyPage;
+      },
+    });
+    const buildA = await startBuild(harness.bundle.code, reads(pageHeld), { deployment, queue });
+    const workflowId = `reconcile-upgraded-${suffix}`;
+    const handle = await harness.client.workflow.start(RECONCILE_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: queue,
+      args: [{ olderThanSeconds: 60, limit: 10 }],
+    });
+    await waitFor(
+      'the pass to start on build A',
+      async () => (await versioningInfoOf(workflowId))?.deploymentVersion?.buildId === buildA.buildId,
+    );
+    const buildB = await startBuild(await secondBuildCode(), reads(), { deployment, queue });
+    releasePage(); // build A's worker finishes the page it holds; the task after it goes to the current build
+    await expect(handle.result()).resolves.toMatchObject({ pages: 1, examined: 0 });
+    const info = await versioningInfoOf(workflowId);
+    expect({ behavior: info?.behavior, buildId: info?.deploymentVersion?.buildId }).toEqual({
+      behavior: 2, // VERSIONING_BEHAVIOR_AUTO_UPGRADE
+      buildId: buildB.buildId,
+    });
   }, 120_000);
 });
