@@ -116,7 +116,8 @@ function serverConfig(options: TemporalServerOptions, ports: InternalPorts, dyna
       defaultStore: 'default',
       visibilityStore: 'visibility',
       numHistoryShards: HISTORY_SHARDS,
-      datastores: { default: store(databases.history, 20), visibility: store(databases.visibility, 4) },
+      // Each of the four services opens its own pools: 4 × (6 + 2) connections at most, of PostgreSQL's default 100.
+      datastores: { default: store(databases.history, 6), visibility: store(databases.visibility, 2) },
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
