@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { ordersApi } from '../contracts/orders-api.js';
 import { productsApi } from '../contracts/products-api.js';
 import { usersApi } from '../contracts/users-api.js';
@@ -37,12 +38,15 @@ export interface ClientsOptions {
   ordersUrl: string;
   token: string;
   timeoutMs?: number;
+  /** Keep-alive connections to the services (lib/http-exchange.ts); without one, `fetch`. */
+  dispatcher?: Dispatcher;
   fetch?: typeof fetch;
 }
 
-/** The three typed clients the activities use, over keep-alive fetch. */
+/** The three typed clients the activities use, over the dispatcher's keep-alive connections. */
 export function createSagaClients(options: ClientsOptions): SagaClients {
-  const common = { token: options.token, timeoutMs: options.timeoutMs, fetch: options.fetch };
+  const { token, timeoutMs, dispatcher, fetch } = options;
+  const common = { token, timeoutMs, dispatcher, fetch };
   const transport = (service: string, baseUrl: string) => createServiceTransport({ ...common, service, baseUrl });
   return {
     users: createContractClient(usersApi, transport('users', options.usersUrl)),

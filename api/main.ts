@@ -4,6 +4,7 @@ import { connectAmqp } from '../lib/amqp.js';
 import { ConfigError } from '../lib/config.js';
 import { createEncryptionCodec } from '../lib/payload-codec.js';
 import { payloadKeyring } from '../lib/payload-keys.js';
+import { createServiceDispatcher } from '../lib/http-exchange.js';
 import { startHttpServer } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
@@ -34,11 +35,14 @@ await runMain({
     if (config.CODEC_ALLOW_ANONYMOUS && process.env.NODE_ENV === 'production')
       throw new ConfigError(['CODEC_ALLOW_ANONYMOUS: refused when NODE_ENV=production (it would decrypt for anyone)']);
     const codec = createEncryptionCodec(payloadKeyring(config));
+    const dispatcher = createServiceDispatcher();
+    onStop(() => dispatcher.close());
     const upstream = (service: string, baseUrl: string) =>
       withBreaker(
         createServiceTransport({
           service,
           baseUrl,
+          dispatcher,
           token: config.SERVICE_TOKEN,
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         }),

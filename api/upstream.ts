@@ -11,6 +11,7 @@ import { productsApi } from '../contracts/products-api.js';
 import { usersApi } from '../contracts/users-api.js';
 import type { RouteDef, RouteInput, RouteResponse } from '../contracts/api.js';
 import { createContractClient, type CallMeta } from '../lib/contract-client.js';
+import type { HeaderReader } from '../lib/http-exchange.js';
 import { ServiceRejectedError, ServiceUnavailableError, type ServiceTransport } from '../lib/service-transport.js';
 
 // The gateway's view of the services: the contract-derived clients (lib/contract-client.ts), called with the
@@ -87,7 +88,7 @@ async function tagged<T>(
   const headers: Record<string, string> = {};
   if (ifMatch !== undefined) headers['if-match'] = ifMatch;
   if (ifNoneMatch !== undefined) headers['if-none-match'] = ifNoneMatch;
-  const onHeaders = (answer: Headers) => void (etag = answer.get('etag') ?? undefined);
+  const onHeaders = (answer: HeaderReader) => void (etag = answer.get('etag') ?? undefined);
   const body = await send({ requestId, headers, onHeaders });
   return { body, etag };
 }

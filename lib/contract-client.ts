@@ -1,4 +1,5 @@
 import { pathOf, type Api, type RouteDef, type RouteInput, type RouteResponse } from '../contracts/api.js';
+import type { HeaderReader } from './http-exchange.js';
 import type { ServiceTransport } from './service-transport.js';
 
 /** Per-call metadata sent as headers. */
@@ -8,7 +9,7 @@ export interface CallMeta {
   timeoutMs?: number | undefined;
   /** Extra request headers (e.g. If-Match). */
   headers?: Record<string, string> | undefined;
-  onHeaders?: ((headers: Headers) => void) | undefined;
+  onHeaders?: ((headers: HeaderReader) => void) | undefined;
 }
 
 type HasInput<R extends RouteDef> = keyof RouteInput<R> extends never ? false : true;

@@ -1,4 +1,6 @@
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { sendByFetch, sendThrough, type HeaderReader, type HttpAnswer } from './http-exchange.js';
 import { ProblemSchema } from '../contracts/problem-schema.js';
 import { ErrorCode, type Problem } from '../contracts/problem.js';
 
@@ -63,6 +65,9 @@ export interface ServiceTransportOptions {
   baseUrl: string;
   token: string;
   timeoutMs?: number;
+  /** Keep-alive connections shared by the process's clients (lib/http-exchange.ts), opened by main.ts. */
+  dispatcher?: Dispatcher;
+  /** Used when there is no dispatcher: Node's fetch by default, or an app's handler in tests. */
   fetch?: typeof fetch;
 }
 
@@ -74,17 +79,17 @@ export interface CallOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
   /** Sees the headers of every 2xx/3xx answer (e.g. its ETag). */
-  onHeaders?: (headers: Headers) => void;
+  onHeaders?: (headers: HeaderReader) => void;
 }
 
 export interface ServiceTransport {
   call<T extends z.ZodType>(method: string, path: string, schema: T, options?: CallOptions): Promise<z.infer<T>>;
 }
 
-/** A JSON-over-HTTP client for one internal service. Keep-alive comes from Node's fetch (undici). */
+/** A JSON-over-HTTP client for one internal service, over the dispatcher's keep-alive connections when given. */
 export function createServiceTransport(options: ServiceTransportOptions): ServiceTransport {
   const { service, baseUrl, token, timeoutMs = 5000 } = options;
-  const doFetch = options.fetch ?? fetch;
+  const send = options.dispatcher ? sendThrough(options.dispatcher) : sendByFetch(options.fetch ?? fetch);
   return {
     async call(method, path, schema, call = {}) {
       const url = new URL(path, baseUrl);
@@ -99,27 +104,21 @@ export function createServiceTransport(options: ServiceTransportOptions): Servic
       if (call.body !== undefined) headers['content-type'] = 'application/json';
       if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
       if (call.requestId) headers['x-request-id'] = call.requestId;
-      let response: Response;
+      let answer: HttpAnswer;
       try {
-        response = await doFetch(url, {
-          method,
-          headers,
-          body: call.body === undefined ? undefined : JSON.stringify(call.body),
-          signal: AbortSignal.timeout(call.timeoutMs ?? timeoutMs),
-        });
+        const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+        answer = await send({ method, url, headers, body, timeoutMs: call.timeoutMs ?? timeoutMs });
       } catch (error) {
         throw new ServiceUnavailableError(service, (error as Error).message);
       }
-      if (response.status === 304) throw new NotModifiedError(service, response.headers.get('etag') ?? undefined);
-      const text = await response.text().catch(() => '');
-      const overload = overloadOf(response, text);
+      const { status, text } = answer;
+      if (status === 304) throw new NotModifiedError(service, answer.headers.get('etag') ?? undefined);
+      const overload = overloadOf(answer);
       if (overload) throw new ServiceOverloadedError(service, overload.problem, overload.retryAfter);
-      if (response.status >= 500)
-        throw new ServiceUnavailableError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
+      if (status >= 500) throw new ServiceUnavailableError(service, `HTTP ${status} ${text.slice(0, 200)}`, status);
       const json: unknown = text ? safeJson(text) : undefined;
-      if (response.status >= 400)
-        throw new ServiceRejectedError(service, response.status, asProblem(json, response.status));
-      call.onHeaders?.(response.headers);
+      if (status >= 400) throw new ServiceRejectedError(service, status, asProblem(json, status));
+      call.onHeaders?.(answer.headers);
       const parsed = schema.safeParse(json);
       if (!parsed.success)
         throw new ServiceUnavailableError(
@@ -139,11 +138,11 @@ function safeJson(text: string): unknown {
   }
 }
 
-function overloadOf(response: Response, text: string) {
-  if (response.status !== 503) return undefined;
+function overloadOf({ status, headers, text }: HttpAnswer) {
+  if (status !== 503) return undefined;
   const problem = ProblemSchema.safeParse(safeJson(text));
   if (!problem.success || problem.data.code !== ErrorCode.OVERLOADED) return undefined;
-  const retryAfter = response.headers.get('retry-after') ?? '';
+  const retryAfter = headers.get('retry-after') ?? '';
   return { problem: problem.data, retryAfter: /^\d{1,6}$/.test(retryAfter) ? retryAfter : '1' };
 }
 

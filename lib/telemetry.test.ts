@@ -2,13 +2,17 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createServiceDispatcher } from './http-exchange.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
+import { createServiceTransport } from './service-transport.js';
 import { startTelemetry, type Telemetry } from './telemetry.js';
 
 const exporter = new InMemorySpanExporter();
 let telemetry: Telemetry;
 let downstream: RunningServer;
 let gateway: RunningServer;
+const dispatcher = createServiceDispatcher();
 
 beforeAll(async () => {
   telemetry = await startTelemetry({ serviceName: 'telemetry-test', exporter });
@@ -20,12 +24,17 @@ beforeAll(async () => {
     .get('/healthz', (c) => c.text('ok'))
     .get('/products/:id', async (c) =>
       c.json(await (await fetch(`${downstream.url}/stock/${c.req.param('id')}`)).json()),
-    );
+    )
+    .get('/pooled/:id', async (c) => {
+      const stock = createServiceTransport({ service: 'stock', baseUrl: downstream.url, token: 't', dispatcher });
+      return c.json(await stock.call('GET', `/stock/${c.req.param('id')}`, z.object({ traceparent: z.string() })));
+    });
   gateway = await startHttpServer(front, 0);
 });
 
 afterAll(async () => {
   await gateway?.close();
+  await dispatcher.close();
   await downstream?.close();
   await telemetry?.shutdown();
 });
@@ -42,8 +51,11 @@ describe('startTelemetry', () => {
     expect(off.pipeline).toBeUndefined();
   });
 
-  it('follows one request from a served app through fetch into a second served app, in one trace', async () => {
-    const response = await fetch(`${gateway.url}/products/p-1`);
+  it.each([
+    ['fetch', '/products/p-1'],
+    ["a service transport's dispatcher", '/pooled/p-1'],
+  ])('follows one request from a served app through %s into a second served app, in one trace', async (_, path) => {
+    const response = await fetch(`${gateway.url}${path}`);
     const body = (await response.json()) as { traceparent: string | null };
     const find = (spans: ReadableSpan[]) => ({
       spans,

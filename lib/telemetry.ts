@@ -31,7 +31,7 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Starts tracing for one process: W3C trace context on incoming node:http requests and outgoing
- * fetch (undici). Call it before any server or request starts. Without an endpoint or an
+ * fetch and undici requests. Call it before any server or request starts. Without an endpoint or an
  * exporter it installs nothing and loads nothing: the SDK is imported only when tracing is on (~25 MB RSS).
  */
 export async function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {

@@ -29,6 +29,13 @@ export type AppProcessName = (typeof APP_PROCESSES)[number]['name'];
  */
 const NODE_FLAGS = ['--max-semi-space-size=1'];
 
+/**
+ * glibc gives threads that allocate at the same time malloc arenas of their own, up to 8 per core, and
+ * keeps what they freed; the worker's native Temporal core allocates from a pool of threads. Two arenas
+ * left less RSS after load (docs/performance.md). The environment may override it.
+ */
+const PROCESS_ENV: Partial<Record<AppProcessName, Record<string, string>>> = { worker: { MALLOC_ARENA_MAX: '2' } };
+
 export interface AppStackOptions {
   ports: Record<AppProcessName, number>;
   /** Environment shared by every process (URLs, token, database URLs, limits…). */
@@ -96,6 +103,7 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
   };
 
   const envOf = (name: AppProcessName): NodeJS.ProcessEnv => ({
+    ...PROCESS_ENV[name],
     ...process.env,
     ...baseEnv,
     ...options.envFor?.[name],

@@ -3,6 +3,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/activities.js';
 import { createSagaClients } from '../activities/clients.js';
 import { createReconcileActivities } from '../activities/reconcile.js';
+import { createServiceDispatcher } from '../lib/http-exchange.js';
 import { startHttpServer } from '../lib/http-server.js';
 import { createMetrics } from '../lib/metrics.js';
 import { payloadDataConverter } from '../lib/payload-keys.js';
@@ -56,7 +57,10 @@ await runMain({
     });
     live.connection = connected;
     onStop(() => connected.close());
+    const dispatcher = createServiceDispatcher();
+    onStop(() => dispatcher.close());
     const clients = createSagaClients({
+      dispatcher,
       usersUrl: config.USERS_URL,
       productsUrl: config.PRODUCTS_URL,
       ordersUrl: config.ORDERS_URL,
