@@ -8,7 +8,7 @@ import { goBinary, logTool, toolCacheDir } from './tools.js';
 
 const run = promisify(execFile);
 
-export const TEMPORAL_SERVER_VERSION = 'v1.32.2';
+const TEMPORAL_SERVER_VERSION = 'v1.32.2';
 // The server's go.mod asks for a newer Go than the machine's; the module proxy serves this toolchain.
 const SERVER_GOTOOLCHAIN = 'go1.27.3';
 // The Web UI the Temporal CLI v1.5.1 embeds, built as its own program to sit beside the full server.

@@ -43,7 +43,7 @@ export const engineDatabases = (prefix: string) => ({
 });
 
 /** Creates both databases if missing and migrates them to the schema this server version embeds. */
-export async function migrateTemporalSchema(sqlTool: string, postgresUrl: string, prefix: string): Promise<void> {
+async function migrateTemporalSchema(sqlTool: string, postgresUrl: string, prefix: string): Promise<void> {
   const url = new URL(postgresUrl);
   const databases = engineDatabases(prefix);
   for (const [database, schema] of [
