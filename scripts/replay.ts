@@ -1,6 +1,5 @@
 // `npm run replay [-- --since 24h --limit 500 --where '...' --bundle FILE]`: replays the server's recent placeOrder
-// histories (open and closed) through the workflow bundle that ships; exits 1 naming every workflow that diverges,
-// 2 when it could not replay (bad arguments, server unreachable).
+// histories (open and closed) through the workflow bundle that ships; exits 1 naming every workflow that diverges.
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -62,9 +61,8 @@ const say = (line: string) => process.stdout.write(`[replay] ${line}\n`);
 const codePath = args.bundle ?? (await ensureWorkflowBundle({ tracing: true }));
 const since = new Date(Date.now() - args.since);
 const query = replayVisibilityQuery({ since, workflowType: args.type, where: args.where });
-let connection: Connection | undefined;
+const connection = await Connection.connect(temporalConnectionOptions(env));
 try {
-  connection = await Connection.connect(temporalConnectionOptions(env));
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   say(`${env.TEMPORAL_ADDRESS} ${env.TEMPORAL_NAMESPACE}: ${query} (at most ${args.limit})`);
   say(`bundle ${codePath}`);
@@ -86,5 +84,5 @@ try {
   process.stderr.write(`replay failed: ${(error as Error).message}\n`);
   process.exitCode = 2;
 } finally {
-  await connection?.close();
+  await connection.close();
 }

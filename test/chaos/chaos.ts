@@ -5,7 +5,6 @@ import { checkDelivery, readDelivery } from './delivery.js';
 import { restoreDependenciesOnExit, restoreDependenciesSync } from './dependencies.js';
 import { watchDrain } from './drain.js';
 import { runFaults, type FaultCounts, type FaultPlan } from './faults.js';
-import { replayStackHistories, type ReplayFigures } from './history-replay.js';
 import { checkInvariants, readSnapshot } from './invariants.js';
 import { launchStack, untilAllReady, type LaunchedStack } from './launcher.js';
 
@@ -40,8 +39,6 @@ export interface ChaosReport {
   drainMs?: number;
   /** Final order → its notification (ms), and the unsent outbox / dead letters at the end. */
   notificationLagMs: number[];
-  /** `npm run replay` of every placeOrder history of the run through the worker's bundle, before the stack stops. */
-  replay: ReplayFigures;
   violations: Record<string, string[]>;
   launcherSurvived: boolean;
 }
@@ -87,7 +84,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 }
 
 async function chaosRun(options: ChaosOptions, say: (line: string) => void): Promise<ChaosReport> {
-  const launchedAt = Date.now();
   const stack = await launchStack({
     postgresUrl: options.postgresUrl,
     logFile: join(options.logDir, `chaos-${Date.now()}.log`),
@@ -153,9 +149,6 @@ async function chaosRun(options: ChaosOptions, say: (line: string) => void): Pro
       options.notificationSettleMs,
     );
     const figures = supervisorFigures(stack.lines);
-    say('replaying every placeOrder history of the run with npm run replay');
-    const workflowIds = snapshot.orders.map((o) => o.workflowId);
-    const replay = await replayStackHistories(stack.dataDir, Date.now() - launchedAt, workflowIds);
     return {
       placed: load.placed,
       cancels: load.cancels,
@@ -166,11 +159,9 @@ async function chaosRun(options: ChaosOptions, say: (line: string) => void): Pro
       backlogAtRecovery,
       drainMs,
       notificationLagMs: delivery.lagMs,
-      replay: replay.figures,
       violations: {
         ...checkInvariants(load.placed, snapshot, drain.finalInTime),
         ...checkDelivery({ orders: snapshot.orders, cancels: load.cancels, delivery, exits: figures.exits, kills }),
-        ...replay.violations,
       },
       launcherSurvived: stack.exitCode() === null,
     };

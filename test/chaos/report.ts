@@ -1,7 +1,6 @@
 import type { ChaosReport } from './chaos.js';
 import type { Attempt } from './customers.js';
 import { DELIVERY_INVARIANTS } from './delivery.js';
-import { REPLAY_INVARIANTS } from './history-replay.js';
 import { INVARIANTS } from './invariants.js';
 
 const s = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
@@ -64,10 +63,8 @@ export function formatReport(report: ChaosReport): string {
     `launcher survived: ${report.launcherSurvived ? 'yes' : 'NO'}`,
     `notification lag (order final → notification): p50 ${s(percentile(report.notificationLagMs, 50))}, ` +
       `p95 ${s(percentile(report.notificationLagMs, 95))}, max ${s(percentile(report.notificationLagMs, 100))}`,
-    `histories replayed by npm run replay (${report.replay.bundle ?? 'worker bundle not found'}): ` +
-      `${report.replay.replayed ?? '—'}, ${report.replay.failed} failed`,
     'violations per invariant:',
-    ...[...INVARIANTS, ...DELIVERY_INVARIANTS, ...REPLAY_INVARIANTS].map((name) => {
+    ...[...INVARIANTS, ...DELIVERY_INVARIANTS].map((name) => {
       const found = report.violations[name] ?? [];
       return `  ${name}: ${found.length}${found.length ? ` — e.g. ${found.slice(0, 3).join('; ')}` : ''}`;
     }),
