@@ -103,7 +103,8 @@ describe.each([
     await client.call('POST', '/echo', Echo, { body: 0 });
     sockets.clear();
     for (let i = 1; i <= 10; i++) await client.call('POST', '/echo', Echo, { body: i });
-    // A socket is free again a moment after its answer is read, so a call may take a second one.
-    expect(sockets.size).toBeLessThanOrEqual(2);
+    // A socket is free again a moment after its answer is read, so on a busy machine a call may take another
+    // one; without keep-alive every call opens its own (10).
+    expect(sockets.size).toBeLessThanOrEqual(5);
   });
 });
