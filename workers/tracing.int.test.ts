@@ -9,6 +9,7 @@ import { fakeShop } from '../activities/test-support/fake-shop.js';
 import { TEST_SERVICE_TOKEN as TOKEN } from '../test/support/constants.js';
 import { tracingClientInterceptors } from '../lib/temporal-tracing.js';
 import { WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
+import { createServiceDispatcher } from '../lib/http-exchange.js';
 import { startHttpServer, type RunningServer } from '../lib/http-server.js';
 import { startTelemetry, type Telemetry } from '../lib/telemetry.js';
 import { waitFor } from '../scripts/processes.js';
@@ -28,6 +29,8 @@ let connection: Connection;
 let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
 const workers: { worker: Worker; running: Promise<void> }[] = [];
 const queues = { source: `${taskQueue}-source`, prebuilt: `${taskQueue}-prebuilt` };
+// The activities call the services as in production: over the worker's undici dispatcher.
+const dispatcher = createServiceDispatcher();
 
 beforeAll(async () => {
   quietTemporalLogs();
@@ -41,6 +44,7 @@ beforeAll(async () => {
     ordersUrl: services.url,
     token: TOKEN,
     timeoutMs: 5000,
+    dispatcher,
   });
   // Built as scripts/bundle-workflows.ts builds it (WORKFLOW_BUNDLE_PATH).
   bundle = await bundleWorkflowCode({
@@ -67,6 +71,7 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.running));
   await connection?.close();
   await nativeConnection?.close();
+  await dispatcher.close();
   await services?.close();
   await telemetry?.shutdown();
 });
