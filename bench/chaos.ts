@@ -29,4 +29,4 @@ const report = await runChaos({
 console.log(
   `\n${formatReport(report)}\n(run took ${((Date.now() - started) / 1000).toFixed(0)} s; launcher log in ${logDir})`,
 );
-process.exit(violationCount(report) === 0 && report.launcherSurvived ? 0 : 1);
+process.exit(violationCount(report) === 0 && report.launcherSurvived && report.replay.exitCode === 0 ? 0 : 1);

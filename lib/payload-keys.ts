@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { z } from 'zod';
 import { ConfigError, DEV_PAYLOAD_KEY } from './config.js';
@@ -47,7 +48,18 @@ export function payloadKeyring(settings: PayloadKeySettings): PayloadKeyring {
   return { currentKeyId, keys };
 }
 
-/** What every Temporal Client and Worker takes: the default payload converter, then encryption. */
+/** The module exporting `failureConverter`, by path: a .ts source under tsx, compiled .js in the image. */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './failure-converter.ts' : './failure-converter.js', import.meta.url),
+);
+
+/**
+ * What every Temporal Client and Worker takes (and the workflow bundle, FAILURE_CONVERTER_PATH): the default
+ * payload converter, failure messages encoded as payloads, then encryption.
+ */
 export function payloadDataConverter(settings: PayloadKeySettings = { PAYLOAD_KEYS: DEV_PAYLOAD_KEYS }): DataConverter {
-  return { payloadCodecs: [createEncryptionCodec(payloadKeyring(settings))] };
+  return {
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    payloadCodecs: [createEncryptionCodec(payloadKeyring(settings))],
+  };
 }

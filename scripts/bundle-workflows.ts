@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../lib/payload-keys.js';
 import { WORKFLOW_TRACING_MODULE } from '../workers/tracing.js';
 import { defaultWorkflowsPath } from '../workers/worker.js';
 import { toolCacheDir } from './tools.js';
@@ -15,9 +16,9 @@ import { toolCacheDir } from './tools.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sdkVersion = (createRequire(import.meta.url)('@temporalio/workflow/package.json') as { version: string }).version;
 
-/** Source files the bundle is made of: workflows/ and contracts/ (tests, test helpers and histories aside). */
+/** Source files the bundle is made of: workflows/, contracts/ and the failure converter (tests, test helpers and histories aside). */
 async function sourceFiles(): Promise<string[]> {
-  const files: string[] = [];
+  const files: string[] = [FAILURE_CONVERTER_PATH];
   for (const dir of [dirname(defaultWorkflowsPath()), join(dirname(defaultWorkflowsPath()), '..', 'contracts')]) {
     for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
       const path = join(entry.parentPath, entry.name);
@@ -48,6 +49,7 @@ export async function shippedBundleCode(tracing: boolean, workflowsPath = defaul
   const { code } = await bundleWorkflowCode({
     workflowsPath,
     workflowInterceptorModules: tracing ? [WORKFLOW_TRACING_MODULE] : [],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => ({ ...config, devtool: SOURCE_MAP_KIND }),
   });

@@ -23,6 +23,8 @@ let release: () => void = () => undefined;
 const held = new Promise<void>((resolve) => (release = resolve));
 const orders = ['a', 'b', 'c'].map((n) => `replay-${n}-${runId}`);
 const openOrder = `replay-open-${runId}`;
+// The gateway memos every order, encrypted like every payload: listing the executions decodes it.
+const memo = { nonce: 'replay-test' };
 
 function runReplay(...args: string[]): Promise<{ code: number; out: string }> {
   const env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress') };
@@ -44,6 +46,7 @@ beforeAll(async () => {
       workflowId: orderId,
       taskQueue,
       args: [orderInput(orderId)],
+      memo,
     });
     expect((result as OrderSagaState).status).toBe('CONFIRMED');
   }
@@ -51,6 +54,7 @@ beforeAll(async () => {
     workflowId: openOrder,
     taskQueue,
     args: [orderInput(openOrder)],
+    memo,
   });
   await waitFor(
     'the open order to hold its stock',

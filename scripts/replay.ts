@@ -63,13 +63,15 @@ const since = new Date(Date.now() - args.since);
 const query = replayVisibilityQuery({ since, workflowType: args.type, where: args.where });
 const connection = await Connection.connect(temporalConnectionOptions(env));
 try {
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  // The listing decodes each execution's memo, which is encrypted like every payload.
+  const dataConverter = payloadDataConverter(env);
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
   say(`${env.TEMPORAL_ADDRESS} ${env.TEMPORAL_NAMESPACE}: ${query} (at most ${args.limit})`);
   say(`bundle ${codePath}`);
   const report = await replayFromServer({
     client,
     workflowBundle: { codePath },
-    dataConverter: payloadDataConverter(env),
+    dataConverter,
     query,
     limit: args.limit,
     onResult: (workflowId, failure) => {

@@ -86,7 +86,9 @@ describe('payload encryption on a real Temporal server', () => {
     scenarios.set(fellBack, { transient: { getCustomer: 8 } });
     expect((await placeOrder(harness.client, fellBack)).status).toBe('CONFIRMED');
     const storedFellBack = await storedBytes(fellBack);
-    expect(storedFellBack).toContain('getCustomer attempt'); // the retries' failure messages: in clear
+    // The retries' failure messages and stacks are encoded payloads (lib/failure-converter.ts), so encrypted too.
+    expect(storedFellBack).toContain('Encoded failure');
+    expect(storedFellBack).not.toContain('getCustomer attempt');
     expect(storedFellBack).not.toContain('Check the customer'); // the activity's summary: encrypted
     for (const secret of Object.values(secrets)) expect(storedFellBack).not.toContain(secret);
 
@@ -101,6 +103,14 @@ describe('payload encryption on a real Temporal server', () => {
     const endpoint = `${codecServer.url}/codec`;
     const decoded = await show(orderId, '--codec-endpoint', endpoint, '--codec-auth', `Bearer ${SERVICE_TOKEN}`);
     for (const secret of Object.values(secrets)) expect(payloadTexts(decoded)).toContain(secret);
+    const failures = await show(
+      `enc-fell-back-${suffix}`,
+      '--codec-endpoint',
+      endpoint,
+      '--codec-auth',
+      `Bearer ${SERVICE_TOKEN}`,
+    );
+    expect(payloadTexts(failures)).toContain('getCustomer attempt 1: service down');
 
     await expect(show(orderId, '--codec-endpoint', endpoint)).rejects.toThrow(/401|Unauthorized|codec/i);
     const anonymous = await fetch(`${endpoint}/decode`, {

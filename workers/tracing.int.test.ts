@@ -7,6 +7,7 @@ import { createActivities } from '../activities/activities.js';
 import { createSagaClients } from '../activities/clients.js';
 import { fakeShop } from '../activities/test-support/fake-shop.js';
 import { TEST_SERVICE_TOKEN as TOKEN } from '../test/support/constants.js';
+import { FAILURE_CONVERTER_PATH } from '../lib/payload-keys.js';
 import { tracingClientInterceptors } from '../lib/temporal-tracing.js';
 import { WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
 import { createServiceDispatcher } from '../lib/http-exchange.js';
@@ -50,6 +51,7 @@ beforeAll(async () => {
   bundle = await bundleWorkflowCode({
     workflowsPath: defaultWorkflowsPath(),
     workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: new DefaultLogger('ERROR'),
   });
   const common = {

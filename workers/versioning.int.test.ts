@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RECONCILE_WORKFLOW_TYPE, WORKFLOW_TYPE, type OrderSagaState } from '../contracts/order-saga.js';
+import { FAILURE_CONVERTER_PATH } from '../lib/payload-keys.js';
 import { drainOlderBuilds } from '../scripts/drain-builds.js';
 import { waitFor } from '../scripts/processes.js';
 import { ensureTemporal } from '../scripts/tools.js';
@@ -29,9 +30,11 @@ const late = `versioned-late-${suffix}`;
 
 let secondCode: Promise<string> | undefined;
 const secondBuildCode = () =>
-  (secondCode ??= bundleWorkflowCode({ workflowsPath: secondBuild, logger: new DefaultLogger('ERROR') }).then(
-    (bundle) => bundle.code,
-  ));
+  (secondCode ??= bundleWorkflowCode({
+    workflowsPath: secondBuild,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('ERROR'),
+  }).then((bundle) => bundle.code));
 
 async function startBuild(
   code: string,

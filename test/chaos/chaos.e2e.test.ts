@@ -31,5 +31,9 @@ describe('chaos: every component killed under load', () => {
     const invariants = [...INVARIANTS, ...DELIVERY_INVARIANTS];
     const found = Object.fromEntries(invariants.map((name) => [name, report.violations[name]]));
     expect(found).toEqual(Object.fromEntries(invariants.map((name) => [name, []])));
+    // Every order's history, as the crashes and retries wrote it, replays through the shipped bundle.
+    const workflows = new Set(report.placed.flatMap((p) => [...p.orderIds])).size;
+    expect(report.replay).toMatchObject({ exitCode: 0, failed: 0 });
+    expect(report.replay.replayed).toBeGreaterThanOrEqual(workflows);
   }, 300_000);
 });

@@ -7,6 +7,7 @@ import { watchDrain } from './drain.js';
 import { runFaults, type FaultCounts, type FaultPlan } from './faults.js';
 import { checkInvariants, readSnapshot } from './invariants.js';
 import { launchStack, untilAllReady, type LaunchedStack } from './launcher.js';
+import { replayStackHistories, type ReplayCheck } from './replay.js';
 
 export interface ChaosOptions extends FaultPlan {
   /** At least this many orders placed while the faults go on. */
@@ -40,6 +41,8 @@ export interface ChaosReport {
   /** Final order → its notification (ms), and the unsent outbox / dead letters at the end. */
   notificationLagMs: number[];
   violations: Record<string, string[]>;
+  /** `npm run replay` over every history of the run, after the drain. */
+  replay: ReplayCheck;
   launcherSurvived: boolean;
 }
 
@@ -149,6 +152,8 @@ async function chaosRun(options: ChaosOptions, say: (line: string) => void): Pro
       options.notificationSettleMs,
     );
     const figures = supervisorFigures(stack.lines);
+    say('replaying every history of the run through the shipped bundle (npm run replay)');
+    const replay = await replayStackHistories(stack.ports.TEMPORAL_PORT);
     return {
       placed: load.placed,
       cancels: load.cancels,
@@ -163,6 +168,7 @@ async function chaosRun(options: ChaosOptions, say: (line: string) => void): Pro
         ...checkInvariants(load.placed, snapshot, drain.finalInTime),
         ...checkDelivery({ orders: snapshot.orders, cancels: load.cancels, delivery, exits: figures.exits, kills }),
       },
+      replay,
       launcherSurvived: stack.exitCode() === null,
     };
   } finally {

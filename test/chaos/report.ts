@@ -61,6 +61,8 @@ export function formatReport(report: ChaosReport): string {
     `cancel attempts: ${list(cancels.attempts)}; attempts slower than 5 s: ${cancels.slowAttempts}`,
     `cancel 5xx by problem (code: detail): ${list(cancels.serverErrors) || 'none'}`,
     `launcher survived: ${report.launcherSurvived ? 'yes' : 'NO'}`,
+    `replay of the run's histories (npm run replay): ${report.replay.replayed} replayed, ${report.replay.failed} failed, exit ${report.replay.exitCode}`,
+    ...(report.replay.exitCode === 0 ? [] : [report.replay.output.trim()]),
     `notification lag (order final → notification): p50 ${s(percentile(report.notificationLagMs, 50))}, ` +
       `p95 ${s(percentile(report.notificationLagMs, 95))}, max ${s(percentile(report.notificationLagMs, 100))}`,
     'violations per invariant:',
