@@ -18,6 +18,7 @@ import { ensureDatabase } from '../lib/pg.js';
 import { DEFAULT_AMQP_URL } from '../lib/amqp.js';
 import { declareEventTopology, deleteEventTopology } from '../scripts/broker.js';
 import { databaseUrl, dropDatabases } from '../scripts/databases.js';
+import { indexFerretDbLookups } from '../scripts/ferretdb-indexes.js';
 import { startFerretDb, startTemporal } from '../scripts/infra.js';
 import { freePort } from '../scripts/processes.js';
 import { startAppStack, type AppProcessName } from '../scripts/stack.js';
@@ -28,7 +29,16 @@ import { createGatewayClient } from '../test/support/api.js';
 import { noopActivities } from './ceiling/activities.js';
 import { followByPolling, followBySse, type Follow } from './followers.js';
 import { SUMMARY_PREFIX, type BenchSummary } from './engines-table.js';
-import { closedLoop, cpuSeconds, cpuSecondsByPid, openLoop, percentile, percentiles, rssMb } from './support.js';
+import {
+  autovacuumLine,
+  closedLoop,
+  cpuSeconds,
+  cpuSecondsByPid,
+  openLoop,
+  percentile,
+  percentiles,
+  rssMb,
+} from './support.js';
 
 const total = Number(process.argv[2] ?? 300);
 const customers = Number(process.argv[3] ?? 16);
@@ -111,6 +121,7 @@ const stack = await startAppStack({
     LOG_LEVEL: 'warn',
   },
 });
+await indexFerretDbLookups(dbs.ferret); // as npm start does, once products has made its collections
 const connection = await Connection.connect({ address });
 const client = new Client({ connection, dataConverter: payloadDataConverter() });
 /** CPU seconds so far of every process an order passes through (PostgreSQL: our databases' backends and its own processes). */
@@ -155,6 +166,7 @@ const rssLine = async () => {
 try {
   const engineName = engine === 'server' ? 'Temporal server on PostgreSQL' : 'dev server on a file (WAL)';
   say(`durable stack (${engineName}, compiled JS) on ${address}; log ${logPath}; ${loadLine()}`);
+  say(await autovacuumLine(pg));
   // Right after its start a process still holds start-up garbage (the worker ~15 MB) until V8 collects it.
   await new Promise((r) => setTimeout(r, 3000));
   say(`RSS 3 s after the start: ${await rssLine()}`);

@@ -12,6 +12,7 @@ import { MongoClient } from 'mongodb';
 import { startHttpServer } from '../lib/http-server.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
+import { indexFerretDbLookups } from '../scripts/ferretdb-indexes.js';
 import { startFerretDb } from '../scripts/infra.js';
 import { freePort, type ManagedProcess } from '../scripts/processes.js';
 import { ensureFerretDb } from '../scripts/tools.js';
@@ -29,14 +30,15 @@ const TOKEN = 'bench-service-token-0123456789';
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const runId = `bench_products_${Date.now().toString(36)}`;
 
-async function startOwnFerretDb(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startOwnFerretDb(): Promise<{ url: string; postgresUrl: string; stop: () => Promise<void> }> {
   const port = await freePort();
+  const postgresUrl = databaseUrl(POSTGRES_URL, `${runId}_ferretdb`);
   const stateDir = await mkdtemp(join(tmpdir(), 'bench-ferret-'));
   const output = new PassThrough().resume(); // FerretDB's warnings would drown the results
   const proc: ManagedProcess = await startFerretDb({
     bin: await ensureFerretDb(),
     port,
-    postgresUrl: databaseUrl(POSTGRES_URL, `${runId}_ferretdb`),
+    postgresUrl,
     stateDir,
     output,
   });
@@ -45,7 +47,7 @@ async function startOwnFerretDb(): Promise<{ url: string; stop: () => Promise<vo
     await dropDatabasesWithPrefix(POSTGRES_URL, runId);
     await rm(stateDir, { recursive: true, force: true });
   };
-  return { url: `mongodb://127.0.0.1:${port}/`, stop };
+  return { url: `mongodb://127.0.0.1:${port}/`, postgresUrl, stop };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
       serviceToken: TOKEN,
     });
     await migrate(db);
+    if (own) await indexFerretDbLookups(own.postgresUrl); // as npm start does
     const server = await startHttpServer(products.app, 0);
     try {
       const { product: hot } = await products.catalog.create({

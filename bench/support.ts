@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import postgres from 'postgres';
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -67,4 +68,17 @@ export async function cpuSecondsByPid(names: string[], ownedBy?: string): Promis
     out[`${comm}:${entry}`] = (await cpuSeconds(Number(entry))) || 0;
   }
   return out;
+}
+
+/** With autovacuum off (as on CI machines) dead rows and empty-table plans pile up, so cost grows through a run. */
+export async function autovacuumLine(url: string): Promise<string> {
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    const [row] = await sql<{ autovacuum: string }[]>`show autovacuum`;
+    return row?.autovacuum === 'on'
+      ? 'PostgreSQL autovacuum on'
+      : 'PostgreSQL autovacuum OFF: its tables keep dead rows and stale plans, so the cost per order grows through the run';
+  } finally {
+    await sql.end();
+  }
 }

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import proto from '@temporalio/proto';
 import { ensureDatabase } from '../lib/pg.js';
 import { SearchAttribute } from '../contracts/order-saga.js';
+import { FERRETDB_PLAN_SETTINGS } from './ferretdb-indexes.js';
 import { spawnManaged, waitFor, type ManagedProcess } from './processes.js';
 
 export interface TemporalOptions {
@@ -116,9 +117,11 @@ export interface FerretOptions {
   onSpawn?: (proc: ManagedProcess) => void;
 }
 
-function withPoolLimit(url: string, max: number): string {
+/** FerretDB's PostgreSQL URL: its pool bounded, and its statements planned so GIN indexes serve them. */
+function ferretPostgresUrl(url: string, max: number): string {
   const u = new URL(url);
   if (!u.searchParams.has('pool_max_conns')) u.searchParams.set('pool_max_conns', String(max));
+  for (const [name, value] of Object.entries(FERRETDB_PLAN_SETTINGS)) u.searchParams.set(name, value);
   return u.toString();
 }
 
@@ -127,7 +130,7 @@ export async function startFerretDb(options: FerretOptions): Promise<ManagedProc
   await mkdir(options.stateDir, { recursive: true });
   const args = [
     '--handler=postgresql',
-    `--postgresql-url=${withPoolLimit(options.postgresUrl, options.maxConnections ?? 10)}`,
+    `--postgresql-url=${ferretPostgresUrl(options.postgresUrl, options.maxConnections ?? 10)}`,
     `--listen-addr=127.0.0.1:${options.port}`,
     '--debug-addr=-',
     `--state-dir=${options.stateDir}`,

@@ -8,6 +8,7 @@ import { ensureDatabase } from '../lib/pg.js';
 import { declareEventTopology } from './broker.js';
 import { drainStackBuilds } from './drain-builds.js';
 import { dropDatabases } from './databases.js';
+import { indexFerretDbLookups } from './ferretdb-indexes.js';
 import { startFerretDb, ensureSearchAttributes } from './infra.js';
 import { temporalConnectionOptions } from '../lib/temporal-connection.js';
 import { observabilityFor, plannedPorts, startObservability, startTraceBackend } from './observability.js';
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
     },
   });
   const apps = stack;
+  if (!config.MONGO_URL) await indexFerretDbLookups(databases.ferret);
   for (const [name, proc] of apps.processes) {
     supervisor.watch(name, proc, async (onSpawn) => {
       const ready = apps.startOne(name);
