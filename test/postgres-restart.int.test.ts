@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { declareEventTopology, deleteEventTopology } from '../scripts/broker.js';
@@ -58,6 +58,13 @@ const startServices = async () =>
       LOG_LEVEL: 'info',
     },
   });
+
+/** A dead process's last log lines, so the failure says why it exited. */
+async function lastLines(name: string): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 300)); // its last output reaches the file
+  const lines = (await readFile(logFile, 'utf8')).split('\n').filter((line) => line.startsWith(`[${name}]`));
+  return lines.slice(-25).join('\n');
+}
 
 const url = (name: AppProcessName, path: string) => `http://127.0.0.1:${ports[name]}${path}`;
 const call = (name: AppProcessName, path: string, init: RequestInit = {}) =>
@@ -124,7 +131,9 @@ describe('PostgreSQL stopped (-m immediate) under load and started again', () =>
   it('kills no process: each answers 503 while it is down and serves again after, events included', async () => {
     stack = await startServices();
     const pids = SERVICES.map((name) => stack!.processes.get(name)!.child.pid);
-    const exits = SERVICES.map((name) => stack!.processes.get(name)!.exited.then((code) => `${name} exited (${code})`));
+    const exits = SERVICES.map((name) =>
+      stack!.processes.get(name)!.exited.then(async (code) => `${name} exited (${code}):\n${await lastLines(name)}`),
+    );
     const died = Promise.race(exits);
     const load = startLoad();
     for (let round = 1; round <= 3; round++) {
