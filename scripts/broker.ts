@@ -1,4 +1,5 @@
 import { connect } from 'amqplib';
+import { orderProgressExchange } from '../contracts/order-progress.js';
 import { declareWorkQueue } from '../lib/amqp-topology.js';
 import { notificationsQueue } from '../services/notifications/consumer.js';
 
@@ -31,6 +32,8 @@ export async function deleteEventTopology(topology: EventTopology): Promise<void
     await channel.deleteQueue(work.queue);
     await channel.deleteQueue(work.deadLetterQueue);
     await channel.deleteExchange(work.exchange);
+    // Declared by the worker and the gateways, not here: it outlives them unless deleted too.
+    await channel.deleteExchange(orderProgressExchange(topology.exchange));
   } finally {
     await connection.close();
   }
