@@ -68,6 +68,18 @@ function isDriverWriteAfterClose(error: unknown): boolean {
   );
 }
 
+/**
+ * postgres.js's `closed()` strips a socket of its listeners (removeAllListeners) while the peer's reset may
+ * still arrive, as when PostgreSQL stops with `-m immediate`: that ECONNRESET then has no listener. The pool
+ * already counts the connection as gone, so it is only reported.
+ */
+function isResetOfReleasedSocket(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  const frames = (error.stack ?? '').split('\n').slice(1);
+  return code === 'ECONNRESET' && syscall === 'read' && frames.every((frame) => frame.includes('node:internal'));
+}
+
 const pools = new Set<() => void>();
 
 /**
@@ -89,13 +101,17 @@ function onUncaught(error: unknown): void {
     });
     return;
   }
+  if (isResetOfReleasedSocket(error)) {
+    guardLogger?.warn({ err: (error as Error).message }, 'a socket postgres.js had released was reset');
+    return;
+  }
   if (process.listenerCount('uncaughtException') > 1) return;
   guardLogger?.fatal({ err: error }, 'uncaught exception');
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 }
 
-/** Installs (once per process) the handler that survives `isDriverWriteAfterClose`; every other uncaught error still exits 1. */
+/** Installs (once per process) the handler that survives the driver's two defects above; every other uncaught error still exits 1. */
 function guardPostgresDriver(logger: Logger): void {
   if (guardLogger) return;
   guardLogger = logger;
