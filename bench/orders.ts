@@ -28,6 +28,7 @@ import { ensureFerretDb, ensureTemporal } from '../scripts/tools.js';
 import { createGatewayClient } from '../test/support/api.js';
 import { noopActivities } from './ceiling/activities.js';
 import { followByPolling, followBySse, type Follow } from './followers.js';
+import { timelineLine } from './order-timeline.js';
 import { SUMMARY_PREFIX, type BenchSummary } from './engines-table.js';
 import {
   autovacuumLine,
@@ -196,9 +197,9 @@ try {
   let keys = 0;
   /**
    * One order with an Idempotency-Key, as the storefront sends: POST → 202, then its outcome, from the workflow's
-   * result (a long poll) or as a customer follows it (`follow`); CONFIRMED or it throws.
+   * result (a long poll) or as a customer follows it (`follow`); CONFIRMED (its id is returned) or it throws.
    */
-  const order = async (buyer: (typeof buyers)[number], follow?: Follow) => {
+  const order = async (buyer: (typeof buyers)[number], follow?: Follow): Promise<string> => {
     const t0 = performance.now();
     const items = [{ productId: product.id, quantity: 1 }];
     const placed = await api.placeOrder(buyer.token, items, 'tok_visa', `${prefix}-${(keys += 1)}`);
@@ -209,14 +210,17 @@ try {
       : ((await client.workflow.getHandle(placed.body.id).result()) as OrderSagaState);
     if (status !== 'CONFIRMED') throw new Error(`order ${placed.body.id} ended ${status}`);
     complete.push(performance.now() - t0);
+    return placed.body.id;
   };
 
   for (let i = 0; i < 3; i++) await order(buyers[0]!); // warm-up
   accept.length = complete.length = 0;
-  for (let i = 0; i < 20; i++) await order(buyers[0]!);
-  say(`one order on an idle stack, placement → CONFIRMED (20 in a row): ${percentiles(complete)}`);
+  const idleOrders: string[] = [];
+  for (let i = 0; i < 40; i++) idleOrders.push(await order(buyers[0]!));
+  say(`one order on an idle stack, placement → CONFIRMED (40 in a row): ${percentiles(complete)}`);
   const idleP50 = percentile(complete, 50);
   say(`  its POST → 202: ${percentiles(accept)}`);
+  say(await timelineLine(client, idleOrders));
 
   const ceilingWorker = await Worker.create({
     connection: await NativeConnection.connect({ address, grpcCompression: { codec: 'none' } }),

@@ -17,7 +17,11 @@ export async function rssMb(pid: number | undefined): Promise<number> {
 }
 
 /** Runs `worker` loops of `one()` until `total` calls have started; returns calls per second. */
-export async function closedLoop(total: number, workers: number, one: (i: number) => Promise<void>): Promise<number> {
+export async function closedLoop(
+  total: number,
+  workers: number,
+  one: (i: number) => Promise<unknown>,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -29,8 +33,8 @@ export async function closedLoop(total: number, workers: number, one: (i: number
 }
 
 /** Starts `one()` at a fixed rate for `seconds` (open loop) and waits for all of them. */
-export async function openLoop(perSecond: number, seconds: number, one: () => Promise<void>): Promise<void> {
-  const pending: Promise<void>[] = [];
+export async function openLoop(perSecond: number, seconds: number, one: () => Promise<unknown>): Promise<void> {
+  const pending: Promise<unknown>[] = [];
   const started = performance.now();
   for (let i = 0; i < perSecond * seconds; i++) {
     const due = started + (i * 1000) / perSecond;

@@ -24,10 +24,11 @@ export const APP_PROCESSES = [
 export type AppProcessName = (typeof APP_PROCESSES)[number]['name'];
 
 /**
- * V8's young generation defaults to 16 MB semi-spaces per isolate (the worker has two: main and workflow
- * thread); 1 MB keeps each idle process ~20–30 MB smaller for slightly more frequent, shorter scavenges.
+ * V8's young generation defaults to 16 MB semi-spaces per isolate. The worker has two isolates (main and
+ * workflow thread) and an RSS budget: 1 MB keeps it ~20–30 MB smaller. The services and the gateway keep
+ * the default: with 1 MB a request cost them 20–60 % more CPU on a saturated machine (docs/performance.md).
  */
-const NODE_FLAGS = ['--max-semi-space-size=1'];
+const NODE_FLAGS: Partial<Record<AppProcessName, string[]>> = { worker: ['--max-semi-space-size=1'] };
 
 /**
  * glibc gives threads that allocate at the same time malloc arenas of their own, up to 8 per core, and
@@ -131,7 +132,7 @@ export async function startAppStack(options: AppStackOptions): Promise<AppStack>
     if (name === 'worker') env.WORKFLOW_BUNDLE_PATH = await workflowBundle;
     Object.assign(env, extraEnv);
     const entry = options.compiled ? [compiledEntry(spec.entry)] : ['--import', 'tsx', spec.entry];
-    const args = [...NODE_FLAGS, ...(options.nodeFlags ?? []), ...entry];
+    const args = [...(NODE_FLAGS[name] ?? []), ...(options.nodeFlags ?? []), ...entry];
     const proc = spawnManaged(label, process.execPath, args, { cwd: root, env, output: options.output });
     keep(proc);
     const url = `http://127.0.0.1:${port}`;
