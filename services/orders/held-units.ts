@@ -34,20 +34,24 @@ export function createHeldUnitsLimit(db: OrdersDb, maxUnits = DEFAULT_MAX_HELD_U
   return {
     holdUnits: (orderId, { customerId, units }) =>
       db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`held-units:${customerId}`}, 0))`);
-        // Claims of recorded orders (counted as orders now) and of orders that never started are done.
-        await tx.execute(sql`
-          delete from held_unit_claims c where c.customer_id = ${customerId}
-            and (c.claimed_at < now() - make_interval(secs => ${CLAIM_TTL_SECONDS})
-              or exists (select 1 from orders o where o.id = c.order_id))`);
-        const [row] = await tx.execute<{ held: number }>(sql`
-          select (
-            select coalesce(sum((line ->> 'quantity')::int), 0) from orders o, jsonb_array_elements(o.items) line
-            where o.customer_id = ${customerId} and o.status = 'PENDING' and o.id <> ${orderId}
-          ) + (
-            select coalesce(sum(units), 0) from held_unit_claims
-            where customer_id = ${customerId} and order_id <> ${orderId}
-          ) as held`);
+        // Issued together, the three travel in one write; PostgreSQL runs them in order, the lock first.
+        const [, , counted] = await Promise.all([
+          tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`held-units:${customerId}`}, 0))`),
+          // Claims of recorded orders (counted as orders now) and of orders that never started are done.
+          tx.execute(sql`
+            delete from held_unit_claims c where c.customer_id = ${customerId}
+              and (c.claimed_at < now() - make_interval(secs => ${CLAIM_TTL_SECONDS})
+                or exists (select 1 from orders o where o.id = c.order_id))`),
+          tx.execute<{ held: number }>(sql`
+            select (
+              select coalesce(sum((line ->> 'quantity')::int), 0) from orders o, jsonb_array_elements(o.items) line
+              where o.customer_id = ${customerId} and o.status = 'PENDING' and o.id <> ${orderId}
+            ) + (
+              select coalesce(sum(units), 0) from held_unit_claims
+              where customer_id = ${customerId} and order_id <> ${orderId}
+            ) as held`),
+        ]);
+        const [row] = counted;
         const held = Number(row?.held ?? 0);
         // A customer's only unconfirmed order always passes: one order is bounded by its own size (and stock).
         if (held > 0 && held + units > maxUnits) throw limitReached(held, units, maxUnits);
