@@ -213,9 +213,10 @@ describe('storefront in Chromium', () => {
 
     await page.getByRole('combobox', { name: 'Status filter' }).selectOption('FAILED');
     const allOrders = page.getByRole('table', { name: /every customer/i });
+    // The first render after the change still shows the unfiltered table: wait for the filtered rows.
+    const statuses = async () => new Set(await allOrders.locator('tbody tr td:nth-child(3)').allTextContents());
+    await expect.poll(statuses, { timeout: 10_000 }).toEqual(new Set(['FAILED']));
     await allOrders.getByRole('link', { name: `Order ${declined.id.slice(0, 8)}` }).waitFor();
-    const statuses = await allOrders.locator('tbody tr td:nth-child(3)').allTextContents();
-    expect(new Set(statuses)).toEqual(new Set(['FAILED']));
 
     await addFromCatalogView(name);
     await page.getByRole('listitem', { name }).getByText('11 in stock').waitFor();

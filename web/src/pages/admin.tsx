@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, describeError, type Order, type Page, type Product } from '../api.js';
 import { session, withToken } from '../session.js';
 import { useStore } from '../store.js';
@@ -64,9 +64,13 @@ function AllOrders() {
   const [orders, setOrders] = useState<Order[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A page that arrives after the filter changed belongs to the old filter: dropped, not shown under the new one.
+  const shown = useRef(status);
+  shown.current = status;
   const load = (cursor: string | null) =>
     withToken((token) => api.allOrders(token, { status, cursor })).then(
       (page) => {
+        if (shown.current !== status) return;
         setOrders((before) => [...(cursor ? (before ?? []) : []), ...page.items]);
         setNext(page.nextCursor);
         setError(null);
