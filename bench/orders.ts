@@ -296,7 +296,7 @@ try {
   await openLoop(rate, 20, () => order(buyers[n++ % customers]!));
   say(`at half the max (${rate} orders/s for 20 s, open loop): accept ${percentiles(accept)}`);
   say(`  completion: ${percentiles(complete)}`);
-  const expected = 100_000 - 23 - total * (2 + followers.length) - rate * 20;
+  const expected = 100_000 - keys; // every order placed took one unit and ended CONFIRMED
   say(`final stock: ${(await api.getProduct(product.id)).stock} (expected ${expected}); ${loadLine()}`);
   const shares = Object.fromEntries(followedRates.map(([how, rate]) => [how, (100 * rate) / bracket]));
   const summary: BenchSummary = {
