@@ -1,5 +1,5 @@
 // CPU per request of one service process (the orders service, compiled, on a throwaway database), with and
-// without 1 MB semi-spaces (as the worker runs): what V8's young generation size costs or saves, measured in the process itself (utime + stime from /proc).
+// without 1 MB semi-spaces: what the size of V8's young generation costs or saves, measured in the process itself (utime + stime from /proc).
 //   npx tsx bench/request-cpu.ts [requests=3000]   (BENCH_NODE_FLAGS='--max-semi-space-size=1' adds flags)
 // Each variant: one order recorded, then `requests` GETs of it, then as many idempotent PUTs of the same
 // order (a transaction of four statements), 8 at a time over keep-alive. Prints figures, asserts nothing.

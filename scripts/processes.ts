@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
@@ -62,18 +63,29 @@ export function spawnManaged(
   return { name, child, exited, stop };
 }
 
+const handedOut = new Set<number>();
+
+/** The lowest port the kernel gives outgoing connections (Linux; 32768, its default, elsewhere). */
+async function ephemeralLow(): Promise<number> {
+  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '');
+  const low = Number(range.trim().split(/\s+/)[0]);
+  return Number.isInteger(low) && low > 0 ? low : 32_768;
+}
+
+/**
+ * A free port on 127.0.0.1 below the ephemeral range: a port from that range could be taken as the local
+ * port of some outgoing connection before the process it was chosen for listens (EADDRINUSE at start).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
+  const low = Math.min(await ephemeralLow(), 65_536);
+  const first = 10_000;
+  for (let attempt = 0; attempt < 200 && low > first; attempt++) {
+    const port = first + Math.floor(Math.random() * (low - first));
+    if (handedOut.has(port) || !(await portFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port found between ${first} and ${low}`);
 }
 
 /** Polls until `check` resolves truthy; never a fixed sleep. */

@@ -25,10 +25,11 @@ export type AppProcessName = (typeof APP_PROCESSES)[number]['name'];
 
 /**
  * V8's young generation defaults to 16 MB semi-spaces per isolate. The worker has two isolates (main and
- * workflow thread) and an RSS budget: 1 MB keeps it ~20–30 MB smaller. The services and the gateway keep
- * the default: with 1 MB a request cost them 20–60 % more CPU on a saturated machine (docs/performance.md).
+ * workflow thread) and an RSS budget: 4 MB keeps it smaller and cost less CPU under load than 1 MB. The
+ * services and the gateway keep the default: with 1 MB a request cost them 20–60 % more CPU on a saturated
+ * machine (docs/performance.md).
  */
-const NODE_FLAGS: Partial<Record<AppProcessName, string[]>> = { worker: ['--max-semi-space-size=1'] };
+const NODE_FLAGS: Partial<Record<AppProcessName, string[]>> = { worker: ['--max-semi-space-size=4'] };
 
 /**
  * glibc gives threads that allocate at the same time malloc arenas of their own, up to 8 per core, and
