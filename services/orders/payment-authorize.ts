@@ -79,18 +79,23 @@ async function record(
   call: IdempotentCall,
   result: AuthorizeOutcome,
 ): Promise<{ outcome: PaymentOutcome } | { voidedInFlight: true }> {
-  const replay = await storedOutcome(tx, call);
+  // One round trip for both, run in this order: after a stored outcome the payment is no longer pending, so the update is a no-op.
+  const [replay, [row]] = await Promise.all([
+    storedOutcome(tx, call),
+    tx
+      .update(payments)
+      .set({
+        status: result.approved ? 'authorized' : 'declined',
+        providerReference: result.approved ? result.reference : null,
+        declineCode: result.approved ? null : result.declineCode,
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(eq(payments.orderId, call.orderId), eq(payments.status, 'pending'), eq(payments.authorizeKey, call.key)),
+      )
+      .returning(),
+  ]);
   if (replay) return { outcome: replay };
-  const [row] = await tx
-    .update(payments)
-    .set({
-      status: result.approved ? 'authorized' : 'declined',
-      providerReference: result.approved ? result.reference : null,
-      declineCode: result.approved ? null : result.declineCode,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(payments.orderId, call.orderId), eq(payments.status, 'pending'), eq(payments.authorizeKey, call.key)))
-    .returning();
   if (!row) return { voidedInFlight: true };
   return { outcome: await storeOutcome(tx, call, { payment: toPayment(row), declined: !result.approved }) };
 }

@@ -41,5 +41,8 @@ export function createHeadFinder(ledger: Collection<LedgerDoc>) {
     return known;
   }
 
-  return Object.assign(latest, { remember });
+  /** The latest entry this process wrote or saw, without a lookup; it may be stale. */
+  const known = (productId: string) => heads.get(productId);
+
+  return Object.assign(latest, { remember, known });
 }

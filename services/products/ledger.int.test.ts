@@ -75,6 +75,20 @@ describe('ledger.append without any mutex', () => {
     expect(expectConsistentLedger(await asEntries('p-head')).available).toBe(3);
   });
 
+  it('never answers short from the head it knows: takes stock another instance added since', async () => {
+    const other = createLedger(createStore(env.db), { mutex: noMutex });
+    const take = (opKey: string, delta: number) =>
+      other.append({ productId: 'p-known', delta, kind: 'reserve', opKey, guarded: true });
+    await other.append({ productId: 'p-known', delta: 1, kind: 'initial', opKey: 'known:init', guarded: false });
+    expect(await take('known:a', -1)).toBe('applied'); // other now knows a head with nothing available
+    await ledger.append({ productId: 'p-known', delta: 5, kind: 'restock', opKey: 'known:in', guarded: false });
+    expect(await take('known:b', -2)).toBe('applied');
+    await ledger.append({ productId: 'p-known', delta: 1, kind: 'restock', opKey: 'known:in2', guarded: false });
+    // other's known head is stale again: its write after it collides and is retried after the real head
+    expect(await take('known:c', -1)).toBe('applied');
+    expect(expectConsistentLedger(await asEntries('p-known')).available).toBe(3);
+  });
+
   it('keeps racing unguarded deposits and withdrawals conserved', async () => {
     const moves = Array.from({ length: 40 }, (_, i): Movement => ({
       productId: 'p-mix',

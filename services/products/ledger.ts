@@ -60,12 +60,19 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
   const latest = createHeadFinder(ledger);
   const hasOpKey = async (opKey: string) => (await ledger.findOne({ opKey }, { projection: { _id: 1 } })) !== null;
 
-  async function tryAppend(m: Movement): Promise<AppendOutcome | 'conflict'> {
-    const top = await latest(m.productId);
+  /**
+   * One try at appending after the head: the one this process knows (`cached`), else looked up. A stale known
+   * head cannot slip through: seqs are gap-free, so an insert after it collides on (productId, seq).
+   */
+  async function tryAppend(m: Movement, cached: boolean): Promise<AppendOutcome | 'conflict' | 'refresh'> {
+    const known = cached ? latest.known(m.productId) : undefined;
+    const top = known ?? (await latest(m.productId));
     if (m.afterSeq !== undefined && (top?.seq ?? 0) !== m.afterSeq) {
       return (await hasOpKey(m.opKey)) ? 'duplicate' : 'stale';
     }
     const available = (top?.available ?? 0) + m.delta;
+    // Stock may have come in since the known head: only a looked-up head says 'short'.
+    if (m.guarded && available < 0 && known) return 'refresh';
     // A concurrent duplicate may have taken the stock this very movement needs.
     if (m.guarded && available < 0) return (await hasOpKey(m.opKey)) ? 'duplicate' : 'short';
     const entry: LedgerDoc = {
@@ -92,8 +99,12 @@ export function createLedger({ ledger }: Pick<Store, 'ledger'>, options: LedgerO
   async function append(m: Movement): Promise<AppendOutcome> {
     const deadline = Date.now() + deadlineMs;
     const turn = mutex(m.productId, async () => {
+      // A conditional movement compares with the looked-up head; the others start from the known one.
+      let cached = m.afterSeq === undefined;
       for (let attempt = 0; attempt < maxAttempts && Date.now() < deadline; attempt++) {
-        const outcome = await tryAppend(m);
+        const outcome = await tryAppend(m, cached);
+        cached = false;
+        if (outcome === 'refresh') continue;
         if (outcome !== 'conflict') return outcome;
         options.onConflict?.();
         await sleep(Math.random() * Math.min(50, 2 ** Math.min(attempt, 6)));

@@ -69,7 +69,16 @@ export function createReservations(store: Pick<Store, 'reservations' | 'finals'>
       if (outcome === 'short')
         return decide({ _id: orderId, status: 'rejected', lines, shortProductId: productId, at: new Date() });
     }
-    return decide({ _id: orderId, status: 'held', lines, at: new Date() });
+    // Write-then-read: a release that raced us either saw our entries or we see its marker.
+    const [decision, final] = await Promise.all([
+      decide({ _id: orderId, status: 'held', lines, at: new Date() }),
+      finalOf(orderId),
+    ]);
+    if (final?.kind === 'released') {
+      await reverseAll(orderId);
+      throw released(orderId);
+    }
+    return decision;
   }
 
   async function assertProductsExist(lines: Line[]): Promise<void> {
@@ -83,21 +92,21 @@ export function createReservations(store: Pick<Store, 'reservations' | 'finals'>
     if (new Set(lines.map((l) => l.productId)).size !== lines.length) {
       throw validationProblem([{ path: 'lines', message: 'each productId at most once' }]);
     }
-    const final = await finalOf(orderId);
-    if (final?.kind === 'released') throw released(orderId);
-    let decision = await store.reservations.findOne({ _id: orderId });
-    if (!decision) {
-      await assertProductsExist(lines);
-      decision = await takeStock(orderId, lines);
+    // Read together: the products are checked even when a decision exists (only a retry finds one).
+    const [final, found] = await Promise.all([
+      finalOf(orderId),
+      store.reservations.findOne({ _id: orderId }),
+      assertProductsExist(lines),
+    ]);
+    if (final?.kind === 'released') {
+      // An earlier attempt may have taken stock after the release gave back what it saw.
+      await reverseAll(orderId);
+      throw released(orderId);
     }
+    const decision = found ?? (await takeStock(orderId, lines));
     if (decision.status === 'rejected') {
       await reverseAll(orderId);
       throw outOfStock(decision.shortProductId);
-    }
-    // Write-then-read: a release that raced us either saw our entries or we see its marker.
-    if ((await finalOf(orderId))?.kind === 'released') {
-      await reverseAll(orderId);
-      throw released(orderId);
     }
     return { orderId, status: 'held', lines: decision.lines };
   }
