@@ -82,9 +82,10 @@ export function createReservations(store: Pick<Store, 'reservations' | 'finals'>
   }
 
   async function assertProductsExist(lines: Line[]): Promise<void> {
-    const { missing } = await catalog.lookup(lines.map((l) => l.productId));
-    if (missing.length > 0) {
-      throw new ProblemError(404, ErrorCode.PRODUCT_NOT_FOUND, `No product ${missing[0]}`, { productId: missing[0] });
+    const exists = await Promise.all(lines.map((l) => catalog.exists(l.productId)));
+    const missing = lines.find((_, i) => !exists[i])?.productId;
+    if (missing !== undefined) {
+      throw new ProblemError(404, ErrorCode.PRODUCT_NOT_FOUND, `No product ${missing}`, { productId: missing });
     }
   }
 
