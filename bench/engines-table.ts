@@ -6,6 +6,8 @@ export interface BenchSummary {
   engine: string;
   /** One order on an idle stack, placement → CONFIRMED, ms. */
   idleP50: number;
+  /** The saga's shape doing nothing on the same idle engine, start → result, ms: the floor under idleP50. */
+  idleNoopP50: number;
   /** No-op workflows of the saga's shape per second, and their CPU-ms each (Temporal and the bench). */
   ceiling: number;
   ceilingCpuMs: number;
@@ -32,6 +34,7 @@ export function enginesTable(runs: BenchSummary[]): string {
     ['  of which the worker', (r) => fixed(0)(cpu(r, 'worker'))],
     ['completion p50 under load, ms', (r) => fixed(0)(r.unfollowedCompletionP50)],
     ['one order on an idle stack, p50 ms', (r) => fixed(0)(r.idleP50)],
+    ['  the same shape doing nothing, p50 ms', (r) => fixed(0)(r.idleNoopP50)],
     ['followed by SSE, % of unfollowed', (r) => fixed(0)(r.followedShares.SSE ?? NaN)],
     ['followed by polling, % of unfollowed', (r) => fixed(0)(r.followedShares.polling ?? NaN)],
     ['engine ceiling, workflows/s', (r) => fixed(1)(r.ceiling)],

@@ -29,6 +29,7 @@ import { createGatewayClient } from '../test/support/api.js';
 import { noopActivities } from './ceiling/activities.js';
 import { followByPolling, followBySse, type Follow } from './followers.js';
 import { timelineLine } from './order-timeline.js';
+import { scrapeRequestSeconds, serviceTimes } from './service-times.js';
 import { SUMMARY_PREFIX, type BenchSummary } from './engines-table.js';
 import {
   autovacuumLine,
@@ -51,6 +52,7 @@ const dbs = {
   notifications: databaseUrl(pg, `${prefix}_notifications`),
   ferret: databaseUrl(pg, `${prefix}_ferretdb`),
 };
+const serviceToken = `bench-token-${prefix}`;
 const logPath = join(tmpdir(), `${prefix}.log`);
 const log = createWriteStream(logPath);
 const say = (line: string) => console.log(line);
@@ -103,7 +105,7 @@ const stack = await startAppStack({
   // BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU profile per process on exit (chrome://inspect or speedscope).
   nodeFlags: process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [],
   env: {
-    SERVICE_TOKEN: `bench-token-${prefix}`,
+    SERVICE_TOKEN: serviceToken,
     DATA_DIR: join(tmpdir(), prefix),
     TEMPORAL_ADDRESS: address,
     MONGO_URL: `mongodb://127.0.0.1:${mongoPort}/`,
@@ -216,11 +218,15 @@ try {
   for (let i = 0; i < 3; i++) await order(buyers[0]!); // warm-up
   accept.length = complete.length = 0;
   const idleOrders: string[] = [];
+  const scrape = () => scrapeRequestSeconds(stack.urls, serviceToken);
+  const servedBefore = await scrape();
   for (let i = 0; i < 40; i++) idleOrders.push(await order(buyers[0]!));
+  const servedAfter = await scrape();
   say(`one order on an idle stack, placement → CONFIRMED (40 in a row): ${percentiles(complete)}`);
   const idleP50 = percentile(complete, 50);
   say(`  its POST → 202: ${percentiles(accept)}`);
   say(await timelineLine(client, idleOrders));
+  say(`  its service calls, mean answer time: ${serviceTimes(servedBefore, servedAfter, idleOrders.length)}`);
 
   const ceilingWorker = await Worker.create({
     connection: await NativeConnection.connect({ address, grpcCompression: { codec: 'none' } }),
@@ -230,6 +236,14 @@ try {
     dataConverter: payloadDataConverter(),
   });
   const ceilingRun = ceilingWorker.run();
+  // The engine's floor for the idle order: the same shape doing nothing, one at a time (after 3 warm-ups).
+  const noopRuns: number[] = [];
+  for (let i = 0; i < 23; i++) {
+    const t0 = performance.now();
+    await client.workflow.execute('noopSaga', { workflowId: `idle-${prefix}-${i}`, taskQueue: `ceiling-${prefix}` });
+    if (i >= 3) noopRuns.push(performance.now() - t0);
+  }
+  say(`  the same shape doing nothing, one at a time (20 in a row): ${percentiles(noopRuns)}`);
   const [temporalBefore, benchBefore] = [await cpuSeconds(temporal.child.pid), process.cpuUsage()];
   const ceiling = await closedLoop(total, customers, async (i) => {
     const id = `ceiling-${prefix}-${i}`;
@@ -302,6 +316,7 @@ try {
   const summary: BenchSummary = {
     engine,
     idleP50,
+    idleNoopP50: percentile(noopRuns, 50),
     ceiling,
     ceilingCpuMs: (temporalMs + benchMs) / total,
     throughput,
