@@ -15,8 +15,17 @@ const failureExplained: Record<FailureReason, string> = {
   CUSTOMER_INACTIVE: 'your account is not active',
 };
 
+// One formatter per currency: building one costs ~40 times a format.
+const formatters = new Map<string, Intl.NumberFormat>();
+const formatterFor = (currency: string) => {
+  const known = formatters.get(currency);
+  if (known) return known;
+  const formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+  formatters.set(currency, formatter);
+  return formatter;
+};
 const money = (cents: number | null, currency: string) =>
-  cents === null ? '—' : new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+  cents === null ? '—' : formatterFor(currency).format(cents / 100);
 
 const lines = (items: OrderItem[], currency: string) =>
   items.map((item) => `  ${item.quantity} × ${item.name ?? item.productId}  ${money(item.unitPriceCents, currency)}`);
