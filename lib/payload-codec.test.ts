@@ -27,6 +27,15 @@ describe('the payload encryption codec', () => {
     expect(Buffer.from(a!.data!).equals(Buffer.from(b!.data!))).toBe(false);
   });
 
+  it('never hands out an IV twice, across many batches of IVs drawn at once', async () => {
+    const codec = createEncryptionCodec(payloadKeyring({ PAYLOAD_KEYS: `k1:${k1}` }));
+    const sealed = await codec.encode(Array.from({ length: 2000 }, () => plain));
+    const ivs = new Set(sealed.map((p) => Buffer.from(p.data!.subarray(0, 12)).toString('hex')));
+    expect(ivs.size).toBe(2000);
+    const opened = await codec.decode(sealed);
+    expect(opened.every((p) => defaultPayloadConverter.fromPayload(p) !== undefined)).toBe(true);
+  });
+
   it('rotates: after the current key changes, payloads of the old key still decrypt', async () => {
     const before = createEncryptionCodec(payloadKeyring({ PAYLOAD_KEYS: `k1:${k1}` }));
     const [old] = await before.encode([plain]);

@@ -22,8 +22,23 @@ export class UnknownPayloadKeyError extends ValueError {
   }
 }
 
-const text = (value: string) => new TextEncoder().encode(value);
-const read = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
+const utf8 = { encoder: new TextEncoder(), decoder: new TextDecoder() };
+const text = (value: string) => utf8.encoder.encode(value);
+const read = (bytes: Uint8Array | null | undefined) => (bytes ? utf8.decoder.decode(bytes) : undefined);
+
+/** How many IVs one draw from the CSPRNG yields: a draw per IV cost as much as the encryption itself. */
+const IVS_PER_DRAW = 256;
+
+/** Fresh random IVs, drawn from the CSPRNG in batches; each is handed out once. */
+function ivSource(): () => Buffer {
+  let batch = Buffer.alloc(0);
+  let next = 0;
+  return () => {
+    if (next === batch.length) [batch, next] = [randomBytes(IV_BYTES * IVS_PER_DRAW), 0];
+    next += IV_BYTES;
+    return batch.subarray(next - IV_BYTES, next);
+  };
+}
 
 /**
  * AES-256-GCM over the whole serialized payload (its metadata too, so the encoding is hidden), with a fresh
@@ -36,17 +51,17 @@ export function createEncryptionCodec(keyring: PayloadKeyring): PayloadCodec {
     return key;
   };
   const currentKey = keyFor(keyring.currentKeyId);
+  const currentKeyId = text(keyring.currentKeyId);
+  const encoding = text(ENCRYPTED_ENCODING);
+  const nextIv = ivSource();
 
   const encrypt = (payload: Payload): Payload => {
-    const iv = randomBytes(IV_BYTES);
+    const iv = nextIv();
     const cipher = createCipheriv(CIPHER, currentKey, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(text(keyring.currentKeyId));
+    cipher.setAAD(currentKeyId);
     const plain = proto.temporal.api.common.v1.Payload.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-    return {
-      metadata: { [METADATA_ENCODING_KEY]: text(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text(keyring.currentKeyId) },
-      data: sealed,
-    };
+    return { metadata: { [METADATA_ENCODING_KEY]: encoding, [KEY_ID_METADATA]: currentKeyId }, data: sealed };
   };
 
   const decrypt = (payload: Payload): Payload => {
