@@ -3,7 +3,8 @@
 // engine's ceiling: a no-op workflow with the saga's number and kind of activities on the same server; then
 // the same load with every customer following its order (SSE, then GET every 500 ms) instead of waiting on
 // the workflow's result. Prints figures, asserts nothing. Bounded; cleans up after itself.
-//   npx tsx bench/orders.ts [orders=300] [customers=16]    (BENCH_CPU_PROF_DIR=dir: a CPU profile per process)
+//   npx tsx bench/orders.ts [orders=300] [customers=16]    (BENCH_CPU_PROF_DIR=dir: a CPU profile per process;
+//   BENCH_NODE_FLAGS='--flag …': more Node flags for every process)
 // BENCH_ENGINE=server runs it on the production Temporal server on PostgreSQL instead of the dev server;
 // `npm run bench` runs both (bench/engines.ts). The last line is the run's figures as JSON, for that comparison.
 import { createWriteStream } from 'node:fs';
@@ -30,6 +31,7 @@ import { noopActivities } from './ceiling/activities.js';
 import { followByPolling, followBySse, type Follow } from './followers.js';
 import { timelineLine } from './order-timeline.js';
 import { scrapeRequestSeconds, serviceTimes } from './service-times.js';
+import { readThreadCpu, threadLine, workerThreadShares } from './worker-threads.js';
 import { SUMMARY_PREFIX, type BenchSummary } from './engines-table.js';
 import {
   autovacuumLine,
@@ -103,7 +105,10 @@ const stack = await startAppStack({
   output: log,
   compiled: true,
   // BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU profile per process on exit (chrome://inspect or speedscope).
-  nodeFlags: process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [],
+  nodeFlags: [
+    ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []),
+  ],
   env: {
     SERVICE_TOKEN: serviceToken,
     DATA_DIR: join(tmpdir(), prefix),
@@ -262,7 +267,8 @@ try {
   );
 
   accept.length = complete.length = 0;
-  const cpuBefore = await cpuSnapshot();
+  const workerPid = stack.processes.get('worker')!.child.pid!;
+  const [cpuBefore, threadsBefore] = [await cpuSnapshot(), await readThreadCpu(workerPid)];
   const throughput = await closedLoop(total, customers, (i) => order(buyers[i % customers]!));
   say(`saga: ${total} orders CONFIRMED by ${customers} customers: ${throughput.toFixed(1)} orders/s`);
   say(`  ratio saga / ceiling: ${((100 * throughput) / ceiling).toFixed(0)} %`);
@@ -270,6 +276,8 @@ try {
   say(`  completion (POST → CONFIRMED): ${percentiles(complete)}`);
   const unfollowedCpu = cpuPerOrder(cpuBefore, await cpuSnapshot(), total);
   say(`  CPU: ${cpuLine(unfollowedCpu)}`);
+  const byThread = workerThreadShares(threadsBefore, await readThreadCpu(workerPid), total);
+  say(`  the worker's, by thread: ${threadLine(byThread)}`);
   const unfollowedCompletionP50 = percentile(complete, 50);
   const workerRssAfterLoad = await rssMb(stack.processes.get('worker')?.child.pid);
   say(`  RSS after load: ${await rssLine()}`);
