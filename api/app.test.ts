@@ -44,6 +44,19 @@ describe('the gateway frame', () => {
     expect((await app.request('/healthz', { method: 'POST' })).status).toBe(405);
   });
 
+  it('answers an id that cannot exist with 404, like an unknown one', async () => {
+    const { app } = buildGateway(fx.services, fx.issuer);
+    const id = 'x'.repeat(129);
+    const patch = { method: 'PATCH', headers: { ...fx.auth.root, 'content-type': 'application/json' } };
+    await expectProblem(await app.request(`/api/products/${id}`), 404, 'NOT_FOUND');
+    await expectProblem(await app.request(`/api/products/${id}`, { ...patch, body: '{"name":"x"}' }), 404, 'NOT_FOUND');
+    await expectProblem(await fx.getOrder(app, 'alice', id), 404, 'NOT_FOUND');
+    await expectProblem(await fx.cancel(app, 'alice', id), 404, 'NOT_FOUND');
+    const events = await app.request(`/api/orders/${id}/events`, { headers: fx.auth.alice });
+    await expectProblem(events, 404, 'NOT_FOUND');
+    expect((await app.request(`/api/orders/${id}`)).status).toBe(401);
+  });
+
   it('rejects bodies over BODY_LIMIT_BYTES with 413, by header and by streamed size', async () => {
     const { app } = buildGateway(fx.services, fx.issuer, { BODY_LIMIT_BYTES: 1024 });
     const big = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(2000), name: 'n' });

@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { installProcessShell } from '../lib/process-shell.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { validationProblem, zodIssues } from '../lib/problem.js';
+import { notFound, validationProblem, zodIssues } from '../lib/problem.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayEnv } from './context.js';
 import { toGatewayProblem } from './errors.js';
@@ -96,7 +96,10 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const store = deps.limitStore;
   const app = new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw validationProblem(zodIssues(result.error));
+      if (result.success) return;
+      // Every path parameter is an id: one that cannot exist names nothing, like an unknown one.
+      if (result.target === 'param') throw notFound('No such resource');
+      throw validationProblem(zodIssues(result.error));
     },
   });
   installProcessShell(app, {
