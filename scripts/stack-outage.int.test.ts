@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { testAmqpNames } from '../test/support/amqp.js';
-import { createTestVhost, type TestVhost } from '../test/support/amqp.js';
+import { createTestVhost, testAmqpNames, testAmqpUrl, type TestVhost } from '../test/support/amqp.js';
 import { TEST_SERVICE_TOKEN } from '../test/support/constants.js';
 import { createTestDatabase } from '../test/support/postgres.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../test/support/private-postgres.js';
+import { deleteEventTopology, type EventTopology } from './broker.js';
 import { databaseUrl } from './databases.js';
 import { freePort } from './processes.js';
 import { startAppStack, type AppProcessName, type AppStack } from './stack.js';
@@ -14,8 +14,11 @@ import { startAppStack, type AppProcessName, type AppStack } from './stack.js';
 const stacks: AppStack[] = [];
 let pg: PrivatePostgres | undefined;
 let vhost: TestVhost | undefined;
+/** Declared on the machine's broker by the processes: deleted once they have stopped. */
+const topologies: EventTopology[] = [];
 afterAll(async () => {
   await Promise.all(stacks.map((stack) => stack.stop()));
+  await Promise.all(topologies.map((topology) => deleteEventTopology(topology)));
   await pg?.destroy();
   await vhost?.remove();
 });
@@ -30,6 +33,8 @@ async function startWhileDown(name: AppProcessName, env: Record<string, string>)
   let lines = '';
   output.on('data', (chunk: Buffer) => (lines += chunk.toString()));
   const names = testAmqpNames(inject('runId'), 'stack_outage');
+  if (!env.AMQP_URL)
+    topologies.push({ amqpUrl: testAmqpUrl, exchange: names.exchange, notificationsQueue: names.queue });
   const starting = startAppStack({
     ports,
     only: [name],
