@@ -259,7 +259,7 @@ try {
   ceilingWorker.shutdown();
   await ceilingRun;
   say(
-    `engine ceiling (no-op workflow, 5 local + 4 regular activities in 2 parallel pairs, ${customers} starters): ${ceiling.toFixed(1)}/s`,
+    `engine ceiling (no-op workflow, 9 local activities, 3 parallel pairs among them, ${customers} starters): ${ceiling.toFixed(1)}/s`,
   );
   const benchMs = (user + system) / 1000;
   say(

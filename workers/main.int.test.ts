@@ -83,7 +83,7 @@ describe('workers/main.ts', () => {
     expect(metrics).toContain('temporal_worker_state{state="RUNNING",service="worker"} 1');
   });
 
-  it('on SIGTERM drains the in-flight activity, then exits 0', async () => {
+  it('on SIGTERM finishes the in-flight call and records it, then exits 0', async () => {
     shop.settings.captureDelayMs = 1500;
     const client = new Client({ connection, dataConverter: payloadDataConverter() });
     const orderId = `main-drain-${runId}`;
@@ -100,13 +100,15 @@ describe('workers/main.ts', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(output).toContain('stopped');
+    // The in-flight call is a local activity: the worker finishes it and records it in its workflow task.
     const { events } = await handle.fetchHistory();
-    const capture = events?.find(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'capturePayment',
+    const localActivities = (events ?? []).flatMap(
+      (e) => e.markerRecordedEventAttributes?.details?.data?.payloads ?? [],
     );
-    const completions = (events ?? []).map((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString());
-    expect(capture).toBeDefined();
-    expect(completions).toContain(capture!.eventId!.toString());
-    await handle.terminate('test over: no worker left to finish it');
+    const types = localActivities.map((p) => JSON.parse(Buffer.from(p.data!).toString()).activity_type as string);
+    expect(types).toContain('capturePayment');
+    expect(shop.routes().filter((route) => route === `orders.capture(${orderId})`)).toHaveLength(1);
+    // The drain may have run the saga to its end; if not, no worker is left to finish it.
+    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
   });
 });

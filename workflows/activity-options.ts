@@ -38,13 +38,7 @@ export const forwardOptions: ActivityOptions = {
 export const compensationOptions: ActivityOptions = { startToCloseTimeout: '10s', retry: retryPolicy([]) };
 
 export type SagaStubs = ReturnType<typeof proxyActivities<SagaActivities>>;
-export type ActivitiesWithSummary = (summary: string) => SagaStubs;
 export type StepCall<T> = (acts: SagaStubs) => Promise<T>;
-
-/** Activity stubs whose calls carry a human-readable summary in the Web UI. */
-export function activitiesWith(options: ActivityOptions): ActivitiesWithSummary {
-  return (summary) => proxyActivities<SagaActivities>({ ...options, summary });
-}
 
 /**
  * Runs a short call as a local activity (no server round trip) for a few seconds; if it has not
@@ -58,13 +52,12 @@ export function localFirst(options: ActivityOptions) {
     scheduleToCloseTimeout: '10s',
     retry: { ...retry, maximumAttempts: LOCAL_ATTEMPTS },
   };
-  const regular = activitiesWith(options);
   return async <T>(summary: string, call: StepCall<T>): Promise<T> => {
     try {
       return await call(proxyLocalActivities<SagaActivities>({ ...local, summary }));
     } catch (error) {
       if (isBusinessRefusal(error)) throw error;
-      return call(regular(summary));
+      return call(proxyActivities<SagaActivities>({ ...options, summary }));
     }
   };
 }

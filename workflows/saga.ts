@@ -8,28 +8,21 @@ import {
 import type { CreateOrderInput, StepInput } from '../activities/activities.js';
 import { SagaStep, SearchAttributeKeys, type PlaceOrderInput } from '../contracts/order-saga.js';
 import type { FailureReason } from '../contracts/orders.js';
-import {
-  activitiesWith,
-  compensationOptions,
-  forwardOptions,
-  localFirst,
-  type SagaStubs,
-  type StepCall,
-} from './activity-options.js';
+import { compensationOptions, forwardOptions, localFirst, type SagaStubs, type StepCall } from './activity-options.js';
 import { Compensations } from './compensations.js';
 import type { FinalStatus, OrderState } from './order-state.js';
 import { CancelRequested, outcomeOf, type Outcome } from './outcome.js';
 
 type Runner = <T>(summary: string, call: StepCall<T>) => Promise<T>;
 
-/** The steps of one order, in order, with their compensations. */
+/**
+ * The steps of one order, in order, with their compensations. Every call is a local activity first (no
+ * server round trip: an order without a cancellation window is one workflow task), a regular one once a
+ * dependency has been down for a few seconds (workflows/activity-options.ts).
+ */
 export class OrderSaga {
-  private readonly acts = activitiesWith(forwardOptions);
-  private readonly safeActs = activitiesWith(compensationOptions);
-  private readonly regular: Runner = (summary, call) => call(this.acts(summary));
-  /** Short reads and order-record writes: local activities first (no server round trip). */
-  private readonly local: Runner = localFirst(forwardOptions);
-  private readonly safeLocal: Runner = localFirst(compensationOptions);
+  private readonly forwardCall: Runner = localFirst(forwardOptions);
+  private readonly safeCall: Runner = localFirst(compensationOptions);
   private readonly compensations = new Compensations();
   private readonly ref: StepInput;
   private createArgs?: CreateOrderInput;
@@ -62,10 +55,10 @@ export class OrderSaga {
   private async forward(): Promise<void> {
     const { input, order, ref } = this;
     const [customer, priced] = await Promise.allSettled([
-      this.step(SagaStep.getCustomer, 'Check the customer', this.local, (a) =>
+      this.step(SagaStep.getCustomer, 'Check the customer', (a) =>
         a.getCustomer({ ...ref, customerId: input.customerId }),
       ),
-      this.step(SagaStep.priceItems, `Price ${input.items.length} item(s)`, this.local, (a) =>
+      this.step(SagaStep.priceItems, `Price ${input.items.length} item(s)`, (a) =>
         a.priceItems({ ...ref, items: input.items }),
       ),
     ]);
@@ -78,13 +71,13 @@ export class OrderSaga {
     await this.passPointOfNoReturn();
     const amountCents = order.totalCents ?? 0;
     // Past this point the order completes: no cancel, no workflow cancellation stops it.
-    // Both are retried until they succeed, so neither needs the other's result: one round trip for two.
+    // Both are retried until they succeed, so neither needs the other's result: they run side by side.
     await CancellationScope.nonCancellable(() =>
       Promise.all([
-        this.step(SagaStep.capturePayment, `Capture ${amountCents} ${input.currency}`, this.regular, (a) =>
+        this.step(SagaStep.capturePayment, `Capture ${amountCents} ${input.currency}`, (a) =>
           a.capturePayment({ ...ref, amountCents }),
         ),
-        this.step(SagaStep.commitInventory, 'Commit reserved inventory', this.regular, (a) => a.commitInventory(ref)),
+        this.step(SagaStep.commitInventory, 'Commit reserved inventory', (a) => a.commitInventory(ref)),
       ]),
     );
   }
@@ -94,20 +87,20 @@ export class OrderSaga {
     const { input, order, ref } = this;
     const amountCents = order.totalCents ?? 0;
     this.compensations.register(SagaStep.releaseInventory, async () => {
-      await this.safeActs('Release reserved inventory').releaseInventory(ref);
+      await this.safeCall('Release reserved inventory', (a) => a.releaseInventory(ref));
       return 'compensated';
     });
     this.compensations.register(SagaStep.voidPayment, async () => {
-      const { voided } = await this.safeActs('Void payment authorization').voidPayment(ref);
+      const { voided } = await this.safeCall('Void payment authorization', (a) => a.voidPayment(ref));
       return voided ? 'compensated' : 'skipped';
     });
     const payment = { ...ref, amountCents, currency: input.currency, paymentMethod: input.paymentMethod };
     // allSettled: a refusal of one waits for the other, so compensation never runs beside its own step.
     const settled = await Promise.allSettled([
-      this.step(SagaStep.reserveInventory, 'Reserve inventory', this.regular, (a) =>
+      this.step(SagaStep.reserveInventory, 'Reserve inventory', (a) =>
         a.reserveInventory({ ...ref, lines: input.items }),
       ),
-      this.step(SagaStep.authorizePayment, `Authorize ${amountCents} ${input.currency}`, this.regular, (a) =>
+      this.step(SagaStep.authorizePayment, `Authorize ${amountCents} ${input.currency}`, (a) =>
         a.authorizePayment(payment),
       ),
     ]);
@@ -132,7 +125,7 @@ export class OrderSaga {
     const pass = (a: SagaStubs) => a.passPointOfNoReturn(this.ref);
     // Not cancellable: the record's answer decides, even when a workflow cancellation arrives meanwhile.
     const { passed } = await CancellationScope.nonCancellable(() =>
-      this.step(SagaStep.pointOfNoReturn, 'Pass the point of no return', this.local, pass),
+      this.step(SagaStep.pointOfNoReturn, 'Pass the point of no return', pass),
     );
     if (passed) return;
     this.order.pointOfNoReturn = false;
@@ -148,7 +141,7 @@ export class OrderSaga {
     if (outcome.status === 'FAILED') {
       const { reason } = outcome;
       const decide = (a: SagaStubs) => a.decideFailure({ ...this.ref, reason });
-      const { decided } = await this.safeLocal(`Fail the order: ${reason}`, decide);
+      const { decided } = await this.safeCall(`Fail the order: ${reason}`, decide);
       if (!decided) outcome = { status: 'CANCELLED' };
       this.order.decided = outcome.status;
     }
@@ -157,12 +150,12 @@ export class OrderSaga {
   }
 
   /** Runs one forward step; an accepted cancel stops the saga here, at the boundary. */
-  private async step<T>(name: string, summary: string, run: Runner, call: StepCall<T>): Promise<T> {
+  private async step<T>(name: string, summary: string, call: StepCall<T>): Promise<T> {
     if (this.order.cancelRequested && this.order.cancellable) throw new CancelRequested();
     setCurrentDetails(`Order ${this.input.orderId}: ${summary}`);
     this.order.mark(name, 'started');
     try {
-      const result = await run(summary, call);
+      const result = await this.forwardCall(summary, call);
       this.order.mark(name, 'completed');
       return result;
     } catch (error) {
@@ -187,14 +180,14 @@ export class OrderSaga {
       };
       return a.createOrder(this.createArgs);
     };
-    await this.step(SagaStep.createOrder, 'Record the order', this.local, record);
+    await this.step(SagaStep.createOrder, 'Record the order', record);
     this.orderCreated = true;
   }
 
   private async finalize(to: FinalStatus, failureReason?: FailureReason): Promise<void> {
     const steps = this.order.stepsCopy();
     await CancellationScope.nonCancellable(() =>
-      this.safeLocal(`Mark order ${to}`, (a) => a.finalizeOrder({ ...this.ref, to, failureReason, steps })),
+      this.safeCall(`Mark order ${to}`, (a) => a.finalizeOrder({ ...this.ref, to, failureReason, steps })),
     );
     this.order.finish(to, failureReason ?? null);
     upsertSearchAttributes([{ key: SearchAttributeKeys.orderStatus, value: to }]);
