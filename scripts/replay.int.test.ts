@@ -19,8 +19,6 @@ const nondeterministic = fileURLToPath(
 let harness: Harness;
 let worker: RunningWorker;
 let tmp: string;
-let release: () => void = () => undefined;
-const held = new Promise<void>((resolve) => (release = resolve));
 const orders = ['a', 'b', 'c'].map((n) => `replay-${n}-${runId}`);
 const openOrder = `replay-open-${runId}`;
 // The gateway memos every order, encrypted like every payload: listing the executions decodes it.
@@ -38,8 +36,7 @@ function runReplay(...args: string[]): Promise<{ code: number; out: string }> {
 
 beforeAll(async () => {
   harness = await connectHarness(inject('temporalAddress'));
-  const mock = mockActivities((orderId) => (orderId === openOrder ? { hold: { reserveInventory: held } } : {}));
-  worker = await startWorker(harness, taskQueue, mock.activities);
+  worker = await startWorker(harness, taskQueue, mockActivities(() => ({})).activities);
   tmp = await mkdtemp(join(tmpdir(), 'replay-'));
   for (const orderId of orders) {
     const result = await harness.client.workflow.execute(WORKFLOW_TYPE, {
@@ -50,24 +47,25 @@ beforeAll(async () => {
     });
     expect((result as OrderSagaState).status).toBe('CONFIRMED');
   }
-  await harness.client.workflow.start(WORKFLOW_TYPE, {
+  // Open, in its cancellation window: its history already holds the commands of its first workflow task.
+  const open = await harness.client.workflow.start(WORKFLOW_TYPE, {
     workflowId: openOrder,
     taskQueue,
-    args: [orderInput(openOrder)],
+    args: [orderInput(openOrder, { cancelWindowMs: 600_000 })],
     memo,
   });
-  await waitFor(
-    'the open order to hold its stock',
-    async () => mock.namesFor(openOrder).includes('reserveInventory'),
-    20_000,
-    50,
-  );
+  const inWindow = async () =>
+    ((await open.fetchHistory()).events ?? []).some((e) => e.timerStartedEventAttributes !== undefined);
+  await waitFor('the open order to wait in its cancellation window', inWindow, 20_000, 50);
   const visible = async () => (await harness.client.workflow.count(where)).count === orders.length + 1;
   await waitFor('visibility of every order', visible, 20_000, 200);
 }, 120_000);
 
 afterAll(async () => {
-  release();
+  await harness?.client.workflow
+    .getHandle(openOrder)
+    .terminate('test over')
+    .catch(() => undefined);
   await worker?.stop();
   await harness?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
