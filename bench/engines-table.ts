@@ -16,7 +16,7 @@ export interface BenchSummary {
   unfollowedCompletionP50: number;
   /** CPU-ms per order by process. */
   unfollowedCpu: Record<string, number>;
-  /** Followed throughput as % of the unfollowed runs' mean, by how it is followed. */
+  /** Followed throughput as % of the mean of the unfollowed loads just before and after it, by how it is followed. */
   followedShares: Record<string, number>;
   workerRssAfterLoad: number;
 }

@@ -1,8 +1,9 @@
 // Whole-system benchmark of the configuration `npm start` runs: Temporal on a file (WAL, synchronous=normal),
 // compiled JavaScript, the cached workflow bundle; cancel window 0, rate limits off. In the same run, the
 // engine's ceiling: a no-op workflow with the saga's number and kind of activities on the same server; then
-// the same load with every customer following its order (SSE, then GET every 500 ms) instead of waiting on
-// the workflow's result. Prints figures, asserts nothing. Bounded; cleans up after itself.
+// a warm-up and the same load with every customer following its order (SSE, then GET every 500 ms) instead of
+// waiting on the workflow's result, each between two unfollowed loads. Prints figures, asserts nothing.
+// Bounded; cleans up after itself.
 //   npx tsx bench/orders.ts [orders=300] [customers=16]    (BENCH_CPU_PROF_DIR=dir: a CPU profile per process;
 //   BENCH_NODE_FLAGS='--flag …': more Node flags for every process)
 // BENCH_ENGINE=server runs it on the production Temporal server on PostgreSQL instead of the dev server;
@@ -46,6 +47,7 @@ import {
 
 const total = Number(process.argv[2] ?? 300);
 const customers = Number(process.argv[3] ?? 16);
+const warmUp = Math.min(100, total); // unmeasured orders before the measured loads
 const pg = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prefix = `bench_${Date.now().toString(36)}`;
 const dbs = {
@@ -266,6 +268,9 @@ try {
     `  CPU: ${((temporalMs + benchMs) / total).toFixed(0)} ms per workflow (temporal ${(temporalMs / total).toFixed(0)}, worker and starters ${(benchMs / total).toFixed(0)})`,
   );
 
+  // Unmeasured: the processes' JIT, pools and caches warm up here, not inside the first measured load.
+  await closedLoop(warmUp, customers, (i) => order(buyers[i % customers]!));
+  say(`warm-up: ${warmUp} orders, unmeasured`);
   accept.length = complete.length = 0;
   const workerPid = stack.processes.get('worker')!.child.pid!;
   const [cpuBefore, threadsBefore] = [await cpuSnapshot(), await readThreadCpu(workerPid)];
@@ -283,34 +288,32 @@ try {
   say(`  RSS after load: ${await rssLine()}`);
   say(`  ${loadLine()}`);
 
-  const followers: [string, Follow][] = [
-    ['SSE (GET /api/orders/:id/events)', followBySse(stack.urls.api)],
-    ['polling GET /api/orders/:id every 500 ms', followByPolling(stack.urls.api, 500)],
-  ];
-  const followedRates: [string, number][] = [];
-  for (const [how, follow] of followers) {
+  /** One closed-loop load of `total` orders, followed or not: orders/s, printed with its completion and CPU. */
+  const load = async (label: string, follow?: Follow): Promise<number> => {
     accept.length = complete.length = 0;
     const before = await cpuSnapshot();
-    const followed = await closedLoop(total, customers, (i) => order(buyers[i % customers]!, follow));
-    followedRates.push([how.split(' ')[0]!, followed]);
-    say(
-      `followed by ${how}: ${followed.toFixed(1)} orders/s, ${((100 * followed) / throughput).toFixed(0)} % of unfollowed`,
-    );
-    say(`  completion (POST → CONFIRMED seen): ${percentiles(complete)}`);
+    const rate = await closedLoop(total, customers, (i) => order(buyers[i % customers]!, follow));
+    say(`${label}: ${rate.toFixed(1)} orders/s`);
+    say(`  completion (POST → CONFIRMED${follow ? ' seen' : ''}): ${percentiles(complete)}`);
     say(`  CPU: ${cpuLine(cpuPerOrder(before, await cpuSnapshot(), total))}`);
+    return rate;
+  };
+  // The machine's speed drifts through a run: each followed load runs between two unfollowed ones and is
+  // compared with their mean.
+  const followers: [string, string, Follow][] = [
+    ['SSE', 'followed by SSE (GET /api/orders/:id/events)', followBySse(stack.urls.api)],
+    ['polling', 'followed by polling GET /api/orders/:id every 500 ms', followByPolling(stack.urls.api, 500)],
+  ];
+  const shares: Record<string, number> = {};
+  let unfollowedBefore = throughput;
+  for (const [name, label, follow] of followers) {
+    const followed = await load(label, follow);
+    const unfollowedAfter = await load('unfollowed again');
+    shares[name] = (200 * followed) / (unfollowedBefore + unfollowedAfter);
+    say(`  ${name} as a share of the unfollowed loads before and after it: ${shares[name].toFixed(0)} %`);
+    unfollowedBefore = unfollowedAfter;
   }
-  say(`  RSS after the followed runs: ${await rssLine()}`);
-
-  // The engine slows as its database grows over the run: an unfollowed run after the followed ones brackets them.
-  accept.length = complete.length = 0;
-  const againBefore = await cpuSnapshot();
-  const again = await closedLoop(total, customers, (i) => order(buyers[i % customers]!));
-  say(`unfollowed again, after the followed runs: ${again.toFixed(1)} orders/s`);
-  say(`  CPU: ${cpuLine(cpuPerOrder(againBefore, await cpuSnapshot(), total))}`);
-  const bracket = (throughput + again) / 2;
-  say(
-    `  followed as a share of the two unfollowed runs' mean: ${followedRates.map(([how, rate]) => `${how} ${((100 * rate) / bracket).toFixed(0)} %`).join(', ')}`,
-  );
+  say(`RSS after the followed loads: ${await rssLine()}`);
 
   accept.length = complete.length = 0;
   const rate = Math.max(1, Math.round(throughput / 2));
@@ -320,7 +323,6 @@ try {
   say(`  completion: ${percentiles(complete)}`);
   const expected = 100_000 - keys; // every order placed took one unit and ended CONFIRMED
   say(`final stock: ${(await api.getProduct(product.id)).stock} (expected ${expected}); ${loadLine()}`);
-  const shares = Object.fromEntries(followedRates.map(([how, rate]) => [how, (100 * rate) / bracket]));
   const summary: BenchSummary = {
     engine,
     idleP50,

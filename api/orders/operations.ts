@@ -29,6 +29,12 @@ export interface OrderOperationsDeps {
   cancelSettleMs?: number;
 }
 
+/**
+ * A saga pushes its first state from its first workflow task, and a query waits for that task to end (with
+ * every call local first, often the whole order): a record younger than this is answered as it is instead.
+ */
+const FIRST_PUSH_WAIT_MS = 2_000;
+
 const keyReused = () =>
   new ProblemError(
     422,
@@ -42,9 +48,10 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
   const cancel = createCancel({ orders, workflows, now, settleMs: deps.cancelSettleMs ?? 2_000 });
   const pending = createPendingRecords();
 
-  async function liveState(id: string, ctx: Ctx): Promise<OrderSagaState | undefined> {
+  async function liveState(id: string, ctx: Ctx, placedAt?: string): Promise<OrderSagaState | undefined> {
     const pushed = deps.pushedState?.(id);
     if (pushed) return pushed;
+    if (placedAt && now().getTime() - Date.parse(placedAt) < FIRST_PUSH_WAIT_MS) return undefined;
     try {
       return await workflows.query(id, queryTimeoutMs);
     } catch (error) {
@@ -76,7 +83,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
         return record;
       }
       pending.remember(record);
-      const state = await liveState(id, ctx);
+      const state = await liveState(id, ctx, record.createdAt);
       return state ? orderFromRecordAndState(record, state) : record;
     }
     const description = await describeOwn(id, ctx);
@@ -146,7 +153,7 @@ export function createOrderOperations(deps: OrderOperationsDeps) {
     const { customerId, items, paymentMethod } = record;
     if (requestHash({ customerId, items, paymentMethod }) !== hash) throw keyReused();
     if (FinalStatuses.includes(record.status)) return record;
-    const state = await liveState(record.id, ctx);
+    const state = await liveState(record.id, ctx, record.createdAt);
     return state ? orderFromRecordAndState(record, state) : record;
   }
 

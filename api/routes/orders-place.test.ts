@@ -104,6 +104,7 @@ describe('POST /api/orders', () => {
     const run = gw.temporal.runs.get(id)!;
     run.running = false;
     run.state = { ...run.state, status: 'CONFIRMED', totalCents: 500 };
+    gw.advance(2_000); // past the wait for a first pushed state: the gateway asks the saga
     const again = await fx.place(gw.app, 'alice', body, key);
     expect(again.status).toBe(200);
     expect(await readBody(again)).toMatchObject({ id, status: 'CONFIRMED', totalCents: 500 });

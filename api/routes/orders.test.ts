@@ -43,6 +43,7 @@ describe('GET /api/orders/:id and /api/orders', () => {
       failureReason: 'PAYMENT_DECLINED',
       steps: [{ name: 'authorizePayment', status: 'failed', at: 'now' }],
     };
+    gw.advance(2_000); // past the wait for a first pushed state: the gateway asks the saga
     expect(await readBody(await fx.getOrder(gw.app, 'alice', id))).toMatchObject({
       status: 'FAILED',
       failureReason: 'PAYMENT_DECLINED',

@@ -119,7 +119,7 @@ export async function startFakeServices() {
         status: 'PENDING',
         failureReason: null,
         totalCents: null,
-        createdAt: at,
+        createdAt: body.createdAt ?? at,
         updatedAt: at,
       };
       orders.set(id, order);
