@@ -137,7 +137,7 @@ describe('the gateway placing orders through real Temporal', () => {
   });
 
   it('Idempotency-Key: 202, then 200 for the same body (even concurrently), 422 for another body; cancel → 200 CANCELLED then 409', async () => {
-    const { app } = buildGateway(services, issuer, {}, { orderWorkflows: adapter() });
+    const { app, advance } = buildGateway(services, issuer, {}, { orderWorkflows: adapter() });
     const headers = {
       authorization: `Bearer ${await issuer.sign(`u_${inject('runId')}`)}`,
       'idempotency-key': 'real-1',
@@ -158,6 +158,7 @@ describe('the gateway placing orders through real Temporal', () => {
     );
     expect(reused.status).toBe(422);
 
+    advance(2_000); // past the wait for a first pushed state: the read queries the workflow
     const shown = await app.request(`/api/orders/${id}`, { headers });
     expect(await readBody(shown)).toMatchObject({ id, status: 'PENDING', steps: [{ name: 'started' }] });
     const cancelled = await app.request(`/api/orders/${id}/cancel`, { method: 'POST', headers });
