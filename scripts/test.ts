@@ -15,8 +15,10 @@ const vitestEntry = join(dirname(createRequire(import.meta.url).resolve('vitest/
 const extra = process.argv.length > 2 ? [...process.argv.slice(2), '--passWithNoTests'] : [];
 
 const failures: string[] = [];
-// vitest's marks of a failed test ("×" beside it, "FAIL" in its summary) and of errors outside any test.
+// vitest's marks of a failed test ("×" beside it, "FAIL" in its summary) and of errors outside any test;
+// the first error line after such a mark says why.
 const failureLine = /^\s*(×|FAIL\s)|Vitest caught/;
+const errorLine = /^\s*(\w*Error|Unhandled \w+)\b/;
 
 /** One `vitest run` of the named projects, its lines prefixed with `label` when it shares the terminal. */
 function vitest(projects: string[], label?: string): Promise<number> {
@@ -26,10 +28,17 @@ function vitest(projects: string[], label?: string): Promise<number> {
     [child.stdout, process.stdout],
     [child.stderr, process.stderr],
   ] as const) {
+    let why = false;
     createInterface({ input }).on('line', (line) => {
       output.write(label ? `[${label}] ${line}\n` : `${line}\n`);
-      const plain = stripVTControlCharacters(line);
-      if (failureLine.test(plain)) failures.push(`[${projects.join(', ')}] ${plain.trim()}`);
+      const plain = stripVTControlCharacters(line).trim();
+      if (failureLine.test(plain)) {
+        failures.push(`[${projects.join(', ')}] ${plain}`);
+        why = true;
+      } else if (why && errorLine.test(plain)) {
+        failures.push(`    ${plain.slice(0, 300)}`);
+        why = false;
+      }
     });
   }
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
